@@ -1,0 +1,216 @@
+"""Convenience functions for the constant-rate question, broadcasting like numpy ufuncs."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+
+from bounds.budget import Budget, BudgetArray
+from bounds.errors import ParameterError
+from bounds.models.independent import Independent
+from bounds.numbers import exact, generations, probability, threshold as as_threshold, to_mpf
+
+__all__ = ["budget", "max_epsilon", "survival"]
+
+# Relative error allowed for numpy's log/log1p, in units of 2**-53. Measured
+# errors are below 4 ulp (tests/test_api.py checks it against mpmath); the
+# margin of 64 ulp leaves a 16x safety factor before a float floor is trusted.
+_ULP_MARGIN = 64 * 2.0**-53
+
+
+def _is_array(value: Any) -> bool:
+    return isinstance(value, (list, tuple, np.ndarray))
+
+
+def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budget | BudgetArray:
+    r"""Certified budget for a constant per-generation failure probability.
+
+    Parameters
+    ----------
+    epsilon : number or array_like, optional
+        Per-generation failure probability in ``[0, 1]``.
+    threshold : number or array_like
+        Lowest acceptable survival ``T`` in ``(0, 1]``.
+    p : number or array_like, optional
+        Per-generation preservation probability ``1 - epsilon`` (instead of ``epsilon``).
+
+    Returns
+    -------
+    Budget or BudgetArray
+        A :class:`~bounds.budget.Budget` for scalar input; for array input a
+        :class:`~bounds.budget.BudgetArray` of the broadcast shape whose ``n``
+        is exact for every element and masked where unbounded.
+
+    Notes
+    -----
+    .. math:: N^* = \max\{N \ge 0 : (1-\varepsilon)^N \ge T\}
+              = \left\lfloor \frac{\ln T}{\ln(1-\varepsilon)} \right\rfloor
+
+    For arrays of floats the floor is computed in float64 and kept wherever
+    the distance to the nearest integer exceeds a bound on the rounding error
+    of the inputs and of ``log``/``log1p`` (64 ulp per operation); every other
+    element (a near-tie such as ``(0.9, 0.81)``) is decided by the scalar
+    solver in exact or interval arithmetic.
+
+    Examples
+    --------
+    >>> budget(epsilon=0.001, threshold=0.605).n
+    502
+    >>> budget(p=0.9, threshold=0.81).n
+    2
+    >>> result = budget(epsilon=[0.001, 0.1, 0], threshold=[0.605, 0.81, 0.5])
+    >>> result.n
+    masked_array(data=[502, 2, --],
+                 mask=[False, False,  True],
+           fill_value=999999)
+    """
+    if threshold is None:
+        raise ParameterError("threshold", "given, in (0, 1]", None)
+    if (epsilon is None) == (p is None):
+        raise ParameterError("epsilon or p", "given, not both", (epsilon, p))
+    rate = epsilon if epsilon is not None else p
+    rate_name = "epsilon" if epsilon is not None else "p"
+    if not (_is_array(rate) or _is_array(threshold)):
+        return Independent(epsilon=epsilon, p=p).budget(threshold)
+    try:
+        rates, thresholds = np.broadcast_arrays(np.asarray(rate), np.asarray(threshold))
+    except ValueError:
+        raise ParameterError(
+            f"{rate_name} and threshold", "arrays of broadcastable shapes",
+            (np.shape(rate), np.shape(threshold)),
+        ) from None
+    if rates.size == 0:
+        raise ParameterError(rate_name, "a non-empty array", rate)
+    if rates.dtype.kind in "fiu" and thresholds.dtype.kind in "fiu":
+        return _budget_float_arrays(rates, thresholds, rate_name)
+    return _budget_exact_arrays(rates, thresholds, rate_name)
+
+
+def _element_budget(rate: Any, threshold: Any, rate_name: str) -> Budget:
+    keyword = {rate_name: rate.item() if isinstance(rate, np.generic) else rate}
+    target = threshold.item() if isinstance(threshold, np.generic) else threshold
+    result = Independent(**keyword).budget(target)
+    assert isinstance(result, Budget)
+    return result
+
+
+def _budget_exact_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
+    results = [_element_budget(r, t, rate_name) for r, t in zip(rates.flat, thresholds.flat, strict=True)]
+    unbounded = np.array([result.n is None for result in results]).reshape(rates.shape)
+    values = [result.n or 0 for result in results]
+    fits = max(values) < 2**63
+    data = np.array(values, dtype=np.int64 if fits else object).reshape(rates.shape)
+    return BudgetArray(np.ma.masked_array(data, mask=unbounded), unbounded, thresholds)
+
+
+def _first_bad(values: np.ndarray, good: np.ndarray) -> Any:
+    return values[~good].flat[0]
+
+
+def _budget_float_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
+    given = rates.astype(np.float64, copy=False)
+    target = thresholds.astype(np.float64, copy=False)
+    # comparisons are False for NaN, so these masks also catch NaN and +-inf
+    rate_ok = (given >= 0) & (given <= 1)
+    if not rate_ok.all():
+        raise ParameterError(rate_name, "in [0, 1]", _first_bad(rates, rate_ok))
+    target_ok = (target > 0) & (target <= 1)
+    if not target_ok.all():
+        raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, target_ok))
+    epsilon = given if rate_name == "epsilon" else 1.0 - given
+    unbounded = epsilon == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_keep = np.log1p(-epsilon)
+        ratio = np.log(target) / log_keep
+        floor = np.floor(ratio)
+        # error bound on ratio: relative error of both logs, and of log1p(-eps) near eps = 1
+        slack = _ULP_MARGIN * (2 * np.abs(ratio) - 1 / ((1 - epsilon) * log_keep))
+        distance = np.minimum(ratio - floor, floor + 1 - ratio)
+        unsure = ~(distance > slack) & ~unbounded
+        unsure |= ~unbounded & ~(ratio < 2.0**52)
+    result = np.where(unbounded, 0, floor).astype(np.int64, copy=False) if not unsure.any() else None
+    if result is None:
+        values = np.where(unbounded | unsure, 0, floor).astype(object if unsure.any() else np.int64)
+        values = values.astype(object)
+        for index in zip(*np.nonzero(unsure), strict=True):
+            values[index] = _element_budget(rates[index], thresholds[index], rate_name).n
+        fits = max(values.flat) < 2**63
+        result = values.astype(np.int64) if fits else values
+    return BudgetArray(np.ma.masked_array(result, mask=unbounded), unbounded, thresholds)
+
+
+def survival(epsilon: Any = None, generations_: Any = None, *, p: Any = None, n: Any = None) -> Any:
+    """``(1 - epsilon)**n`` through ``log1p``, broadcasting over ``epsilon`` and ``n``.
+
+    Examples
+    --------
+    >>> round(survival(epsilon=0.001, n=50), 4)
+    0.9512
+    >>> survival(epsilon=1e-20, n=10**10)
+    0.9999999999
+    """
+    count = n if n is not None else generations_
+    if count is None:
+        raise ParameterError("n", "given, a whole number >= 0", None)
+    if not (_is_array(epsilon) or _is_array(p)):
+        return Independent(epsilon=epsilon, p=p).survival(count)
+    rate = np.asarray(epsilon if epsilon is not None else p, dtype=object)
+    counts = np.asarray(count, dtype=object) if _is_array(count) else np.asarray(count, dtype=object)
+    rates, counts = np.broadcast_arrays(rate, counts)
+    name = "epsilon" if epsilon is not None else "p"
+    values = [Independent(**{name: r}).survival(c) for r, c in zip(rates.flat, counts.flat, strict=True)]
+    return np.asarray(values, dtype=np.float64).reshape(rates.shape)
+
+
+def max_epsilon(n: Any, threshold: Any) -> Any:
+    r"""Largest per-generation failure probability that still allows ``n`` generations.
+
+    Parameters
+    ----------
+    n : int or array_like
+        Required number of generations, ``>= 1``.
+    threshold : number or array_like
+        Threshold ``T`` in ``(0, 1]``.
+
+    Returns
+    -------
+    float or ndarray
+        ``1 - T**(1/n)`` rounded *down*: the decimal this float prints as is at
+        most the exact value, so ``budget(epsilon=max_epsilon(n, T), threshold=T).n >= n``.
+
+    Notes
+    -----
+    .. math:: (1-\varepsilon)^n \ge T \iff \varepsilon \le 1 - T^{1/n}
+              = -\operatorname{expm1}\!\left(\frac{\ln T}{n}\right)
+
+    Examples
+    --------
+    >>> max_epsilon(500, 0.6064)
+    0.0009999...
+    >>> budget(epsilon=max_epsilon(500, 0.605), threshold=0.605).n
+    500
+    """
+    if _is_array(n) or _is_array(threshold):
+        counts, targets = np.broadcast_arrays(np.asarray(n, dtype=object), np.asarray(threshold, dtype=object))
+        values = [max_epsilon(c, t) for c, t in zip(counts.flat, targets.flat, strict=True)]
+        return np.asarray(values, dtype=np.float64).reshape(counts.shape)
+    count = generations(n, "n")
+    if count == 0:
+        raise ParameterError("n", "a whole number >= 1", n)
+    target = as_threshold(threshold)
+    digits = 40 + len(str(count)) + len(str(target.denominator))
+    with mpmath.workdps(digits):
+        bound = -mpmath.expm1(mpmath.log(to_mpf(target)) / count)
+        candidate = float(bound)
+        # a float means the decimal it prints as: step down until that decimal is <= bound
+        while candidate > 0 and to_mpf(exact(candidate, "epsilon")) > bound:
+            candidate = float(np.nextafter(candidate, 0.0))
+    probability(candidate)
+    return candidate
+
+
+def _as_fraction(value: Any) -> Fraction:
+    return exact(value, "value")

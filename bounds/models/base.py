@@ -1,0 +1,223 @@
+"""The model protocol and the small mixin every built-in model shares.
+
+A *model* is anything that gives the survival probability ``S(N)`` for every
+``N >= 0``, non-increasing in ``N`` with ``S(0) = 1`` (DESIGN §1). The solver
+(:mod:`bounds.budget`) needs only :class:`Model`; :class:`SurvivalModel` adds
+input validation, broadcasting over ``n`` and the convenience methods, so that a
+new model writes only its mathematics.
+
+What a model supplies, by precision (one formula, several precisions):
+
+``_log_survival(n)``
+    float64, vectorised over an array of whole numbers stored as float64; used to
+    *find* candidate budgets and for the public :meth:`~SurvivalModel.survival`.
+``survival_mp(n, dps)``
+    ``S(n)`` with relative error below ``10**-dps``; used to *certify*.
+``survival_bounds(n, dps)`` (optional)
+    a rigorous enclosure ``(lo, hi)`` from interval arithmetic, preferred by the
+    certifier when present.
+``survival_exact(n)`` (optional)
+    the exact rational ``S(n)`` when it is cheap, which settles exact ties
+    (``0.9**2 == 0.81``).
+``limit_mp(dps)`` / ``limit_exact()``
+    ``S(infinity)`` at the same two precisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+
+import mpmath
+import numpy as np
+import sympy
+
+from bounds.errors import ParameterError
+from bounds.numbers import format_number, generations
+
+if TYPE_CHECKING:
+    from bounds.budget import Budget, BudgetArray
+
+__all__ = ["Model", "SurvivalExpr", "SurvivalModel", "as_generation_array"]
+
+
+@runtime_checkable
+class Model(Protocol):
+    """What the solver needs from a model (DESIGN §3)."""
+
+    def log_survival(self, n: Any) -> Any:
+        """Natural log of ``S(n)`` as float64, vectorised over ``n``."""
+
+    def survival(self, n: Any) -> Any:
+        """``S(n)`` as float64, vectorised over ``n``."""
+
+    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        """``S(n)`` with relative error below ``10**-dps``."""
+
+    def limit(self) -> float:
+        """``S(infinity)``; a budget may be unbounded only when this is positive."""
+
+    def symbolic(self) -> SurvivalExpr:
+        """``S(n)`` as a sympy expression with the parameters as symbols."""
+
+
+@dataclass(frozen=True)
+class SurvivalExpr:
+    """``S(n)`` as a sympy expression, with the values of its parameter symbols.
+
+    Attributes
+    ----------
+    expr : sympy.Expr
+        Survival as a function of the symbol ``n`` and parameter symbols.
+    n : sympy.Symbol
+        The generation-count symbol.
+    values : Mapping[sympy.Symbol, sympy.Expr]
+        Exact values of the parameter symbols (sympy Rationals).
+    assumptions : tuple of str
+        What the formula assumes, in words.
+    """
+
+    expr: sympy.Expr
+    n: sympy.Symbol
+    values: Mapping[sympy.Symbol, sympy.Expr] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+    def substituted(self) -> sympy.Expr:
+        """The expression with parameter values substituted, left unevaluated for display."""
+        return self.expr.subs(
+            {symbol: sympy.UnevaluatedExpr(value) for symbol, value in self.values.items()}
+        )
+
+    def evaluate(self, n: int, dps: int = 30) -> mpmath.mpf:
+        """Evaluate the expression at ``n`` with mpmath, independently of the numeric code.
+
+        Products and sums are rewritten so that :func:`sympy.lambdify` can print them.
+        """
+        expr = self.expr.subs(self.values)
+        expr = expr.rewrite(sympy.Sum) if expr.has(sympy.Product) else expr
+        function = sympy.lambdify(self.n, expr, modules="mpmath")
+        with mpmath.workdps(dps):
+            return mpmath.mpf(function(n))
+
+
+def as_generation_array(n: Any, name: str = "n") -> tuple[np.ndarray, bool]:
+    """Validate generation counts and return them as a float64 array.
+
+    Returns ``(array, is_scalar)``. Counts above 2**53 lose integer precision
+    in float64, which the float path tolerates (it only finds candidates); the
+    certifying path takes Python ints.
+    """
+    if isinstance(n, (list, tuple, np.ndarray)):
+        array = np.asarray(n, dtype=object if not isinstance(n, np.ndarray) else None)
+        if array.size == 0:
+            raise ParameterError(name, "a non-empty array of whole numbers >= 0", n)
+        if array.dtype.kind in "iu":
+            if (array < 0).any():
+                raise ParameterError(name, "whole numbers >= 0", array[array < 0].flat[0])
+            return array.astype(np.float64), False
+        if array.dtype.kind == "f":
+            bad = ~np.isfinite(array) | (array < 0) | (array != np.floor(array))
+            if bad.any():
+                raise ParameterError(name, "whole numbers >= 0", array[bad].flat[0])
+            return array.astype(np.float64), False
+        values = [float(generations(item, name)) for item in array.flat]
+        return np.asarray(values, dtype=np.float64).reshape(array.shape), False
+    return np.asarray(float(generations(n, name)), dtype=np.float64), True
+
+
+def _scalar_or_array(values: np.ndarray, is_scalar: bool) -> Any:
+    return float(values) if is_scalar else values
+
+
+class SurvivalModel:
+    """Behaviour shared by the built-in models (validation, broadcasting, budgets).
+
+    Not a base for deep hierarchies: a model subclasses it once, as a frozen
+    dataclass, and implements the methods listed in the module docstring.
+    """
+
+    #: the name used in specs (``model = "independent"``) and in JSON output
+    name: ClassVar[str] = "model"
+
+    # -- what a model implements -------------------------------------------------
+    def _log_survival(self, n: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        raise NotImplementedError
+
+    def limit_mp(self, dps: int) -> mpmath.mpf:
+        raise NotImplementedError
+
+    def symbolic(self) -> SurvivalExpr:
+        raise NotImplementedError
+
+    def parameters(self) -> dict[str, Any]:
+        """The model's parameters as plain values (exact ones as Fractions)."""
+        raise NotImplementedError
+
+    # -- optional refinements -----------------------------------------------------
+    def survival_exact(self, n: int) -> Fraction | None:
+        """``S(n)`` as an exact rational when that is cheap, else ``None``."""
+        return None
+
+    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        """A rigorous enclosure of ``S(n)`` (interval arithmetic), or ``None``."""
+        return None
+
+    def limit_exact(self) -> Fraction | None:
+        """``S(infinity)`` as an exact rational when known, else ``None``."""
+        return None
+
+    def budget_candidate(self, threshold: Fraction) -> int | None:
+        """A closed-form guess at the budget (certified afterwards), or ``None``."""
+        return None
+
+    # -- provided -------------------------------------------------------------------
+    def log_survival(self, n: Any) -> Any:
+        """Natural logarithm of ``S(n)``, vectorised over ``n``.
+
+        Stays finite where ``S(n)`` underflows float64 (``1e-900000`` is
+        ``-2072326.6...``); ``-inf`` only where ``S(n)`` is exactly zero.
+        """
+        array, is_scalar = as_generation_array(n)
+        return _scalar_or_array(self._log_survival(array), is_scalar)
+
+    def survival(self, n: Any) -> Any:
+        """``S(n)``, the probability that alignment holds through generations ``1..n``."""
+        array, is_scalar = as_generation_array(n)
+        return _scalar_or_array(np.exp(self._log_survival(array)), is_scalar)
+
+    def limit(self) -> float:
+        """``S(infinity) = lim S(n)``; zero unless the rates fall off fast enough."""
+        exact_limit = self.limit_exact()
+        if exact_limit is not None:
+            return float(exact_limit)
+        return float(self.limit_mp(20))
+
+    def budget(self, threshold: Any) -> Budget | BudgetArray:
+        """The certified budget ``N*(T)``: the largest ``N`` with ``S(N) >= T``.
+
+        See :func:`bounds.budget.solve`.
+        """
+        from bounds.budget import solve
+
+        return solve(self, threshold)
+
+    def describe(self) -> dict[str, Any]:
+        """A summary: name, parameters and ``limit``."""
+        return {"model": self.name, **self.parameters(), "limit": self.limit()}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={_show(value)}" for key, value in self.parameters().items())
+        return f"{type(self).__name__}({shown})"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Fraction):
+        return format_number(value, 12)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    return repr(value)

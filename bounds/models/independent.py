@@ -1,0 +1,145 @@
+"""Constant failure rate: ``S(N) = (1 - epsilon)**N``."""
+
+from __future__ import annotations
+
+from dataclasses import InitVar, dataclass
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy
+from mpmath import iv
+
+from bounds._interval import endpoints, interval_fraction, interval_precision
+from bounds.models.base import SurvivalExpr, SurvivalModel
+from bounds.models.registry import Spec, register
+from bounds.numbers import resolve_epsilon, to_mpf
+
+__all__ = ["Independent"]
+
+_EXACT_BITS = 200_000
+
+
+def _digits_bits(value: Fraction) -> int:
+    """Bits needed to see ``value`` next to 1: about log2(1/value) (0 for large values)."""
+    if value == 0:
+        return 0
+    return max(0, value.denominator.bit_length() - value.numerator.bit_length() + 1)
+
+
+@register("independent")
+@dataclass(frozen=True, repr=False)
+class Independent(SurvivalModel):
+    r"""The same failure probability ``epsilon`` at every generation.
+
+    Parameters
+    ----------
+    epsilon : number, optional
+        Probability that alignment is lost at each generation, given it held
+        before; exact (``"1e-20"`` stays ``10**-20``).
+    p : number, optional
+        Per-generation preservation probability ``1 - epsilon``; give exactly one
+        of ``epsilon`` and ``p``.
+
+    Notes
+    -----
+    .. math:: S(N) = (1 - \varepsilon)^N, \qquad
+              N^* = \left\lfloor \frac{\ln T}{\ln(1 - \varepsilon)} \right\rfloor
+
+    The budget formula is only a candidate: rounding in ``ln`` decides ties such
+    as ``0.9**2 == 0.81`` wrongly in floats, so the solver certifies
+    ``S(N*) >= T > S(N*+1)``. By the chain rule the formula needs no
+    independence assumption when ``epsilon`` is the rate *conditional on the
+    past*. Sandwich: ``floor((1-T)/eps) <= N* <= floor(ln(1/T)/eps)``.
+
+    Examples
+    --------
+    >>> model = Independent(epsilon=0.001)
+    >>> round(model.survival(500), 4)
+    0.6064
+    >>> model.budget(0.605).n
+    502
+    >>> Independent(p=0.9).budget(0.81).n
+    2
+    """
+
+    epsilon: Fraction = None  # type: ignore[assignment]
+    p: InitVar[Any] = None
+
+    name = "independent"
+
+    def __post_init__(self, p: Any) -> None:
+        object.__setattr__(self, "epsilon", resolve_epsilon(self.epsilon, p))
+
+    @classmethod
+    def from_spec(cls, spec: Spec) -> Independent:
+        if spec.has("p"):
+            return cls(p=spec.get("p"), epsilon=spec.get("epsilon", None))
+        return cls(epsilon=spec.get("epsilon"))
+
+    def parameters(self) -> dict[str, Any]:
+        return {"epsilon": self.epsilon}
+
+    def _log_survival(self, n: np.ndarray) -> np.ndarray:
+        rate = np.log1p(-float(self.epsilon)) if self.epsilon < 1 else -np.inf
+        with np.errstate(invalid="ignore"):
+            return np.where(n == 0, 0.0, n * rate)
+
+    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        # the error of n*log1p(-eps) grows with |log S|: carry its digits as guard digits
+        guard = 10 + len(str(n)) + len(str(self.epsilon.denominator))
+        with mpmath.workdps(dps + guard):
+            value = mpmath.exp(n * mpmath.log1p(-to_mpf(self.epsilon)))
+        return +value
+
+    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        if self.epsilon in (0, 1):
+            return None
+        # 1 - eps must keep dps digits of eps, and n magnifies the error of the log
+        bits = int(3.33 * dps) + _digits_bits(self.epsilon) + n.bit_length() + 32
+        with interval_precision(bits):
+            enclosure = iv.exp(n * iv.log(1 - interval_fraction(self.epsilon)))
+            return endpoints(enclosure)
+
+    def survival_exact(self, n: int) -> Fraction | None:
+        keep = 1 - self.epsilon
+        if keep in (0, 1):
+            return keep**n if n else Fraction(1)
+        # An exact tie (1 - eps)**n == T needs denominator(1 - eps)**n == denominator(T),
+        # which inputs bounded by MAX_DECIMAL_EXPONENT digits allow only for small n.
+        if n * keep.denominator.bit_length() > _EXACT_BITS:
+            return None
+        return keep**n
+
+    def limit_exact(self) -> Fraction:
+        return Fraction(1) if self.epsilon == 0 else Fraction(0)
+
+    def limit_mp(self, dps: int) -> mpmath.mpf:
+        return mpmath.mpf(self.limit_exact())
+
+    def budget_candidate(self, threshold: Fraction) -> int | None:
+        if self.epsilon == 1:
+            return 0
+        digits = 30 + len(str(self.epsilon.denominator)) + len(str(threshold.denominator))
+        with mpmath.workdps(digits):
+            ratio = mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(self.epsilon))
+            return int(mpmath.floor(ratio))
+
+    def symbolic(self) -> SurvivalExpr:
+        n, epsilon = sympy.symbols("N varepsilon", nonnegative=True)
+        return SurvivalExpr(
+            (1 - epsilon) ** n,
+            n,
+            {epsilon: sympy.Rational(self.epsilon.numerator, self.epsilon.denominator)},
+            ("epsilon is the probability of losing alignment at a generation, given it held before",),
+        )
+
+    def max_epsilon(self, n: Any, threshold: Any) -> Any:
+        """Largest ``epsilon`` that still allows ``n`` generations at ``threshold``.
+
+        See :func:`bounds.max_epsilon`; the model's own ``epsilon`` is not used.
+        """
+        from bounds.api import max_epsilon
+
+        return max_epsilon(n, threshold)

@@ -1,0 +1,266 @@
+"""Parsing and validation of the numbers users give :mod:`bounds`.
+
+The contract (DESIGN §2): every input is read as an *exact* rational number.
+
+* an ``int``, ``Fraction`` or ``Decimal`` is taken as it is;
+* a string is an exact decimal (``"1e-20"``, ``"0.999"``);
+* a ``float`` means the decimal it prints as, so ``0.9`` is ``9/10``, not the
+  binary double nearest to it. This is what makes ``budget(p=0.9,
+  threshold=0.81)`` equal 2 (``0.9**2 == 0.81`` exactly).
+
+Bad input raises :class:`~bounds.errors.ParameterError` naming the parameter,
+the value and the valid range. Nothing is clipped silently.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from numbers import Integral
+from typing import Union
+
+import mpmath
+import numpy as np
+
+from bounds.errors import ParameterError
+
+__all__ = [
+    "MAX_DECIMAL_EXPONENT",
+    "ExactLike",
+    "exact",
+    "format_number",
+    "generations",
+    "positive",
+    "probability",
+    "resolve_epsilon",
+    "threshold",
+    "to_mpf",
+]
+
+ExactLike = Union[int, float, str, Decimal, Fraction, np.integer, np.floating]
+
+#: Inputs whose decimal exponent lies outside ``±MAX_DECIMAL_EXPONENT`` are
+#: refused: certifying a budget costs about as many digits as the exponent, and
+#: an unchecked ``"1e-99999999"`` would make every answer hang.
+MAX_DECIMAL_EXPONENT = 10_000
+_MAX_BITS = 4 * MAX_DECIMAL_EXPONENT
+
+
+def _from_decimal(value: Decimal, name: str, original: object) -> Fraction:
+    if not value.is_finite():
+        raise ParameterError(name, "a finite number", original)
+    if value and not -MAX_DECIMAL_EXPONENT <= value.adjusted() <= MAX_DECIMAL_EXPONENT:
+        raise ParameterError(
+            name, f"a number with decimal exponent within ±{MAX_DECIMAL_EXPONENT}", original
+        )
+    if len(value.as_tuple().digits) > MAX_DECIMAL_EXPONENT:
+        raise ParameterError(name, f"a decimal of at most {MAX_DECIMAL_EXPONENT} digits", original)
+    return Fraction(value)
+
+
+def exact(value: object, name: str) -> Fraction:
+    """Read ``value`` as an exact rational number.
+
+    Parameters
+    ----------
+    value : int, float, str, Decimal, Fraction or numpy scalar
+        The number. A float stands for the decimal it prints as.
+    name : str
+        Parameter name used in error messages.
+
+    Returns
+    -------
+    Fraction
+
+    Raises
+    ------
+    ParameterError
+        For NaN, infinities, booleans, non-numeric strings and other types.
+
+    Examples
+    --------
+    >>> exact(0.9, "p")
+    Fraction(9, 10)
+    >>> exact("1e-20", "epsilon")
+    Fraction(1, 100000000000000000000)
+    >>> exact(float("nan"), "epsilon")
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ParameterError: epsilon must be a finite number, got nan
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise ParameterError(name, "a number, not a boolean", value)
+    if isinstance(value, Fraction):
+        if max(value.numerator.bit_length(), value.denominator.bit_length()) > _MAX_BITS:
+            raise ParameterError(name, f"a fraction of at most {_MAX_BITS} bits", value)
+        return value
+    if isinstance(value, Integral):
+        number = int(value)
+        if number.bit_length() > _MAX_BITS:
+            raise ParameterError(name, f"an integer of at most {_MAX_BITS} bits", value)
+        return Fraction(number)
+    if isinstance(value, np.floating):
+        # numpy prints the shortest repr that round-trips in the value's own dtype
+        # (float32(0.1) prints as 0.1); that printed decimal is the number meant.
+        return _from_decimal(Decimal(str(value)), name, value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParameterError(name, "a finite number", value)
+        return _from_decimal(Decimal(repr(value)), name, value)
+    if isinstance(value, Decimal):
+        return _from_decimal(value, name, value)
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > 2 * MAX_DECIMAL_EXPONENT:
+            raise ParameterError(name, "a decimal number", value)
+        try:
+            parsed = Decimal(text)
+        except InvalidOperation:
+            raise ParameterError(name, "a decimal number such as '0.001' or '1e-20'", value) from None
+        return _from_decimal(parsed, name, value)
+    raise ParameterError(name, "a number (int, float, str, Decimal or Fraction)", value)
+
+
+def probability(value: object, name: str = "epsilon") -> Fraction:
+    """Read a probability in ``[0, 1]`` exactly.
+
+    Examples
+    --------
+    >>> probability("0.001")
+    Fraction(1, 1000)
+    >>> probability(1.5)
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ParameterError: epsilon must be in [0, 1], got 1.5
+    """
+    number = exact(value, name)
+    if not 0 <= number <= 1:
+        raise ParameterError(name, "in [0, 1]", value)
+    return number
+
+
+def threshold(value: object, name: str = "threshold") -> Fraction:
+    """Read a survival threshold ``T`` in ``(0, 1]`` exactly.
+
+    ``T = 0`` is refused: every model satisfies ``S(N) >= 0`` for every ``N``,
+    so the budget question has no content.
+
+    Examples
+    --------
+    >>> threshold(0.605)
+    Fraction(121, 200)
+    >>> threshold(0)
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ParameterError: threshold must be in (0, 1], got 0
+    """
+    number = exact(value, name)
+    if not 0 < number <= 1:
+        raise ParameterError(name, "in (0, 1]", value)
+    return number
+
+
+def positive(value: object, name: str) -> Fraction:
+    """Read a strictly positive finite number exactly (ratios, exponents, growth factors)."""
+    number = exact(value, name)
+    if number <= 0:
+        raise ParameterError(name, "a positive number", value)
+    return number
+
+
+def generations(value: object, name: str = "generations") -> int:
+    """Read a generation count: a whole number ``>= 0``.
+
+    Integral floats and strings are accepted (``1e12``, ``"1e15"``); a
+    fractional value is refused rather than rounded.
+
+    Examples
+    --------
+    >>> generations("1e12")
+    1000000000000
+    >>> generations(2.5)
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ParameterError: generations must be a whole number >= 0, got 2.5
+    """
+    number = exact(value, name)
+    if number < 0 or number.denominator != 1:
+        raise ParameterError(name, "a whole number >= 0", value)
+    return int(number)
+
+
+def resolve_epsilon(epsilon: object = None, p: object = None) -> Fraction:
+    """Return the per-generation failure probability from exactly one of ``epsilon`` or ``p``.
+
+    Giving ``epsilon`` directly keeps tiny rates exact: ``1 - 1e-20`` is ``1.0``
+    as a float, but ``epsilon="1e-20"`` is exactly ``10**-20``.
+
+    Examples
+    --------
+    >>> resolve_epsilon(p=0.9)
+    Fraction(1, 10)
+    >>> resolve_epsilon(epsilon=0.1, p=0.9)
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ParameterError: epsilon or p must be given, not both, got (0.1, 0.9)
+    """
+    if (epsilon is None) == (p is None):
+        raise ParameterError("epsilon or p", "given, not both", (epsilon, p))
+    if epsilon is not None:
+        return probability(epsilon, "epsilon")
+    return 1 - probability(p, "p")
+
+
+def to_mpf(value: Fraction | int) -> mpmath.mpf:
+    """Convert an exact rational to an mpmath number at the current working precision."""
+    value = Fraction(value)
+    return mpmath.mpf(value.numerator) / value.denominator
+
+
+def format_number(value: object, digits: int = 6) -> str:
+    """Format a number with significant figures, never rounding a tiny value to ``0``.
+
+    Integers print in full. Floats, mpmath numbers and Fractions print with
+    ``digits`` significant figures, switching to scientific notation for
+    magnitudes below 1e-4 or at and above 1e6 (mpmath numbers keep exponents
+    far outside the float range).
+
+    Examples
+    --------
+    >>> format_number(1e-20)
+    '1e-20'
+    >>> format_number(0.6064256)
+    '0.606426'
+    >>> format_number(0.99999999)
+    '0.99999999'
+    >>> format_number(502)
+    '502'
+    >>> format_number(mpmath.mpf("1.5e-862948"))
+    '1.5e-862948'
+    """
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return str(value.numerator)
+    if isinstance(value, (mpmath.mpf, Fraction)):
+        number = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else value
+        if number == 0:
+            return "0"
+        magnitude = int(mpmath.floor(mpmath.log10(abs(number))))
+        if -4 <= magnitude < 6:
+            return format_number(float(number), digits)
+        text = mpmath.nstr(number, digits, min_fixed=1, max_fixed=0)
+        mantissa, _, exponent = text.partition("e")
+        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+        return f"{mantissa}e{int(exponent)}"
+    number = float(value)  # type: ignore[arg-type]
+    text = f"{number:.{digits}g}"
+    while number != 1 and text in {"1", "-1"} and digits < 17:
+        # 0.99999999 must not print as "1": widen until it is distinguishable.
+        digits += 1
+        text = f"{number:.{digits}g}"
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        return f"{mantissa}e{int(exponent)}"
+    return text
