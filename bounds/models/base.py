@@ -21,6 +21,9 @@ What a model supplies, by precision (one formula, several precisions):
     (``0.9**2 == 0.81``).
 ``limit_mp(dps)`` / ``limit_exact()``
     ``S(infinity)`` at the same two precisions.
+``sample_failure_generation(size, rng)`` (optional)
+    simulated generations of first failure, from the model's mechanism (used
+    by :mod:`bounds.simulate` to check the closed forms independently).
 """
 
 from __future__ import annotations

@@ -135,6 +135,12 @@ class Independent(SurvivalModel):
             ("epsilon is the probability of losing alignment at a generation, given it held before",),
         )
 
+    def sample_failure_generation(self, size: int, rng: np.random.Generator) -> np.ndarray:
+        """Generation of first failure in ``size`` lineages: geometric with parameter epsilon."""
+        if self.epsilon == 0:
+            return np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        return rng.geometric(float(self.epsilon), size=size).astype(np.int64)
+
     def max_epsilon(self, n: Any, threshold: Any) -> Any:
         """Largest ``epsilon`` that still allows ``n`` generations at ``threshold``.
 

@@ -1,0 +1,19 @@
+"""The ``bounds`` command line.
+
+Each module in this package registers its subcommands with
+:func:`bounds.cli._core.command`; importing them here builds the parser.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from bounds.cli import commands_basic  # noqa: F401  (registers budget, survival, compare, demo)
+from bounds.cli._core import run
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``bounds`` console script; returns the exit code."""
+    return run(argv if argv is not None else sys.argv[1:])

@@ -1,0 +1,150 @@
+"""The machinery every ``bounds`` subcommand shares.
+
+A subcommand is one function registered with :func:`command`; it receives the
+parsed arguments and returns an :class:`Output` (a JSON-ready mapping and the
+text for humans). Errors never reach the user as tracebacks: a
+:class:`~bounds.errors.BoundsError` becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, NoReturn
+
+from bounds.errors import BoundsError
+from bounds.models.independent import Independent
+from bounds.models.registry import load_spec
+
+__all__ = [
+    "COMMANDS",
+    "ArgumentParser",
+    "Command",
+    "Output",
+    "UsageError",
+    "add_model_arguments",
+    "command",
+    "jsonable",
+    "model_from_arguments",
+]
+
+
+class UsageError(BoundsError):
+    """The command line itself is wrong (missing or conflicting options)."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (``bounds: error: ...``) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a command produced: ``data`` for ``--json``, ``text`` for a terminal."""
+
+    data: dict[str, Any]
+    text: str
+    exit_code: int = 0
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], Output]
+    json_option: bool = field(default=True)
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None], json_option: bool = True
+) -> Callable[[Callable[[argparse.Namespace], Output]], Callable[[argparse.Namespace], Output]]:
+    """Register a subcommand: ``arguments(parser)`` declares its options, the function runs it."""
+
+    def register(run: Callable[[argparse.Namespace], Output]) -> Callable[[argparse.Namespace], Output]:
+        if name in COMMANDS:
+            raise RuntimeError(f"command {name!r} registered twice")
+        COMMANDS[name] = Command(name, help, arguments, run, json_option)
+        return run
+
+    return register
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--epsilon E | --p P | --spec FILE``: exactly one way to say which model."""
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--epsilon", metavar="E", help="per-generation failure probability, exact decimal")
+    group.add_argument("--p", metavar="P", help="per-generation preservation probability 1 - epsilon")
+    group.add_argument("--spec", metavar="FILE", help="TOML file describing the model (see README)")
+
+
+def model_from_arguments(args: argparse.Namespace) -> Any:
+    """The model named by ``--epsilon``, ``--p`` or ``--spec`` (strings stay exact decimals)."""
+    if args.spec is not None:
+        return load_spec(args.spec)
+    if args.epsilon is not None:
+        return Independent(epsilon=args.epsilon)
+    return Independent(p=args.p)
+
+
+def jsonable(value: Any) -> Any:
+    """Make values JSON-safe: Fractions to floats (whole ones to ints), non-finite floats to strings."""
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else float(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    if hasattr(value, "tolist"):
+        return jsonable(value.tolist())
+    return value
+
+
+def build_parser() -> ArgumentParser:
+    from bounds import __version__
+
+    parser = ArgumentParser(
+        prog="bounds",
+        description="Certified compounding-alignment-error bounds: how many generations of "
+        "self-improvement keep the probability that alignment is preserved above a threshold.",
+    )
+    parser.add_argument("--version", action="version", version=f"bounds {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    subparsers.required = True
+    for entry in COMMANDS.values():
+        sub = subparsers.add_parser(entry.name, help=entry.help, description=entry.help)
+        entry.arguments(sub)
+        if entry.json_option:
+            sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse ``argv``, run the command, print its output; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        output = COMMANDS[args.command].run(args)
+    except BoundsError as error:
+        message = " ".join(str(error).split())
+        print(f"bounds: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bounds: interrupted", file=sys.stderr)
+        return 130
+    if getattr(args, "json", False):
+        print(json.dumps(jsonable(output.data), indent=2))
+    elif output.text:
+        print(output.text)
+    return output.exit_code

@@ -1,0 +1,128 @@
+"""``bounds budget``, ``survival``, ``compare`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import mpmath
+
+from bounds.budget import Budget
+from bounds.cli._core import Output, add_model_arguments, command, model_from_arguments
+from bounds.compare import ComparisonRow, compare
+from bounds.models.independent import Independent
+from bounds.numbers import format_number, generations as as_generations
+
+
+def _budget_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_arguments(parser)
+    parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+
+
+def budget_text(result: Budget) -> str:
+    """Human-readable lines for a budget."""
+    lines = [f"model      {result.model!r}", f"threshold  T = {format_number(result.threshold)}"]
+    if result.n is None:
+        lines.append("budget     unbounded (S(N) >= T for every N)")
+        lines.append(f"           S(inf) = {format_number(result.certificate_values[0], 12)} >= T")
+    else:
+        at, after = result.certificate_values
+        lines.append(f"budget     N* = {result.n}")
+        lines.append(f"           S({result.n}) = {format_number(at, 12)} >= T")
+        lines.append(f"           S({result.n + 1}) = {format_number(after, 12)} < T")
+    lines.append(f"certified  by {result.certificate}")
+    return "\n".join(lines)
+
+
+@command("budget", "certified budget: the largest N with S(N) >= T", _budget_arguments)
+def budget_command(args: argparse.Namespace) -> Output:
+    result = model_from_arguments(args).budget(args.threshold)
+    return Output(result.to_dict(), budget_text(result))
+
+
+def _survival_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_arguments(parser)
+    parser.add_argument("--generations", "-N", required=True, metavar="N", help="number of generations, >= 0")
+
+
+@command("survival", "survival probability S(N) after N generations", _survival_arguments)
+def survival_command(args: argparse.Namespace) -> Output:
+    model = model_from_arguments(args)
+    count = as_generations(args.generations, "--generations")
+    log_value = float(model.log_survival(count))
+    value = float(model.survival(count))
+    precise = model.survival_mp(count, 20)
+    data: dict[str, Any] = {
+        "model": model.name,
+        "generations": count,
+        "survival": value,
+        "log_survival": log_value,
+        "survival_decimal": mpmath.nstr(precise, 15),
+        **model.parameters(),
+    }
+    text = f"S({count}) = {format_number(precise, 12)}   (ln S = {format_number(log_value, 12)})  [{model!r}]"
+    return Output(data, text)
+
+
+def _compare_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--epsilon", required=True, metavar="E", help="marginal per-generation failure probability")
+    parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+
+
+def comparison_table(rows: list[ComparisonRow]) -> str:
+    width = max(len(row.label) for row in rows)
+    lines = [f"{'':{width}}  budget", f"{'-' * width}  ------"]
+    for row in rows:
+        shown = "unbounded" if row.budget is None else str(row.budget)
+        lines.append(f"{row.label:{width}}  {shown}")
+    return "\n".join(lines)
+
+
+def _comparison_options(args: argparse.Namespace) -> dict[str, Any]:
+    skip = {"command", "epsilon", "threshold", "json"}
+    return {key: value for key, value in vars(args).items() if key not in skip and value is not None}
+
+
+@command("compare", "budgets of several models and bounds side by side", _compare_arguments)
+def compare_command(args: argparse.Namespace) -> Output:
+    rows = compare(args.epsilon, args.threshold, **_comparison_options(args))
+    data = {"epsilon": args.epsilon, "threshold": args.threshold, "rows": [row.to_dict() for row in rows]}
+    return Output(data, comparison_table(rows))
+
+
+@command("demo", "the running example: 0.999 per generation, with a comparison across models", lambda parser: None)
+def demo_command(args: argparse.Namespace) -> Output:
+    model = Independent(epsilon="0.001")
+    survivals = {n: model.survival_mp(n, 30) for n in (50, 500, 502)}
+    at_605 = model.budget("0.605")
+    at_half = model.budget("0.5")
+    rows = compare("0.001", "0.605")
+    text = "\n".join(
+        [
+            "A technique that preserves alignment with probability 0.999 per generation:",
+            "",
+            f"  0.999^50  = {mpmath.nstr(survivals[50], 4)}",
+            f"  0.999^500 = {mpmath.nstr(survivals[500], 4)}",
+            "",
+            f"  budget at T = 0.605: {at_605.n} generations  "
+            f"(S({at_605.n}) = {mpmath.nstr(at_605.certificate_values[0], 6)}, certified)",
+            f"  budget at T = 0.5:   {at_half.n} generations",
+            "",
+            "The same marginal rate under other assumptions (T = 0.605):",
+            "",
+            comparison_table(rows),
+            "",
+            f'Note: "60.5% after 500 generations" is 0.999^502 = {mpmath.nstr(survivals[502], 4)};',
+            f"      0.999^500 = {mpmath.nstr(survivals[500], 4)}.",
+        ]
+    )
+    data = {
+        "epsilon": "0.001",
+        "survival_50": float(survivals[50]),
+        "survival_500": float(survivals[500]),
+        "survival_502": float(survivals[502]),
+        "budget_0.605": at_605.to_dict(),
+        "budget_0.5": at_half.to_dict(),
+        "comparison": [row.to_dict() for row in rows],
+    }
+    return Output(data, text)
