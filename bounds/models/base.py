@@ -21,6 +21,11 @@ What a model supplies, by precision (one formula, several precisions):
     (``0.9**2 == 0.81``).
 ``limit_mp(dps)`` / ``limit_exact()``
     ``S(infinity)`` at the same two precisions.
+``rate(i)`` / ``rate_mp(i, dps)`` / ``rate_exact(i)`` (schedule-like models only)
+    the per-generation failure probability ``epsilon_i`` (``i = 1, 2, ...``) as
+    float64 (vectorised over an array of indices), to ``dps`` digits, and as an
+    exact rational when it is one (else ``None``). Wrappers such as the
+    persistent-unsafe floor need these.
 ``sample_failure_generation(size, rng)`` (optional)
     simulated generations of first failure, from the model's mechanism (used
     by :mod:`bounds.simulate` to check the closed forms independently).

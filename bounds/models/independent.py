@@ -135,6 +135,17 @@ class Independent(SurvivalModel):
             ("epsilon is the probability of losing alignment at a generation, given it held before",),
         )
 
+    def rate(self, i: np.ndarray) -> np.ndarray:
+        """``epsilon_i = epsilon`` for every generation index ``i >= 1``."""
+        return np.full(np.shape(i), float(self.epsilon))
+
+    def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
+        with mpmath.workdps(dps):
+            return to_mpf(self.epsilon)
+
+    def rate_exact(self, i: int) -> Fraction:
+        return self.epsilon
+
     def sample_failure_generation(self, size: int, rng: np.random.Generator) -> np.ndarray:
         """Generation of first failure in ``size`` lineages: geometric with parameter epsilon."""
         if self.epsilon == 0:
