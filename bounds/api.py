@@ -11,7 +11,8 @@ import numpy as np
 from bounds.budget import Budget, BudgetArray
 from bounds.errors import ParameterError
 from bounds.models.independent import Independent
-from bounds.numbers import exact, generations, probability, threshold as as_threshold, to_mpf
+from bounds.numbers import decimal_digits, exact, generations, probability, to_mpf
+from bounds.numbers import threshold as as_threshold
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -120,26 +121,42 @@ def _budget_float_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: s
     target_ok = (target > 0) & (target <= 1)
     if not target_ok.all():
         raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, target_ok))
-    epsilon = given if rate_name == "epsilon" else 1.0 - given
-    unbounded = epsilon == 0
+    from_epsilon = rate_name == "epsilon"
+    epsilon = given if from_epsilon else 1.0 - given
+    keep = 1.0 - epsilon if from_epsilon else given
     with np.errstate(divide="ignore", invalid="ignore"):
         log_keep = np.log1p(-epsilon)
-        ratio = np.log(target) / log_keep
+        log_target = np.log(target)
+        ratio = log_target / log_keep  # +inf or NaN where epsilon == 0: left to the exact path
         floor = np.floor(ratio)
-        # error bound on ratio: relative error of both logs, and of log1p(-eps) near eps = 1
-        slack = _ULP_MARGIN * (2 * np.abs(ratio) - 1 / ((1 - epsilon) * log_keep))
-        distance = np.minimum(ratio - floor, floor + 1 - ratio)
-        unsure = ~(distance > slack) & ~unbounded
-        unsure |= ~unbounded & ~(ratio < 2.0**52)
-    result = np.where(unbounded, 0, floor).astype(np.int64, copy=False) if not unsure.any() else None
-    if result is None:
-        values = np.where(unbounded | unsure, 0, floor).astype(object if unsure.any() else np.int64)
-        values = values.astype(object)
-        for index in zip(*np.nonzero(unsure), strict=True):
-            values[index] = _element_budget(rates[index], thresholds[index], rate_name).n
-        fits = max(values.flat) < 2**63
-        result = values.astype(np.int64) if fits else values
+        distance = ratio - floor
+        np.minimum(distance, 1.0 - distance, out=distance)
+        # floor(ratio) is certain when the distance to the nearest integer exceeds the
+        # propagated error bound: inputs rounded to float (relative 2**-53 each; for p-input
+        # the absolute error of p dominates when epsilon is tiny) and 64 ulp per log/log1p.
+        # Scaled by |log_keep| * keep to avoid a division:
+        #   distance * |log_keep| * keep > 64u * (keep * (1 + |log_target|) + ratio * weight)
+        weight = epsilon if from_epsilon else keep
+        bound = keep * (1.0 - log_target)
+        bound += ratio * weight
+        bound *= _ULP_MARGIN
+        distance *= log_keep
+        distance *= keep
+        sure = (-distance > bound) & (ratio < 2.0**52) & (target > 1e-300)
+    result = floor.astype(np.int64) if sure.all() else _settle_unsure(floor, sure, rates, thresholds, rate_name)
+    unbounded = epsilon == 0
     return BudgetArray(np.ma.masked_array(result, mask=unbounded), unbounded, thresholds)
+
+
+def _settle_unsure(
+    floor: np.ndarray, sure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray, rate_name: str
+) -> np.ndarray:
+    """Decide the elements the float path could not certify with the scalar solver."""
+    budgets = np.where(sure, floor, 0).astype(np.int64).astype(object)
+    for index in zip(*np.nonzero(~sure), strict=True):
+        budgets[index] = _element_budget(rates[index], thresholds[index], rate_name).n or 0
+    fits = all(value < 2**63 for value in budgets.flat)
+    return budgets.astype(np.int64) if fits else budgets
 
 
 def survival(epsilon: Any = None, generations_: Any = None, *, p: Any = None, n: Any = None) -> Any:
@@ -201,7 +218,7 @@ def max_epsilon(n: Any, threshold: Any) -> Any:
     if count == 0:
         raise ParameterError("n", "a whole number >= 1", n)
     target = as_threshold(threshold)
-    digits = 40 + len(str(count)) + len(str(target.denominator))
+    digits = 40 + decimal_digits(count) + decimal_digits(target.denominator)
     with mpmath.workdps(digits):
         bound = -mpmath.expm1(mpmath.log(to_mpf(target)) / count)
         candidate = float(bound)

@@ -28,7 +28,8 @@ import mpmath
 import numpy as np
 
 from bounds.errors import CertificationError
-from bounds.numbers import MAX_DECIMAL_EXPONENT, format_number, threshold as as_threshold
+from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_number
+from bounds.numbers import threshold as as_threshold
 
 __all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
 
@@ -99,7 +100,7 @@ def _decide(
 
 
 def _start_dps(n: int) -> int:
-    return 30 + len(str(n))
+    return 30 + decimal_digits(n)
 
 
 def compare_survival(model: Any, n: int, threshold: Fraction) -> Comparison:
@@ -338,9 +339,9 @@ def solve(model: Any, threshold: Any) -> Budget | BudgetArray:
     if candidate is None:
         candidate = _float_candidate(model, target)
     n, at, after = _certified_search(model, target, candidate)
-    survival = np.exp(model._log_survival(np.asarray([float(n), float(n + 1)])))
+    # the floats reported are the certified high-precision values, rounded once
     return Budget(
-        n, target, model, float(survival[0]), float(survival[1]), True, _weakest(at, after), (at.value, after.value)
+        n, target, model, float(at.value), float(after.value), True, _weakest(at, after), (at.value, after.value)
     )
 
 

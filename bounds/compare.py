@@ -13,7 +13,8 @@ from fractions import Fraction
 from typing import Any
 
 from bounds.models.independent import Independent
-from bounds.numbers import probability, threshold as as_threshold
+from bounds.numbers import decimal_digits, probability
+from bounds.numbers import threshold as as_threshold
 
 __all__ = ["ComparisonRow", "compare", "comparison_row"]
 
@@ -105,7 +106,7 @@ def _sandwich_upper(epsilon: Fraction, threshold: Fraction, options: dict[str, A
     from bounds.numbers import to_mpf
 
     # floor(ln(1/T)/eps) exactly: evaluate at rising precision until the floor is unambiguous
-    dps = 30 + len(str(epsilon.denominator)) + len(str(threshold.denominator))
+    dps = 30 + decimal_digits(epsilon.denominator) + decimal_digits(threshold.denominator)
     while True:
         with mpmath.workdps(dps):
             value = -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon)

@@ -45,7 +45,10 @@ class ParameterError(BoundsError):
         self.name = name
         self.valid = valid
         self.value = value
-        shown = repr(value)
+        try:
+            shown = repr(value)
+        except ValueError:  # an int or Fraction past Python's 4300-digit str limit
+            shown = f"<{type(value).__name__} too large to print>"
         if len(shown) > 80:
             shown = shown[:77] + "..."
         super().__init__(f"{name} must be {valid}, got {shown}")

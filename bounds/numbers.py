@@ -18,7 +18,6 @@ import math
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
-from typing import Union
 
 import mpmath
 import numpy as np
@@ -29,8 +28,10 @@ __all__ = [
     "MAX_DECIMAL_EXPONENT",
     "ExactLike",
     "exact",
+    "decimal_digits",
     "format_number",
     "generations",
+    "int_text",
     "positive",
     "probability",
     "resolve_epsilon",
@@ -38,13 +39,15 @@ __all__ = [
     "to_mpf",
 ]
 
-ExactLike = Union[int, float, str, Decimal, Fraction, np.integer, np.floating]
+ExactLike = int | float | str | Decimal | Fraction | np.integer | np.floating
 
 #: Inputs whose decimal exponent lies outside ``±MAX_DECIMAL_EXPONENT`` are
 #: refused: certifying a budget costs about as many digits as the exponent, and
 #: an unchecked ``"1e-99999999"`` would make every answer hang.
-MAX_DECIMAL_EXPONENT = 10_000
-_MAX_BITS = 4 * MAX_DECIMAL_EXPONENT
+MAX_DECIMAL_EXPONENT = 4_000
+# ~3900 decimal digits: every value, and every constant-rate budget, stays below
+# Python's 4300-digit limit on int <-> str conversion.
+_MAX_BITS = 13_000
 
 
 def _from_decimal(value: Decimal, name: str, original: object) -> Fraction:
@@ -212,6 +215,18 @@ def resolve_epsilon(epsilon: object = None, p: object = None) -> Fraction:
     return 1 - probability(p, "p")
 
 
+def decimal_digits(value: int) -> int:
+    """An upper bound on the number of decimal digits of ``|value|``, without ``str`` (no 4300-digit limit)."""
+    return int(abs(value).bit_length() * 0.30103) + 1
+
+
+def int_text(value: int) -> str:
+    """All digits of an integer, however large (``str`` refuses more than 4300 digits)."""
+    from decimal import Context
+
+    return format(Context(prec=decimal_digits(value) + 2).create_decimal(value), "f")
+
+
 def to_mpf(value: Fraction | int) -> mpmath.mpf:
     """Convert an exact rational to an mpmath number at the current working precision."""
     value = Fraction(value)
@@ -240,9 +255,9 @@ def format_number(value: object, digits: int = 6) -> str:
     '1.5e-862948'
     """
     if isinstance(value, Integral) and not isinstance(value, bool):
-        return str(int(value))
+        return int_text(int(value))
     if isinstance(value, Fraction) and value.denominator == 1:
-        return str(value.numerator)
+        return int_text(value.numerator)
     if isinstance(value, (mpmath.mpf, Fraction)):
         number = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else value
         if number == 0:

@@ -11,7 +11,8 @@ from bounds.budget import Budget
 from bounds.cli._core import Output, add_model_arguments, command, model_from_arguments
 from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
-from bounds.numbers import format_number, generations as as_generations
+from bounds.numbers import format_number
+from bounds.numbers import generations as as_generations
 
 
 def _budget_arguments(parser: argparse.ArgumentParser) -> None:

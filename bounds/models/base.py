@@ -132,7 +132,10 @@ def as_generation_array(n: Any, name: str = "n") -> tuple[np.ndarray, bool]:
             return array.astype(np.float64), False
         values = [float(generations(item, name)) for item in array.flat]
         return np.asarray(values, dtype=np.float64).reshape(array.shape), False
-    return np.asarray(float(generations(n, name)), dtype=np.float64), True
+    count = generations(n, name)
+    if count > 2**1023:
+        raise ParameterError(name, "at most 2**1023 for float64 evaluation (use survival_mp beyond)", n)
+    return np.asarray(float(count), dtype=np.float64), True
 
 
 def _scalar_or_array(values: np.ndarray, is_scalar: bool) -> Any:

@@ -14,7 +14,7 @@ from mpmath import iv
 from bounds._interval import endpoints, interval_fraction, interval_precision
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import resolve_epsilon, to_mpf
+from bounds.numbers import decimal_digits, resolve_epsilon, to_mpf
 
 __all__ = ["Independent"]
 
@@ -81,16 +81,28 @@ class Independent(SurvivalModel):
     def parameters(self) -> dict[str, Any]:
         return {"epsilon": self.epsilon}
 
+    def log_keep_mp(self) -> mpmath.mpf:
+        """``ln(1 - epsilon)`` at the working precision, accurate at both ends of [0, 1)."""
+        if self.epsilon <= Fraction(1, 2):
+            return mpmath.log1p(-to_mpf(self.epsilon))
+        # 1 - eps is exact as a Fraction: no cancellation when eps is close to 1
+        return mpmath.log(to_mpf(1 - self.epsilon))
+
     def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        rate = np.log1p(-float(self.epsilon)) if self.epsilon < 1 else -np.inf
+        if self.epsilon == 1:
+            rate = -np.inf
+        elif self.epsilon <= Fraction(1, 2):
+            rate = np.log1p(-float(self.epsilon))
+        else:
+            rate = np.log(float(1 - self.epsilon))
         with np.errstate(invalid="ignore"):
             return np.where(n == 0, 0.0, n * rate)
 
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
         # the error of n*log1p(-eps) grows with |log S|: carry its digits as guard digits
-        guard = 10 + len(str(n)) + len(str(self.epsilon.denominator))
+        guard = 10 + decimal_digits(n) + decimal_digits(self.epsilon.denominator)
         with mpmath.workdps(dps + guard):
-            value = mpmath.exp(n * mpmath.log1p(-to_mpf(self.epsilon)))
+            value = mpmath.exp(n * self.log_keep_mp()) if self.epsilon < 1 else mpmath.mpf(0 if n else 1)
         return +value
 
     def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
@@ -99,7 +111,7 @@ class Independent(SurvivalModel):
         # 1 - eps must keep dps digits of eps, and n magnifies the error of the log
         bits = int(3.33 * dps) + _digits_bits(self.epsilon) + n.bit_length() + 32
         with interval_precision(bits):
-            enclosure = iv.exp(n * iv.log(1 - interval_fraction(self.epsilon)))
+            enclosure = iv.exp(n * iv.log(interval_fraction(1 - self.epsilon)))
             return endpoints(enclosure)
 
     def survival_exact(self, n: int) -> Fraction | None:
@@ -121,9 +133,9 @@ class Independent(SurvivalModel):
     def budget_candidate(self, threshold: Fraction) -> int | None:
         if self.epsilon == 1:
             return 0
-        digits = 30 + len(str(self.epsilon.denominator)) + len(str(threshold.denominator))
+        digits = 30 + decimal_digits(self.epsilon.denominator) + decimal_digits(threshold.denominator)
         with mpmath.workdps(digits):
-            ratio = mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(self.epsilon))
+            ratio = mpmath.log(to_mpf(threshold)) / self.log_keep_mp()
             return int(mpmath.floor(ratio))
 
     def symbolic(self) -> SurvivalExpr:
