@@ -28,7 +28,7 @@ import mpmath
 import numpy as np
 
 from bounds.errors import CertificationError
-from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_number
+from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number
 from bounds.numbers import threshold as as_threshold
 
 __all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
@@ -49,7 +49,7 @@ class Comparison:
     """
 
     sign: int
-    value: mpmath.mpf
+    value: mpmath.mpf | Fraction
     method: str
     dps: int
 
@@ -69,8 +69,7 @@ def _decide(
     """Decide the sign of ``X - target`` for a quantity ``X`` given at several precisions."""
     if exact is not None:
         sign = (exact > target) - (exact < target)
-        with mpmath.workdps(30):
-            return Comparison(sign, _fraction_mpf(exact), METHODS[0], 0)
+        return Comparison(sign, exact, METHODS[0], 0)
     dps = start_dps
     while dps <= MAX_DPS:
         with mpmath.workdps(dps + 10):
@@ -106,8 +105,7 @@ def _start_dps(n: int) -> int:
 def compare_survival(model: Any, n: int, threshold: Fraction) -> Comparison:
     """Certified comparison of ``S(n)`` with ``threshold``."""
     if n == 0:
-        with mpmath.workdps(30):
-            return Comparison((1 > threshold) - (1 < threshold), mpmath.mpf(1), METHODS[0], 0)
+        return Comparison((1 > threshold) - (1 < threshold), Fraction(1), METHODS[0], 0)
     exact_method = getattr(model, "survival_exact", None)
     bounds_method = getattr(model, "survival_bounds", None)
     return _decide(
@@ -152,8 +150,8 @@ class Budget:
         Whether ``S(N*) >= T > S(N*+1)`` (or ``S(infinity) >= T``) was proved.
     certificate : str
         How it was proved: exact rational, interval or high-precision arithmetic.
-    certificate_values : tuple of mpmath.mpf
-        The high-precision values of ``S(N*)`` and ``S(N*+1)`` (or of
+    certificate_values : tuple of mpmath.mpf or Fraction
+        The exact (Fraction) or high-precision (mpf) values of ``S(N*)`` and ``S(N*+1)`` (or of
         ``S(infinity)``) that the proof compared with ``T``.
     """
 
@@ -164,7 +162,7 @@ class Budget:
     survival_after_budget: float | None
     certified: bool
     certificate: str
-    certificate_values: tuple[mpmath.mpf, ...] = field(default=(), repr=False)
+    certificate_values: tuple[mpmath.mpf | Fraction, ...] = field(default=(), repr=False)
 
     @property
     def unbounded(self) -> bool:
@@ -192,7 +190,7 @@ class Budget:
             limit = format_number(self.certificate_values[0]) if self.certificate_values else "?"
             head = f"unbounded: S(N) >= S(inf) = {limit} >= T = {threshold} for every N"
         else:
-            at, after = (format_number(value) for value in self.certificate_values)
+            at, after = (format_near(value, self.threshold) for value in self.certificate_values)
             head = (
                 f"N* = {self.n}: S({self.n}) = {at} >= T = {threshold} > "
                 f"S({self.n + 1}) = {after}"

@@ -29,6 +29,7 @@ __all__ = [
     "ExactLike",
     "exact",
     "decimal_digits",
+    "format_near",
     "format_number",
     "generations",
     "int_text",
@@ -259,16 +260,7 @@ def format_number(value: object, digits: int = 6) -> str:
     if isinstance(value, Fraction) and value.denominator == 1:
         return int_text(value.numerator)
     if isinstance(value, (mpmath.mpf, Fraction)):
-        number = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else value
-        if number == 0:
-            return "0"
-        magnitude = int(mpmath.floor(mpmath.log10(abs(number))))
-        if -4 <= magnitude < 6:
-            return format_number(float(number), digits)
-        text = mpmath.nstr(number, digits, min_fixed=1, max_fixed=0)
-        mantissa, _, exponent = text.partition("e")
-        mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
-        return f"{mantissa}e{int(exponent)}"
+        return _format_mpf(value, digits)
     number = float(value)  # type: ignore[arg-type]
     text = f"{number:.{digits}g}"
     while number != 1 and text in {"1", "-1"} and digits < 17:
@@ -279,3 +271,54 @@ def format_number(value: object, digits: int = 6) -> str:
         mantissa, _, exponent = text.partition("e")
         return f"{mantissa}e{int(exponent)}"
     return text
+
+
+def _format_mpf(value: mpmath.mpf | Fraction, digits: int) -> str:
+    with mpmath.workdps(digits + 20):
+        number = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else +value
+        if number == 0:
+            return "0"
+        magnitude = int(mpmath.floor(mpmath.log10(abs(number))))
+        fixed = -4 <= magnitude < 6
+        while True:
+            if fixed:
+                text = mpmath.nstr(number, digits, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
+                text = text.rstrip("0").rstrip(".") if "." in text else text
+            else:
+                mantissa, _, exponent = mpmath.nstr(number, digits, min_fixed=1, max_fixed=0).partition("e")
+                mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+                text = f"{mantissa}e{int(exponent)}"
+            # 0.99999999 must not print as "1": widen until it is distinguishable
+            if text not in {"1", "-1"} or abs(number) == 1 or digits >= 40:
+                return text
+            digits += 1
+
+
+def format_near(value: mpmath.mpf | Fraction, reference: Fraction, digits: int = 6, max_digits: int = 40) -> str:
+    """Format ``value`` with enough digits to tell it from ``reference`` (a threshold).
+
+    A certificate ``S(N*) >= T > S(N*+1)`` printed as ``0.5 >= 0.5 > 0.5`` hides
+    the proof; this widens the figures until the difference shows, up to
+    ``max_digits``, and then says how close the two are instead.
+
+    Examples
+    --------
+    >>> format_near(mpmath.mpf("0.500000000000299"), Fraction(1, 2))
+    '0.500000000000299'
+    >>> format_near(Fraction(81, 100), Fraction(81, 100))
+    '0.81'
+    """
+    if isinstance(value, Fraction) and value == reference:
+        return format_number(value, digits)
+    with mpmath.workdps(max_digits + 20):
+        target = mpmath.mpf(reference.numerator) / reference.denominator
+        if isinstance(value, Fraction):
+            gap = abs(mpmath.mpf((value - reference).numerator) / (value - reference).denominator)
+        else:
+            gap = abs(value - target)
+        if gap == 0:
+            return format_number(value, digits)
+        needed = int(mpmath.ceil(-mpmath.log10(gap / abs(target)))) + 2
+    if needed > max_digits:
+        return f"{format_number(value, max_digits)} (differs from T only after {needed - 2} digits)"
+    return format_number(value, max(digits, needed))

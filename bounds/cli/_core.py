@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -143,6 +144,15 @@ def run(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bounds: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        if os.environ.get("BOUNDS_DEBUG"):
+            raise
+        print(
+            f"bounds: internal error: {type(error).__name__}: {error} "
+            "(a bug in bounds; rerun with BOUNDS_DEBUG=1 for the traceback and please report it)",
+            file=sys.stderr,
+        )
+        return 1
     if getattr(args, "json", False):
         print(json.dumps(jsonable(output.data), indent=2))
     elif output.text:

@@ -11,7 +11,7 @@ from bounds.budget import Budget
 from bounds.cli._core import Output, add_model_arguments, command, model_from_arguments
 from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
-from bounds.numbers import format_number
+from bounds.numbers import format_near, format_number
 from bounds.numbers import generations as as_generations
 
 
@@ -29,8 +29,8 @@ def budget_text(result: Budget) -> str:
     else:
         at, after = result.certificate_values
         lines.append(f"budget     N* = {result.n}")
-        lines.append(f"           S({result.n}) = {format_number(at, 12)} >= T")
-        lines.append(f"           S({result.n + 1}) = {format_number(after, 12)} < T")
+        lines.append(f"           S({result.n}) = {format_near(at, result.threshold, 12)} >= T")
+        lines.append(f"           S({result.n + 1}) = {format_near(after, result.threshold, 12)} < T")
     lines.append(f"certified  by {result.certificate}")
     return "\n".join(lines)
 
@@ -106,7 +106,7 @@ def demo_command(args: argparse.Namespace) -> Output:
             f"  0.999^500 = {mpmath.nstr(survivals[500], 4)}",
             "",
             f"  budget at T = 0.605: {at_605.n} generations  "
-            f"(S({at_605.n}) = {mpmath.nstr(at_605.certificate_values[0], 6)}, certified)",
+            f"(S({at_605.n}) = {format_number(at_605.certificate_values[0])}, certified)",
             f"  budget at T = 0.5:   {at_half.n} generations",
             "",
             "The same marginal rate under other assumptions (T = 0.605):",
