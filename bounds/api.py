@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import mpmath
 import numpy as np
 
-from bounds.budget import Budget, BudgetArray
+from bounds.budget import Budget, BudgetArray, solve
 from bounds.errors import ParameterError
 from bounds.models.independent import Independent
-from bounds.numbers import decimal_digits, exact, generations, probability, to_mpf
+from bounds.numbers import decimal_digits, exact, generations, to_mpf
 from bounds.numbers import threshold as as_threshold
 
 __all__ = ["budget", "max_epsilon", "survival"]
@@ -26,6 +26,12 @@ def _is_array(value: Any) -> bool:
     return isinstance(value, (list, tuple, np.ndarray))
 
 
+@overload
+def budget(
+    epsilon: list[Any] | tuple[Any, ...] | np.ndarray, threshold: Any = None, *, p: Any = None
+) -> BudgetArray: ...
+@overload
+def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budget | BudgetArray: ...
 def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budget | BudgetArray:
     r"""Certified budget for a constant per-generation failure probability.
 
@@ -91,11 +97,10 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
 
 
 def _element_budget(rate: Any, threshold: Any, rate_name: str) -> Budget:
-    keyword = {rate_name: rate.item() if isinstance(rate, np.generic) else rate}
+    value = rate.item() if isinstance(rate, np.generic) else rate
     target = threshold.item() if isinstance(threshold, np.generic) else threshold
-    result = Independent(**keyword).budget(target)
-    assert isinstance(result, Budget)
-    return result
+    model = Independent(epsilon=value) if rate_name == "epsilon" else Independent(p=value)
+    return solve(model, target)
 
 
 def _budget_exact_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
@@ -108,7 +113,8 @@ def _budget_exact_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: s
 
 
 def _first_bad(values: np.ndarray, good: np.ndarray) -> Any:
-    return values[~good].flat[0]
+    bad = values[~good].flat[0]
+    return bad.item() if isinstance(bad, np.generic) else bad
 
 
 def _budget_float_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
@@ -195,8 +201,9 @@ def max_epsilon(n: Any, threshold: Any) -> Any:
     Returns
     -------
     float or ndarray
-        ``1 - T**(1/n)`` rounded *down*: the decimal this float prints as is at
-        most the exact value, so ``budget(epsilon=max_epsilon(n, T), threshold=T).n >= n``.
+        The largest float ``e`` (read, like every float, as the decimal it prints
+        as) with ``budget(epsilon=e, threshold=T).n >= n``; the next float up
+        allows fewer than ``n`` generations. Both facts are certified.
 
     Notes
     -----
@@ -205,8 +212,8 @@ def max_epsilon(n: Any, threshold: Any) -> Any:
 
     Examples
     --------
-    >>> max_epsilon(500, 0.6064)
-    0.0009999...
+    >>> max_epsilon(2, 0.81)
+    0.1
     >>> budget(epsilon=max_epsilon(500, 0.605), threshold=0.605).n
     500
     """
@@ -220,12 +227,17 @@ def max_epsilon(n: Any, threshold: Any) -> Any:
     target = as_threshold(threshold)
     digits = 40 + decimal_digits(count) + decimal_digits(target.denominator)
     with mpmath.workdps(digits):
-        bound = -mpmath.expm1(mpmath.log(to_mpf(target)) / count)
-        candidate = float(bound)
-        # a float means the decimal it prints as: step down until that decimal is <= bound
-        while candidate > 0 and to_mpf(exact(candidate, "epsilon")) > bound:
-            candidate = float(np.nextafter(candidate, 0.0))
-    probability(candidate)
+        candidate = float(-mpmath.expm1(mpmath.log(to_mpf(target)) / count))
+
+    def allows(rate: float) -> bool:
+        # certified: a float rate means its repr decimal, exactly as budget() reads it
+        result = Independent(epsilon=rate).budget(target)
+        return bool(result.n is None or result.n >= count)
+
+    while candidate > 0 and not allows(candidate):
+        candidate = float(np.nextafter(candidate, 0.0))
+    while candidate < 1 and allows(float(np.nextafter(candidate, 1.0))):
+        candidate = float(np.nextafter(candidate, 1.0))
     return candidate
 
 

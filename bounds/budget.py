@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import mpmath
 import numpy as np
@@ -305,6 +305,13 @@ def _weakest(*comparisons: Comparison) -> str:
     return method if method == METHODS[0] else f"{method} at {digits} digits"
 
 
+ArrayLike = list[Any] | tuple[Any, ...] | np.ndarray
+
+
+@overload
+def solve(model: Any, threshold: ArrayLike) -> BudgetArray: ...
+@overload
+def solve(model: Any, threshold: Any) -> Budget: ...
 def solve(model: Any, threshold: Any) -> Budget | BudgetArray:
     """Certified budget ``N*(T)`` of any model: the largest ``N`` with ``S(N) >= T``.
 
@@ -327,8 +334,12 @@ def solve(model: Any, threshold: Any) -> Budget | BudgetArray:
     """
     if isinstance(threshold, (list, tuple, np.ndarray)):
         thresholds = np.asarray(threshold, dtype=object)
-        results = [solve(model, item) for item in thresholds.flat]
+        results = [_solve_scalar(model, item) for item in thresholds.flat]
         return _collect(results, thresholds.shape, thresholds, model)
+    return _solve_scalar(model, threshold)
+
+
+def _solve_scalar(model: Any, threshold: Any) -> Budget:
     target = as_threshold(threshold)
     at_limit = compare_limit(model, target)
     if at_limit.sign >= 0:

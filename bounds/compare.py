@@ -78,7 +78,7 @@ def _floor_fraction(value: Fraction) -> int:
 @comparison_row
 def _independent(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow:
     result = Independent(epsilon=epsilon).budget(threshold)
-    return ComparisonRow("independent", result.n, "model", "failures independent across generations")  # type: ignore[union-attr]
+    return ComparisonRow("independent", result.n, "model", "failures independent across generations")
 
 
 @comparison_row

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, overload, runtime_checkable
 
 import mpmath
 import numpy as np
@@ -208,6 +208,10 @@ class SurvivalModel:
             return float(exact_limit)
         return float(self.limit_mp(20))
 
+    @overload
+    def budget(self, threshold: list[Any] | tuple[Any, ...] | np.ndarray) -> BudgetArray: ...
+    @overload
+    def budget(self, threshold: Any) -> Budget: ...
     def budget(self, threshold: Any) -> Budget | BudgetArray:
         """The certified budget ``N*(T)``: the largest ``N`` with ``S(N) >= T``.
 

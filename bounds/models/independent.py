@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import InitVar, dataclass
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -14,7 +14,7 @@ from mpmath import iv
 from bounds._interval import endpoints, interval_fraction, interval_precision
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import decimal_digits, resolve_epsilon, to_mpf
+from bounds.numbers import ExactLike, decimal_digits, resolve_epsilon, to_mpf
 
 __all__ = ["Independent"]
 
@@ -29,7 +29,7 @@ def _digits_bits(value: Fraction) -> int:
 
 
 @register("independent")
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, init=False)
 class Independent(SurvivalModel):
     r"""The same failure probability ``epsilon`` at every generation.
 
@@ -64,13 +64,12 @@ class Independent(SurvivalModel):
     2
     """
 
-    epsilon: Fraction = None  # type: ignore[assignment]
-    p: InitVar[Any] = None
+    epsilon: Fraction
 
     name = "independent"
 
-    def __post_init__(self, p: Any) -> None:
-        object.__setattr__(self, "epsilon", resolve_epsilon(self.epsilon, p))
+    def __init__(self, epsilon: ExactLike | None = None, *, p: ExactLike | None = None) -> None:
+        object.__setattr__(self, "epsilon", resolve_epsilon(epsilon, p))
 
     @classmethod
     def from_spec(cls, spec: Spec) -> Independent:

@@ -1,0 +1,43 @@
+"""Comparison rows: the registry and the closed-form bounds."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+from hypothesis import given
+
+from bounds.compare import ComparisonRow, compare, comparison_row
+from bounds.testing import epsilons, thresholds
+
+
+@given(epsilons(min_value=Fraction(1, 10**12), max_value=Fraction(1, 2)), thresholds(max_exponent=12))
+def test_rows_are_exact_closed_forms(epsilon: Fraction, threshold: Fraction) -> None:
+    rows = {row.label: row.budget for row in compare(epsilon, threshold)}
+    assert rows["any dependence (Frechet worst case)"] == math.floor((1 - threshold) / epsilon)
+    with mpmath.workdps(80):
+        upper = mpmath.floor(-mpmath.log(mpmath.mpf(threshold.numerator) / threshold.denominator)
+                             / (mpmath.mpf(epsilon.numerator) / epsilon.denominator))
+    assert rows["sandwich upper floor(ln(1/T)/eps)"] == int(upper)
+    assert rows["sandwich lower floor((1-T)/eps)"] <= rows["independent"] <= rows["sandwich upper floor(ln(1/T)/eps)"]
+
+
+def test_zero_rate_is_unbounded_everywhere() -> None:
+    assert all(row.budget is None for row in compare(0, "0.5"))
+
+
+def test_registry_accepts_new_rows_and_options() -> None:
+    @comparison_row
+    def doubled(epsilon: Fraction, threshold: Fraction, options: dict) -> ComparisonRow | None:
+        if "factor" not in options:
+            return None
+        return ComparisonRow("test row", options["factor"], "bound", "test")
+
+    try:
+        assert "test row" not in [row.label for row in compare("0.1", "0.5")]
+        assert [row.budget for row in compare("0.1", "0.5", factor=7) if row.label == "test row"] == [7]
+    finally:
+        from bounds import compare as module
+
+        module._ROWS.remove(doubled)
