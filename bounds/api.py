@@ -8,7 +8,7 @@ from typing import Any, overload
 import mpmath
 import numpy as np
 
-from bounds.budget import Budget, BudgetArray, solve
+from bounds.budget import Budget, BudgetArray, _solve_scalar
 from bounds.errors import ParameterError
 from bounds.models.independent import Independent
 from bounds.numbers import decimal_digits, exact, generations, to_mpf
@@ -100,7 +100,7 @@ def _element_budget(rate: Any, threshold: Any, rate_name: str) -> Budget:
     value = rate.item() if isinstance(rate, np.generic) else rate
     target = threshold.item() if isinstance(threshold, np.generic) else threshold
     model = Independent(epsilon=value) if rate_name == "epsilon" else Independent(p=value)
-    return solve(model, target)
+    return _solve_scalar(model, target)
 
 
 def _budget_exact_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
