@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any, overload
 
 import mpmath
@@ -11,7 +10,7 @@ import numpy as np
 from bounds.budget import Budget, BudgetArray, _solve_scalar
 from bounds.errors import ParameterError
 from bounds.models.independent import Independent
-from bounds.numbers import decimal_digits, exact, generations, to_mpf
+from bounds.numbers import decimal_digits, generations, to_mpf
 from bounds.numbers import threshold as as_threshold
 
 __all__ = ["budget", "max_epsilon", "survival"]
@@ -105,11 +104,7 @@ def _element_budget(rate: Any, threshold: Any, rate_name: str) -> Budget:
 
 def _budget_exact_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
     results = [_element_budget(r, t, rate_name) for r, t in zip(rates.flat, thresholds.flat, strict=True)]
-    unbounded = np.array([result.n is None for result in results]).reshape(rates.shape)
-    values = [result.n or 0 for result in results]
-    fits = max(values) < 2**63
-    data = np.array(values, dtype=np.int64 if fits else object).reshape(rates.shape)
-    return BudgetArray(np.ma.masked_array(data, mask=unbounded), unbounded, thresholds)
+    return BudgetArray.from_budgets(results, thresholds)
 
 
 def _first_bad(values: np.ndarray, good: np.ndarray) -> Any:
@@ -165,26 +160,27 @@ def _settle_unsure(
     return budgets.astype(np.int64) if fits else budgets
 
 
-def survival(epsilon: Any = None, generations_: Any = None, *, p: Any = None, n: Any = None) -> Any:
-    """``(1 - epsilon)**n`` through ``log1p``, broadcasting over ``epsilon`` and ``n``.
+def survival(epsilon: Any = None, n: Any = None, *, p: Any = None) -> Any:
+    """``(1 - epsilon)**n`` through ``log1p``, broadcasting over ``epsilon`` (or ``p``) and ``n``.
 
     Examples
     --------
     >>> round(survival(epsilon=0.001, n=50), 4)
     0.9512
-    >>> survival(epsilon=1e-20, n=10**10)
+    >>> survival(epsilon="1e-20", n=10**10)
     0.9999999999
     """
-    count = n if n is not None else generations_
-    if count is None:
+    if n is None:
         raise ParameterError("n", "given, a whole number >= 0", None)
-    if not (_is_array(epsilon) or _is_array(p)):
-        return Independent(epsilon=epsilon, p=p).survival(count)
-    rate = np.asarray(epsilon if epsilon is not None else p, dtype=object)
-    counts = np.asarray(count, dtype=object) if _is_array(count) else np.asarray(count, dtype=object)
-    rates, counts = np.broadcast_arrays(rate, counts)
-    name = "epsilon" if epsilon is not None else "p"
-    values = [Independent(**{name: r}).survival(c) for r, c in zip(rates.flat, counts.flat, strict=True)]
+    rate, name = (epsilon, "epsilon") if epsilon is not None else (p, "p")
+    if not (_is_array(rate) or _is_array(n)):
+        return Independent(epsilon=epsilon, p=p).survival(n)
+    try:
+        rates, counts = np.broadcast_arrays(np.asarray(rate, dtype=object), np.asarray(n, dtype=object))
+    except ValueError:
+        raise ParameterError(f"{name} and n", "arrays of broadcastable shapes", (np.shape(rate), np.shape(n))) from None
+    models = [Independent(epsilon=r) if name == "epsilon" else Independent(p=r) for r in rates.flat]
+    values = [model.survival(count) for model, count in zip(models, counts.flat, strict=True)]
     return np.asarray(values, dtype=np.float64).reshape(rates.shape)
 
 
@@ -239,7 +235,3 @@ def max_epsilon(n: Any, threshold: Any) -> Any:
     while candidate < 1 and allows(float(np.nextafter(candidate, 1.0))):
         candidate = float(np.nextafter(candidate, 1.0))
     return candidate
-
-
-def _as_fraction(value: Any) -> Fraction:
-    return exact(value, "value")

@@ -217,6 +217,15 @@ class BudgetArray:
     threshold: np.ndarray
     model: Any = None
 
+    @classmethod
+    def from_budgets(cls, results: list[Budget], thresholds: np.ndarray, model: Any = None) -> BudgetArray:
+        """Collect scalar budgets (in ``thresholds.flat`` order) into an array of that shape."""
+        unbounded = np.array([result.n is None for result in results], dtype=bool).reshape(thresholds.shape)
+        values = [0 if result.n is None else result.n for result in results]
+        fits = all(value < 2**63 for value in values)
+        data = np.array(values, dtype=np.int64 if fits else object).reshape(thresholds.shape)
+        return cls(np.ma.masked_array(data, mask=unbounded), unbounded, thresholds, model)
+
     @property
     def shape(self) -> tuple[int, ...]:
         return self.unbounded.shape
@@ -335,7 +344,7 @@ def solve(model: Any, threshold: Any) -> Budget | BudgetArray:
     if isinstance(threshold, (list, tuple, np.ndarray)):
         thresholds = np.asarray(threshold, dtype=object)
         results = [_solve_scalar(model, item) for item in thresholds.flat]
-        return _collect(results, thresholds.shape, thresholds, model)
+        return BudgetArray.from_budgets(results, thresholds, model)
     return _solve_scalar(model, threshold)
 
 
@@ -352,14 +361,6 @@ def _solve_scalar(model: Any, threshold: Any) -> Budget:
     return Budget(
         n, target, model, float(at.value), float(after.value), True, _weakest(at, after), (at.value, after.value)
     )
-
-
-def _collect(results: list[Budget], shape: tuple[int, ...], thresholds: np.ndarray, model: Any) -> BudgetArray:
-    unbounded = np.array([result.n is None for result in results], dtype=bool).reshape(shape)
-    values = [0 if result.n is None else result.n for result in results]
-    fits = all(abs(value) < 2**63 for value in values)
-    data = np.array(values, dtype=np.int64 if fits else object).reshape(shape)
-    return BudgetArray(np.ma.masked_array(data, mask=unbounded), unbounded, thresholds, model)
 
 
 def log_threshold(threshold: Fraction) -> float:

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import mpmath
+
 from bounds.models.independent import Independent
-from bounds.numbers import decimal_digits, probability
+from bounds.numbers import decimal_digits, probability, to_mpf
 from bounds.numbers import threshold as as_threshold
 
 __all__ = ["ComparisonRow", "compare", "comparison_row"]
@@ -71,10 +73,6 @@ def compare(epsilon: Any, threshold: Any, **options: Any) -> list[ComparisonRow]
     return [row for row in rows if row is not None]
 
 
-def _floor_fraction(value: Fraction) -> int:
-    return math.floor(value)
-
-
 @comparison_row
 def _independent(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow:
     result = Independent(epsilon=epsilon).budget(threshold)
@@ -84,7 +82,7 @@ def _independent(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
 @comparison_row
 def _worst_case(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow:
     # Boole: S(N) >= 1 - N*eps, attained by disjoint failure events (Frechet sharp)
-    budget = None if epsilon == 0 else _floor_fraction((1 - threshold) / epsilon)
+    budget = None if epsilon == 0 else math.floor((1 - threshold) / epsilon)
     return ComparisonRow(
         "any dependence (Frechet worst case)", budget, "bound",
         "only the marginal rate is known; disjoint failure events attain it",
@@ -93,7 +91,7 @@ def _worst_case(epsilon: Fraction, threshold: Fraction, options: dict[str, Any])
 
 @comparison_row
 def _sandwich_lower(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow:
-    budget = None if epsilon == 0 else _floor_fraction((1 - threshold) / epsilon)
+    budget = None if epsilon == 0 else math.floor((1 - threshold) / epsilon)
     return ComparisonRow("sandwich lower floor((1-T)/eps)", budget, "bound", "(1-eps)^N >= 1 - N eps")
 
 
@@ -101,20 +99,16 @@ def _sandwich_lower(epsilon: Fraction, threshold: Fraction, options: dict[str, A
 def _sandwich_upper(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow:
     if epsilon == 0:
         return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", None, "bound", "(1-eps)^N <= exp(-N eps)")
-    import mpmath
-
-    from bounds.numbers import to_mpf
-
-    # floor(ln(1/T)/eps) exactly: evaluate at rising precision until the floor is unambiguous
+    if threshold == 1:
+        return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", 0, "bound", "(1-eps)^N <= exp(-N eps)")
+    # ln(1/T)/eps is irrational for T < 1, so rising precision always separates it from an integer
     dps = 30 + decimal_digits(epsilon.denominator) + decimal_digits(threshold.denominator)
     while True:
         with mpmath.workdps(dps):
             value = -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon)
             floor = int(mpmath.floor(value))
-            if value - floor > mpmath.mpf(10) ** (-dps // 2) and floor + 1 - value > mpmath.mpf(10) ** (-dps // 2):
-                break
-            if threshold == 1:
-                floor = 0
+            margin = mpmath.mpf(10) ** (-dps // 2)
+            if value - floor > margin and floor + 1 - value > margin:
                 break
         dps *= 2
     return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", floor, "bound", "(1-eps)^N <= exp(-N eps)")
