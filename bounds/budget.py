@@ -28,7 +28,7 @@ import mpmath
 import numpy as np
 
 from bounds.errors import CertificationError
-from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number
+from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
 from bounds.numbers import threshold as as_threshold
 
 __all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
@@ -171,10 +171,10 @@ class Budget:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary with the keys of DESIGN §6 and the model's parameters."""
-        parameters = {key: _jsonable(value) for key, value in self.model.parameters().items()}
+        parameters = {key: json_value(value) for key, value in self.model.parameters().items()}
         return {
             "model": self.model.name,
-            "threshold": float(self.threshold),
+            "threshold": json_value(self.threshold),
             "budget": self.n,
             "unbounded": self.unbounded,
             "survival_at_budget": self.survival_at_budget,
@@ -232,16 +232,6 @@ class BudgetArray:
 
     def __len__(self) -> int:
         return len(self.unbounded)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 and abs(value) < 2**53 else float(value)
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    return value
 
 
 def _float_candidate(model: Any, threshold: Fraction) -> int:

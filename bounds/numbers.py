@@ -15,9 +15,11 @@ the value and the valid range. Nothing is clipped silently.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
+from typing import Any
 
 import mpmath
 import numpy as np
@@ -33,6 +35,7 @@ __all__ = [
     "format_number",
     "generations",
     "int_text",
+    "json_value",
     "positive",
     "probability",
     "resolve_epsilon",
@@ -226,6 +229,57 @@ def int_text(value: int) -> str:
     from decimal import Context
 
     return format(Context(prec=decimal_digits(value) + 2).create_decimal(value), "f")
+
+
+def json_value(value: Any) -> Any:
+    """A JSON-safe stand-in for a number, losing nothing.
+
+    Whole numbers stay ints (however large); a rational becomes a float when that
+    float reads back as the same decimal (``0.605``), otherwise the exact decimal
+    as a string (``"1e-4000"``, which underflows a float) or ``"p/q"`` when it has
+    no finite decimal. Containers are converted element by element; non-finite
+    floats become strings (JSON has no NaN).
+
+    Examples
+    --------
+    >>> json_value(Fraction(121, 200)), json_value(Fraction(1, 10**4000))[:8], json_value(Fraction(1, 3))
+    (0.605, '1e-4000', '1/3')
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, Integral):
+        number = int(value)
+        return number if number.bit_length() < 14_000 else int_text(number)
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return json_value(value.numerator)
+        as_float = float(value)
+        if math.isfinite(as_float) and as_float != 0 and Fraction(Decimal(repr(as_float))) == value:
+            return as_float
+        denominator = value.denominator
+        for prime in (2, 5):
+            while denominator % prime == 0:
+                denominator //= prime
+        if denominator == 1:
+            digits = decimal_digits(value.denominator) + decimal_digits(value.numerator) + 5
+            from decimal import Context
+
+            quotient = Context(prec=digits).divide(Decimal(value.numerator), Decimal(value.denominator))
+            return str(quotient).replace("E", "e")
+        return f"{int_text(value.numerator)}/{int_text(value.denominator)}"
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Mapping):
+        return {key: json_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return json_value(value.tolist())
+    if isinstance(value, mpmath.mpf):
+        return json_value(float(value)) if math.isfinite(float(value)) and float(value) != 0 else mpmath.nstr(value, 17)
+    return value
 
 
 def to_mpf(value: Fraction | int) -> mpmath.mpf:

@@ -141,3 +141,19 @@ def test_format_number_round_trips_to_six_figures(value: float) -> None:
     text = format_number(value)
     assert float(text) == pytest.approx(value, rel=5e-6)
     assert float(text) > 0
+
+
+@given(st.fractions(min_value=0, max_value=1, max_denominator=10**30))
+def test_json_value_loses_nothing(value: Fraction) -> None:
+    from bounds.numbers import json_value
+
+    encoded = json_value(value)
+    if isinstance(encoded, float):
+        assert Fraction(Decimal(repr(encoded))) == value
+    elif isinstance(encoded, int):
+        assert encoded == value
+    elif "/" in encoded:
+        numerator, denominator = encoded.split("/")
+        assert Fraction(int(numerator), int(denominator)) == value
+    else:
+        assert Fraction(Decimal(encoded)) == value

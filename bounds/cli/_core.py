@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, NoReturn
 
 from bounds.errors import BoundsError
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
+from bounds.numbers import json_value
 
 __all__ = [
     "COMMANDS",
@@ -30,8 +29,7 @@ __all__ = [
     "UsageError",
     "add_model_arguments",
     "command",
-    "jsonable",
-    "model_from_arguments",
+        "model_from_arguments",
 ]
 
 
@@ -98,21 +96,6 @@ def model_from_arguments(args: argparse.Namespace) -> Any:
     return Independent(p=args.p)
 
 
-def jsonable(value: Any) -> Any:
-    """Make values JSON-safe: Fractions to floats (whole ones to ints), non-finite floats to strings."""
-    if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else float(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(item) for item in value]
-    if hasattr(value, "tolist"):
-        return jsonable(value.tolist())
-    return value
-
-
 def build_parser() -> ArgumentParser:
     from bounds import __version__
 
@@ -153,8 +136,13 @@ def run(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    if getattr(args, "json", False):
-        print(json.dumps(jsonable(output.data), indent=2))
-    elif output.text:
-        print(output.text)
+    try:
+        if getattr(args, "json", False):
+            print(json.dumps(json_value(output.data), indent=2))
+        elif output.text:
+            print(output.text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (head, less) went away: not an error of ours; silence the flush at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return output.exit_code

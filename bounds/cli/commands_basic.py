@@ -50,9 +50,10 @@ def _survival_arguments(parser: argparse.ArgumentParser) -> None:
 def survival_command(args: argparse.Namespace) -> Output:
     model = model_from_arguments(args)
     count = as_generations(args.generations, "--generations")
-    log_value = float(model.log_survival(count))
-    value = float(model.survival(count))
     precise = model.survival_mp(count, 20)
+    # beyond float64's range of n, the log comes from the high-precision value
+    log_value = float(model.log_survival(count)) if count <= 2**1023 else float(mpmath.log(precise))
+    value = float(precise)
     data: dict[str, Any] = {
         "model": model.name,
         "generations": count,
