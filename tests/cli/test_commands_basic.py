@@ -165,3 +165,24 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert failed.returncode == 2
     assert failed.stderr.strip().count("\n") == 0 and "Traceback" not in failed.stderr
+
+
+def test_exact_values_that_floats_cannot_carry_stay_strings(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "budget", "--epsilon", "0.5", "--threshold", "1e-4000")
+    assert data["threshold"] == "1e-4000"
+    assert data["budget"] == 13287  # floor(4000 log2(10)) = floor(13287.7)
+
+
+def test_survival_beyond_float_generation_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "survival", "--epsilon", "1e-300", "--generations", "1e400")
+    assert data["log_survival"] == pytest.approx(-1e100, rel=1e-15)
+    assert data["survival"] == 0.0
+
+
+def test_closed_pipe_is_not_an_error() -> None:
+    completed = subprocess.run(
+        f"{sys.executable} -m bounds demo | head -c 10",
+        shell=True, capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+    assert completed.stdout == "A techniqu"
+    assert "Traceback" not in completed.stderr
