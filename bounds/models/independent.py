@@ -82,11 +82,15 @@ class Independent(SurvivalModel):
         return {"epsilon": self.epsilon}
 
     def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        rate = np.log1p(-float(self.epsilon)) if self.epsilon < 1 else -np.inf
+        # near epsilon = 1, float(epsilon) loses the digits of 1 - epsilon: take the exact complement
+        keep = 1 - self.epsilon
+        rate = -np.inf if keep == 0 else np.log1p(-float(self.epsilon)) if keep > 0.5 else np.log(float(keep))
         with np.errstate(invalid="ignore"):
             return np.where(n == 0, 0.0, n * rate)
 
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        if n == 0:  # S(0) = 1 even when epsilon = 1 (0 * log(0) would be nan)
+            return mpmath.mpf(1)
         # the error of n*log1p(-eps) grows with |log S|: carry its digits as guard digits
         guard = 10 + len(str(n)) + len(str(self.epsilon.denominator))
         with mpmath.workdps(dps + guard):
