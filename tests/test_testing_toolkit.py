@@ -38,8 +38,10 @@ class TwoFlawMixture:
 
     def log_survival(self, n):
         n = np.asarray(n, dtype=np.float64)
-        return np.logaddexp(np.log(self.weight) + n * np.log1p(-self.first),
-                            np.log1p(-self.weight) + n * np.log1p(-self.second))
+        return np.logaddexp(
+            np.log(self.weight) + n * np.log1p(-self.first),
+            np.log1p(-self.weight) + n * np.log1p(-self.second),
+        )
 
     def survival(self, n):
         return np.exp(self.log_survival(n))
@@ -231,7 +233,8 @@ def test_piecewise_rates_against_high_precision_product() -> None:
     # the budget: 0.99 * 0.998 * 0.9999^(N-2) >= 0.5  <=>  N - 2 <= ln(0.5 / 0.98802) / ln(0.9999)
     with mpmath.workdps(50):
         bound = mpmath.log(mpmath.mpf("0.5") / (mpmath.mpf("0.99") * mpmath.mpf("0.998"))) / mpmath.log(
-            mpmath.mpf("0.9999"))
+            mpmath.mpf("0.9999")
+        )
     assert model.budget("0.5").n == 2 + int(mpmath.floor(bound))
 
 

@@ -219,8 +219,11 @@ def _check_vectorised(evaluate: _Evaluator, grid: Sequence[int], rtol: float, mo
     except (TypeError, ValueError):
         return False
     if values.shape != counts.shape or logs.shape != counts.shape:
-        _fail("vectorised evaluation",
-              f"survival(array of shape {counts.shape}) has shape {values.shape}", model)
+        _fail(
+            "vectorised evaluation",
+            f"survival(array of shape {counts.shape}) has shape {values.shape}",
+            model,
+        )
     for index, n in enumerate(counts.tolist()):
         scalar, array_value = evaluate.survival(n), float(values[index])
         if not _close(scalar, array_value, evaluate.log_survival(n), rtol):
@@ -253,8 +256,11 @@ def _recheck_budget(model: Any, evaluate: _Evaluator, target: Fraction, result: 
             _fail("an unbounded budget needs S(infinity) >= T", f"{shown}: limit() = {limit()!r}", model)
         for n in (10**6, 10**12, _DEFAULT_MAX_GENERATIONS):
             if evaluate.survival(n) < float(target) * (1 - rtol):
-                _fail("an unbounded budget needs S(N) >= T for every N",
-                      f"{shown}: survival({n}) = {evaluate.survival(n)!r}", model)
+                _fail(
+                    "an unbounded budget needs S(N) >= T for every N",
+                    f"{shown}: survival({n}) = {evaluate.survival(n)!r}",
+                    model,
+                )
         return
     budget = int(result.n)
     if budget < 0:
@@ -266,11 +272,15 @@ def _recheck_budget(model: Any, evaluate: _Evaluator, target: Fraction, result: 
             slack = level * mpmath.mpf(10) ** -45
             at, after = precise(budget, 50), precise(budget + 1, 50)
             if at < level - slack:
-                _fail("S(N*) >= T",
-                      f"{shown}: N* = {budget} but S({budget}) = {mpmath.nstr(at, 25)} < T", model)
+                _fail(
+                    "S(N*) >= T", f"{shown}: N* = {budget} but S({budget}) = {mpmath.nstr(at, 25)} < T", model
+                )
             if after > level + slack:
-                _fail("S(N*+1) < T",
-                      f"{shown}: N* = {budget} but S({budget + 1}) = {mpmath.nstr(after, 25)} >= T", model)
+                _fail(
+                    "S(N*+1) < T",
+                    f"{shown}: N* = {budget} but S({budget + 1}) = {mpmath.nstr(after, 25)} >= T",
+                    model,
+                )
         return
     at, after = evaluate.survival(budget), evaluate.survival(budget + 1)
     if at < float(target) * (1 - rtol):

@@ -72,8 +72,9 @@ class PiecewiseRates(SurvivalModel):
     def _log_survival(self, n: np.ndarray) -> np.ndarray:
         # log(1 - eps) from the exact complement near eps = 1, where float(eps) loses its digits
         with np.errstate(divide="ignore"):
-            logs = np.asarray([np.log1p(-float(rate)) if rate < 0.5 else np.log(float(1 - rate))
-                               for rate in self.rates])
+            logs = np.asarray(
+                [np.log1p(-float(rate)) if rate < 0.5 else np.log(float(1 - rate)) for rate in self.rates]
+            )
         prefix = np.concatenate([[0.0], np.cumsum(logs)])
         head = np.minimum(n, len(self.rates)).astype(np.int64)
         tail = np.maximum(n - len(self.rates), 0)
