@@ -36,8 +36,9 @@ from bounds.numbers import exact
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "SweepSummary", "axis_values", "budget_grid", "sweep", "sweep_csv"]
 
-#: Grid points per chunk: about 50 MB of working memory on the fast path.
-DEFAULT_CHUNK_SIZE = 2**20
+#: Grid points per chunk. Working memory is about 400 bytes per point (the CSV text of the
+#: chunk and its cells as Python strings): 2**18 points keep a 1e8-point sweep near 150 MB.
+DEFAULT_CHUNK_SIZE = 2**18
 
 
 def _is_dask(value: Any) -> bool:
@@ -350,6 +351,10 @@ def sweep_csv(
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
         raise BoundsError(f"cannot write to {str(folder)!r}: {error.strerror}") from None
+    # mkstemp creates the file readable by its owner only; give the result the usual permissions
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(handle, 0o666 & ~umask)
     rows = never = 0
     low: int | None = None
     high: int | None = None

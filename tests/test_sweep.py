@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
 from fractions import Fraction
 from pathlib import Path
 
@@ -152,6 +154,15 @@ def test_chunks_never_materialise_the_grid() -> None:
     # consecutive flat indices: the second chunk starts where the first ended
     flat = np.ravel_multi_index(second, plan.shape)
     assert flat[0] == 2**20 and np.all(np.diff(flat) == 1)
+
+
+def test_output_file_has_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        summary = sweep_csv(tmp_path / "p.csv", epsilon=[0.1], threshold=[0.5])
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(summary.path.stat().st_mode) == 0o644
 
 
 def test_failed_sweep_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch) -> None:
