@@ -176,8 +176,8 @@ def results_markdown(results: list[dict[str, Any]], failures: list[str]) -> str:
     text = [
         "# Benchmark results",
         "",
-        "Written by `python bench/run.py` (full sizes). `ratio` is baseline seconds / seconds: how many times",
-        "faster than the baseline. Figures depend on the machine and on its load at the time.",
+        "Written by `python bench/run.py` (full sizes). `ratio` is baseline seconds / seconds:",
+        "how many times faster than the baseline. Figures depend on the machine and on its load.",
         "",
         "## Machine",
         "",
