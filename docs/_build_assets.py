@@ -1,0 +1,61 @@
+"""Figures and the CLI reference, generated from the code when the docs are built.
+
+Everything here calls the public API, so the pictures and the option lists in
+the documentation are what the library computes and accepts today.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+
+def _figures(folder: Path) -> None:
+    from bounds import Independent
+    from bounds.plot import heatmap_figure, save_figure, survival_figure
+
+    # the running example, with the interval any dependence allows given only the marginal rate:
+    # max(0, 1 - N eps) <= S(N) <= 1 - eps (Frechet / Boole), and S(0) = 1
+    counts = np.arange(0, 2001)
+    epsilon = 0.001
+    lower = np.maximum(0.0, 1 - counts * epsilon)
+    upper = np.where(counts == 0, 1.0, 1 - epsilon)
+    models = [Independent(epsilon="0.001"), Independent(epsilon="0.0001")]
+    figure = survival_figure(
+        models,
+        "0.605",
+        labels=["independent, ε = 0.001", "independent, ε = 0.0001"],
+        band=(counts, lower, upper),
+        band_label="any dependence, marginal ε = 0.001",
+    )
+    save_figure(figure, folder / "survival.png", dpi=110)
+    save_figure(heatmap_figure(mark=[("0.001", "0.605")]), folder / "heatmap.png", dpi=110)
+
+
+def _help_sections(parser: argparse.ArgumentParser, name: str, level: int) -> list[str]:
+    lines = [f"{'#' * level} `{name}`", "", "```text", parser.format_help().rstrip(), "```", ""]
+    for action in parser._actions:  # argparse keeps subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            for sub_name, sub_parser in action.choices.items():
+                lines += _help_sections(sub_parser, f"{name} {sub_name}", level + 1)
+    return lines
+
+
+def _cli_reference(folder: Path) -> None:
+    import os
+
+    from bounds.cli._core import build_parser
+
+    os.environ["COLUMNS"] = "100"  # argparse wraps help text to the terminal width: fix it
+    parser = build_parser()
+    parser.prog = "bounds"
+    text = "\n".join(_help_sections(parser, "bounds", 2))
+    (folder / "cli_reference.md").write_text(text + "\n", encoding="utf-8")
+
+
+def generate(folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    _cli_reference(folder)
+    _figures(folder)
