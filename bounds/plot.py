@@ -126,7 +126,8 @@ def survival_figure(
     labels : sequence of str, optional
         Legend labels (default: each model's ``repr``).
     max_generations : int, optional
-        Right end of the axis (default: four times the largest finite budget, at least 10).
+        Right end of the axis (default: four times the largest finite budget, at least 10;
+        ``10**4`` when every budget is unbounded).
     band : (n, lower, upper), optional
         An interval on ``S(n)`` to shade, such as the dependence-free bounds
         given only the marginal rates.
@@ -160,7 +161,8 @@ def survival_figure(
     results = [model.budget(target) for model in model_list]
     finite = [int(result.n) for result in results if result.n is not None]
     if max_generations is None:
-        top = max([10] + [4 * n for n in finite])
+        # four times the largest budget; a few decades when every budget is unbounded
+        top = max([10] + [4 * n for n in finite]) if finite else 10**4
     else:
         top = int(max_generations)
         if top < 2:

@@ -71,6 +71,7 @@ def test_survival_figure_marks_unbounded_and_draws_band() -> None:
     )
     axes = figure.axes[0]
     assert _by_gid(axes, "survival:0")[0].get_label() == "floor  (unbounded)"
+    assert survival_figure(forever, 0.605).axes[0].get_xlim() == (1, 10**4)
     assert not _by_gid(axes, "budget:0")
     (band,) = _by_gid(axes, "band")
     vertices = band.get_paths()[0].vertices
