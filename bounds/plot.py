@@ -216,11 +216,14 @@ def survival_figure(
                     zorder=4,
                     label="_nolegend_",
                 )
-                # alternate above and below the threshold so that budgets close together stay legible
+                # alternate above-right and below-left of the marker (the curve itself runs from
+                # upper left to lower right), so that budgets close together stay legible
+                above = index % 2 == 0
                 axes.annotate(
                     f"{result.n:,}",
                     (result.n, at),
-                    xytext=(5, 7 if index % 2 == 0 else -17),
+                    xytext=(5, 7) if above else (-6, -17),
+                    horizontalalignment="left" if above else "right",
                     textcoords="offset points",
                     color=color,
                     fontsize=10,

@@ -18,7 +18,7 @@ def _figures(folder: Path) -> None:
 
     # the running example, with the interval any dependence allows given only the marginal rate:
     # max(0, 1 - N eps) <= S(N) <= 1 - eps (Frechet / Boole), and S(0) = 1
-    counts = np.arange(0, 2001)
+    counts = np.arange(0, 20_101)  # the axis ends at four times the largest budget, 4 x 5025
     epsilon = 0.001
     lower = np.maximum(0.0, 1 - counts * epsilon)
     upper = np.where(counts == 0, 1.0, 1 - epsilon)
