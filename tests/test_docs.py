@@ -107,3 +107,28 @@ def test_sphinx_build_is_warning_free(tmp_path: Path) -> None:
         assert content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) > 20_000
     cli = (tmp_path / "html" / "cli.html").read_text(encoding="utf-8")
     assert "bounds plot survival" in cli and "bounds sweep" in cli
+
+
+def test_api_reference_picks_up_new_models_and_names(tmp_path: Path, monkeypatch) -> None:
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _build_assets import _api_more
+    finally:
+        sys.path.remove(str(DOCS))
+    import bounds
+    from bounds.models import registry
+    from bounds.testing import PiecewiseRates
+
+    (tmp_path / "api.md").write_text((DOCS / "api.md").read_text(encoding="utf-8"), encoding="utf-8")
+    folder = tmp_path / "_generated"
+    folder.mkdir()
+    _api_more(folder)
+    assert (folder / "api_more.md").read_text().strip() == ""  # everything on this branch is in api.md
+
+    monkeypatch.setitem(registry._CONSTRUCTORS, "piecewise-rates", PiecewiseRates.from_spec)
+    monkeypatch.setattr(bounds, "__all__", [*bounds.__all__, "from_evidence"])
+    monkeypatch.setattr(bounds, "from_evidence", lambda failures, trials: None, raising=False)
+    _api_more(folder)
+    text = (folder / "api_more.md").read_text()
+    assert ".. autoclass:: bounds.testing.doubles.PiecewiseRates" in text
+    assert ".. autofunction:: bounds.from_evidence" in text

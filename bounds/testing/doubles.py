@@ -62,6 +62,11 @@ class PiecewiseRates(SurvivalModel):
         exact_rates = tuple(probability(rate, f"rates[{index}]") for index, rate in enumerate(self.rates))
         object.__setattr__(self, "rates", exact_rates)
 
+    @classmethod
+    def from_spec(cls, spec: Any) -> PiecewiseRates:
+        """Build from a spec table with a ``rates`` list (not registered: this is a test double)."""
+        return cls(tuple(spec.get("rates")))
+
     def parameters(self) -> dict[str, Any]:
         return {"rates": list(self.rates)}
 
