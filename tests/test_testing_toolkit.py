@@ -179,6 +179,19 @@ def test_wrong_budget_recheck_uses_survival_mp_when_present() -> None:
         check_model(Lying(epsilon="0.001"), thresholds=["0.605"])
 
 
+def test_wrong_limit_is_caught() -> None:
+    # a limit above the survival it is the limit of would make budgets wrongly unbounded
+    class ClaimsAFloor(Independent):
+        def limit(self):
+            return 0.5
+
+    with pytest.raises(
+        AssertionError, match=r"S\(n\) >= S\(infinity\) fails .*survival\(\d+\) = .* < limit\(\) = 0\.5"
+    ):
+        check_model(ClaimsAFloor(epsilon="0.001"))
+    assert "S(n) >= S(infinity)" in check_model(PiecewiseRates(["0.1", "0"])).checks
+
+
 def test_object_without_survival_is_refused() -> None:
     with pytest.raises(AssertionError, match="has no survival"):
         check_model(SimpleNamespace(log_survival=lambda n: 0.0))

@@ -6,7 +6,8 @@ behaviour, not on its base class) and checks the properties every survival
 function has (DESIGN §1):
 
 * ``S(0) = 1`` and ``0 <= S(n) <= 1``;
-* ``S`` is non-increasing in ``n``, including at very large ``n``;
+* ``S`` is non-increasing in ``n``, including at very large ``n``, and never
+  below ``limit()`` (``S(infinity)``) when the object has one;
 * ``survival`` and ``log_survival`` agree (``S = exp(log S)``), and so do the
   vectorised and scalar forms and, when present, ``survival_mp``;
 * when the object can give budgets (``budget(T)``), each budget satisfies
@@ -210,6 +211,20 @@ def _check_monotone(evaluate: _Evaluator, grid: Sequence[int], rtol: float, mode
             best = n
 
 
+def _check_limit(evaluate: _Evaluator, grid: Sequence[int], rtol: float, model: Any) -> None:
+    """``S(infinity)`` is in [0, 1] and below every ``S(n)`` (S is non-increasing towards it)."""
+    limit = _as_float(model.limit(), "limit()")
+    if not 0 <= limit <= 1:
+        _fail("0 <= S(infinity) <= 1", f"limit() = {limit!r}", model)
+    for n in grid:
+        if evaluate.survival(n) < limit * (1 - rtol):
+            _fail(
+                "S(n) >= S(infinity)",
+                f"survival({n}) = {evaluate.survival(n)!r} < limit() = {limit!r}",
+                model,
+            )
+
+
 def _check_vectorised(evaluate: _Evaluator, grid: Sequence[int], rtol: float, model: Any) -> bool:
     """Compare array evaluation with scalar evaluation; False when the model takes scalars only."""
     counts = np.asarray([n for n in grid if n < 2**53], dtype=np.int64)
@@ -372,6 +387,7 @@ def check_model(
     ...         return 0.5 ** n
     >>> for line in check_model(Halving()).skipped:
     ...     print(line)
+    limit: the object has no limit()
     survival_mp: the object has none
     budgets: the object has no budget(T) method
     >>> class Recovering(Halving):
@@ -398,6 +414,11 @@ def check_model(
     _check_values(evaluate, grid, rtol, model)
     _check_consistency(evaluate, grid, rtol, model)
     _check_monotone(evaluate, grid, rtol, model)
+    if callable(getattr(model, "limit", None)):
+        _check_limit(evaluate, grid, rtol, model)
+        checks.append("S(n) >= S(infinity)")
+    else:
+        skipped.append("limit: the object has no limit()")
     if _check_vectorised(evaluate, grid, rtol, model):
         checks.append("scalar and vectorised survival agree")
     else:
