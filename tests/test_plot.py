@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import struct
 import subprocess
 import sys
@@ -223,7 +225,12 @@ def test_cli_refuses_unknown_format_and_missing_folder(tmp_path: Path, capsys) -
 def test_save_figure_replaces_atomically(tmp_path: Path) -> None:
     target = tmp_path / "f.svg"
     target.write_text("old")
-    save_figure(survival_figure(Independent(epsilon="0.01"), "0.5"), target)
+    umask = os.umask(0o022)
+    try:
+        save_figure(survival_figure(Independent(epsilon="0.01"), "0.5"), target)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # not the 0600 of a temporary file
     assert target.read_text().lstrip().startswith("<?xml")
     assert [path.name for path in tmp_path.iterdir()] == ["f.svg"]
 
