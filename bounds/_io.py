@@ -28,6 +28,10 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as error:
         raise BoundsError(f"cannot write to {str(folder)!r}: {error.strerror}") from None
+    # mkstemp makes the file private (0600); give the result the permissions a plain open() would
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(handle, 0o666 & ~umask)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from bounds.cli import commands_basic  # noqa: F401  (registers budget, survival, compare, demo)
+from bounds.cli import (
+    commands_basic,  # noqa: F401  (registers budget, survival, compare, demo)
+    commands_plot,  # noqa: F401  (registers plot)
+    commands_sweep,  # noqa: F401  (registers sweep)
+)
 from bounds.cli._core import run
 
 __all__ = ["main"]

@@ -98,6 +98,8 @@ class Independent(SurvivalModel):
             return np.where(n == 0, 0.0, n * rate)
 
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        if n == 0:  # S(0) = 1 even when epsilon = 1 (0 * log(0) would be nan)
+            return mpmath.mpf(1)
         # the error of n*log1p(-eps) grows with |log S|: carry its digits as guard digits
         guard = 10 + decimal_digits(n) + decimal_digits(self.epsilon.denominator)
         with mpmath.workdps(dps + guard):

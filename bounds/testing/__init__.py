@@ -1,7 +1,21 @@
 """Public property-testing toolkit for survival models (needs the ``test`` extra).
 
-Hypothesis strategies for valid parameters live in :mod:`bounds.testing.strategies`;
-our own test suite draws from them, and so can yours.
+* Hypothesis strategies for valid parameters and models
+  (:mod:`bounds.testing.strategies`): :func:`epsilons`, :func:`probabilities`,
+  :func:`thresholds`, :func:`generations`, :func:`models`, :func:`schedules`.
+  Our own test suite draws from them, and so can yours.
+* :func:`check_model`: property checks for any object with ``survival`` and
+  ``log_survival`` (your own model class too), raising ``AssertionError`` with a
+  minimal counterexample.
+* :class:`PiecewiseRates`: a schedule-like reference model for tests.
+
+Examples
+--------
+>>> from bounds import Independent
+>>> from bounds.testing import check_model
+>>> report = check_model(Independent(epsilon="0.001"))
+>>> "S(N*) >= T > S(N*+1)" in report.checks
+True
 """
 
 from __future__ import annotations
@@ -13,6 +27,34 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
         "bounds.testing needs hypothesis: pip install 'alignment-bounds[test]'"
     ) from error
 
-from bounds.testing.strategies import epsilons, generations, probabilities, thresholds
+from bounds.testing.checks import DEFAULT_THRESHOLDS, ModelCheck, check_model
+from bounds.testing.doubles import PiecewiseRates
+from bounds.testing.strategies import (
+    epsilons,
+    generations,
+    model_strategies,
+    models,
+    probabilities,
+    register_model_strategy,
+    register_schedule_strategy,
+    schedule_strategies,
+    schedules,
+    thresholds,
+)
 
-__all__ = ["epsilons", "generations", "probabilities", "thresholds"]
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "ModelCheck",
+    "PiecewiseRates",
+    "check_model",
+    "epsilons",
+    "generations",
+    "model_strategies",
+    "models",
+    "probabilities",
+    "register_model_strategy",
+    "register_schedule_strategy",
+    "schedule_strategies",
+    "schedules",
+    "thresholds",
+]

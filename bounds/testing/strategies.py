@@ -3,15 +3,49 @@
 Values are exact decimals drawn on a logarithmic spread (``m * 10**-k``), which
 reaches the regimes where float arithmetic fails (``epsilon = 1e-20``, ties such
 as ``0.9**2 == 0.81``) far more often than uniform floats would.
+
+Models come from a registry: :func:`models` draws from every strategy
+registered with :func:`register_model_strategy`, and :func:`schedules` from
+every one registered with :func:`register_schedule_strategy`. A model family
+adds itself with one registration, next to the others at the end of this
+module (the family's own module must not import hypothesis, which is an
+optional dependency)::
+
+    @register_model_strategy("beta-mixture")
+    def _beta_mixtures() -> st.SearchStrategy[Any]:
+        from bounds.models.exchangeable import BetaMixture
+
+        return st.builds(BetaMixture, mean=epsilons(min_value=0, max_value=Fraction(1, 2)),
+                         rho=probabilities(min_value=0, max_value=Fraction(1, 2)))
+
+The key is the model's spec name (``bounds.models.registered()``); the test
+suite checks that every registered model has a strategy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import strategies as st
 
-__all__ = ["epsilons", "generations", "probabilities", "thresholds"]
+__all__ = [
+    "epsilons",
+    "generations",
+    "model_strategies",
+    "models",
+    "probabilities",
+    "register_model_strategy",
+    "register_schedule_strategy",
+    "schedule_strategies",
+    "schedules",
+    "thresholds",
+]
+
+StrategyFactory = Callable[[], "st.SearchStrategy[Any]"]
+_MODEL_STRATEGIES: dict[str, StrategyFactory] = {}
+_SCHEDULE_STRATEGIES: dict[str, StrategyFactory] = {}
 
 
 def _decimal_fractions(max_exponent: int) -> st.SearchStrategy[Fraction]:
@@ -44,11 +78,101 @@ def epsilons(*, min_value: Fraction | int = 0, max_value: Fraction | int = 1,
 
 def thresholds(*, max_exponent: int = 30) -> st.SearchStrategy[Fraction]:
     """Thresholds ``T`` in ``(0, 1]``."""
-    return probabilities(min_value=Fraction(1, 10**max_exponent), max_value=1, max_exponent=max_exponent).filter(
-        lambda value: value > 0
-    )
+    smallest = Fraction(1, 10**max_exponent)
+    candidates = probabilities(min_value=smallest, max_value=1, max_exponent=max_exponent)
+    return candidates.filter(lambda value: value > 0)
 
 
 def generations(*, max_value: int = 10**6) -> st.SearchStrategy[int]:
     """Generation counts ``0 <= N <= max_value``, small ones more often."""
     return st.one_of(st.integers(0, 20), st.integers(0, max_value))
+
+
+Registrar = Callable[[str], Callable[[StrategyFactory], StrategyFactory]]
+
+
+def _registrar(table: dict[str, StrategyFactory], kind: str) -> Registrar:
+    def register(name: str) -> Callable[[StrategyFactory], StrategyFactory]:
+        def decorate(factory: StrategyFactory) -> StrategyFactory:
+            if name in table:
+                raise RuntimeError(f"{kind} strategy {name!r} registered twice")
+            table[name] = factory
+            return factory
+
+        return decorate
+
+    return register
+
+
+#: ``@register_model_strategy("spec-name")`` on a function returning a strategy of valid models.
+register_model_strategy = _registrar(_MODEL_STRATEGIES, "model")
+#: ``@register_schedule_strategy("name")`` on a function returning a strategy of schedule-like models.
+register_schedule_strategy = _registrar(_SCHEDULE_STRATEGIES, "schedule")
+
+
+def model_strategies() -> list[str]:
+    """Names of the model families :func:`models` draws from."""
+    return sorted(_MODEL_STRATEGIES)
+
+
+def schedule_strategies() -> list[str]:
+    """Names of the schedule kinds :func:`schedules` draws from."""
+    return sorted(_SCHEDULE_STRATEGIES)
+
+
+def _pick(table: dict[str, StrategyFactory], names: tuple[str, ...], kind: str) -> st.SearchStrategy[Any]:
+    chosen = names or tuple(sorted(table))
+    unknown = [name for name in chosen if name not in table]
+    if unknown:
+        raise ValueError(f"no {kind} strategy registered for {', '.join(map(repr, unknown))}; "
+                         f"registered: {', '.join(sorted(table))}")
+    return st.one_of([table[name]() for name in chosen])
+
+
+def models(*names: str) -> st.SearchStrategy[Any]:
+    """Built-in models with valid parameters, from every registered family (or only ``names``).
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> from bounds.testing import check_model
+    >>> @given(models("independent"))
+    ... def test_is_survival_function(model):
+    ...     check_model(model, max_generations=10**6)
+    >>> test_is_survival_function()
+    """
+    return _pick(_MODEL_STRATEGIES, names, "model")
+
+
+def schedules(*names: str) -> st.SearchStrategy[Any]:
+    """Schedule-like models (they have ``rate(i)``), from every registered kind (or only ``names``).
+
+    Until the schedule families are registered here this draws
+    :class:`~bounds.testing.doubles.PiecewiseRates` (explicit rates, the last
+    one repeated) and :class:`~bounds.models.independent.Independent` (a
+    constant schedule), the two schedule-like models that exist.
+    """
+    return _pick(_SCHEDULE_STRATEGIES, names, "schedule")
+
+
+# -- registrations: one per model family --------------------------------------------------
+
+
+@register_model_strategy("independent")
+def _independent_models() -> st.SearchStrategy[Any]:
+    from bounds.models.independent import Independent
+
+    return st.builds(Independent, epsilon=epsilons())
+
+
+@register_schedule_strategy("independent")
+def _constant_schedules() -> st.SearchStrategy[Any]:
+    return _independent_models()
+
+
+@register_schedule_strategy("piecewise-rates")
+def _piecewise_rates() -> st.SearchStrategy[Any]:
+    from bounds.testing.doubles import PiecewiseRates
+
+    rates = st.lists(epsilons(max_exponent=12), min_size=1, max_size=8)
+    return rates.map(lambda drawn: PiecewiseRates(tuple(drawn)))
