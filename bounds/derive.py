@@ -57,16 +57,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import singledispatch
+from functools import cache, singledispatch
 from typing import Any
 
 import mpmath
 import sympy
 
 from bounds import latex as _latex
-from bounds.budget import Budget
-from bounds.errors import BoundsError, ParameterError
-from bounds.latex import LONG_INTEGER, latex_expr, latex_integer, latex_number, real_text
+from bounds.budget import MAX_DPS, Budget
+from bounds.errors import BoundsError, CertificationError, ParameterError
+from bounds.latex import LONG_INTEGER, integer_text, latex_expr, latex_integer, latex_number, real_text
 
 __all__ = [
     "STEP_KINDS",
@@ -77,6 +77,8 @@ __all__ = [
     "certificate_lines",
     "chain",
     "derive",
+    "display_integer",
+    "floor_display",
     "equation",
     "model_steps",
     "result",
@@ -176,7 +178,7 @@ class Derivation:
     def from_steps(
         cls, title: str, steps: Iterable[Step], values: Mapping[str, Any] | None = None, subject: Any = None
     ) -> Derivation:
-        """Build a derivation from steps, for results that are not models (the generic extension point).
+        r"""Build a derivation from steps, for results that are not models (the generic extension point).
 
         Examples
         --------
@@ -224,15 +226,9 @@ def model_steps(model: Any, budget: Budget) -> list[Step]:
     return []
 
 
-_FAMILIES_LOADED = False
-
-
+@cache
 def _load_families() -> None:
     """Import every ``bounds.derivations.<family>`` module once (they register :func:`model_steps`)."""
-    global _FAMILIES_LOADED
-    if _FAMILIES_LOADED:
-        return
-    _FAMILIES_LOADED = True
     package = importlib.import_module("bounds.derivations")
     for info in pkgutil.iter_modules(package.__path__):
         try:
@@ -259,21 +255,22 @@ def _shown_fraction(text: str) -> Fraction | None:
     return Fraction(decimal)
 
 
-def shown_survival(model: Any, n: int | None, value: Any, threshold: Fraction, digits: int = 6,
+def shown_survival(model: Any, n: int | None, value: Any, threshold: Fraction, above: bool, digits: int = 6,
                    tie: bool = False) -> str:
     r"""LaTeX for a survival value compared with ``T``, with enough figures to show the strict relation.
 
-    ``value`` is the API's number (``budget.certificate_values``); when more than
-    25 figures are needed it is recomputed with ``model.survival_mp(n, dps)``
-    (``n = None`` means ``S(infinity)``, from ``model.limit_mp``). At most
-    :data:`MAX_SHOWN_DIGITS` figures are shown.
+    ``value`` is the API's number (``budget.certificate_values``), rounded to
+    ``digits`` significant figures, or more (up to :data:`MAX_SHOWN_DIGITS`)
+    when fewer would hide which side of ``T`` it lies on. A value closer to
+    ``T`` than that is shown as ``T + d`` or ``T - d``, with the difference ``d``
+    computed by ``model.survival_mp(n, dps)`` (``model.limit_mp(dps)`` when
+    ``n`` is None) at the precision it takes to resolve it. ``above`` is the
+    certified side: ``S >= T`` (True) or ``S < T`` (False).
     """
     if tie:
         return latex_number(threshold)
     with mpmath.workdps(MAX_SHOWN_DIGITS + 20):
         number = mpmath.mpf(value)
-        target = mpmath.mpf(threshold.numerator) / threshold.denominator
-        above = number >= target
         for shown_digits in range(digits, MAX_SHOWN_DIGITS + 1):
             if shown_digits == 26:
                 number = model.survival_mp(n, MAX_SHOWN_DIGITS + 10) if n is not None else \
@@ -282,12 +279,59 @@ def shown_survival(model: Any, n: int | None, value: Any, threshold: Fraction, d
             shown = _shown_fraction(text)
             if shown is None or (shown > threshold if above else shown < threshold):
                 return latex_number(number, shown_digits)
-        return latex_number(number, MAX_SHOWN_DIGITS)
+    difference = _difference_from_threshold(model, n, threshold, digits)
+    if (difference > 0) != above:
+        raise CertificationError(f"S({n}) - T = {difference} contradicts the certificate")
+    return f"T {'+' if above else '-'} {latex_number(abs(difference), digits)}"
+
+
+def _difference_from_threshold(model: Any, n: int | None, threshold: Fraction, digits: int) -> mpmath.mpf:
+    """``S(n) - T`` with ``digits`` correct figures (the precision doubles until it is resolved)."""
+    dps = 2 * MAX_SHOWN_DIGITS
+    while dps <= MAX_DPS:
+        with mpmath.workdps(dps + 20):
+            value = model.survival_mp(n, dps) if n is not None else model.limit_mp(dps)
+            target = mpmath.mpf(threshold.numerator) / threshold.denominator
+            difference = value - target
+            error = 2 * abs(value) * mpmath.mpf(10) ** (-dps) + abs(target) * mpmath.mpf(10) ** (-dps - 15)
+            if abs(difference) > error * 10 ** (digits + 2):
+                return +difference
+        dps *= 2
+    raise CertificationError(f"S({n}) agrees with T beyond {MAX_DPS} digits")
+
+
+def display_integer(value: int) -> str:
+    r"""An integer for a display: in full up to :data:`~bounds.latex.LONG_INTEGER` digits, else abbreviated.
+
+    Long integers show a truncated mantissa (a correct prefix) and the exponent:
+    ``1.0536051565\ldots \times 10^{299}``; exact multiples of a power of ten
+    show exactly (``1 \times 10^{299}``). Derivations print long integers in full
+    in prose, where ``\allowbreak`` can wrap them.
+
+    Examples
+    --------
+    >>> display_integer(251)
+    '251'
+    >>> display_integer(10**40)
+    '1 \\times 10^{40}'
+    >>> display_integer(2**140)
+    '1.3937965749\\ldots \\times 10^{42}'
+    """
+    text = integer_text(value)
+    if len(text) <= LONG_INTEGER:
+        return latex_integer(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    exponent = len(digits) - 1
+    significant = digits.rstrip("0")
+    if len(significant) <= 11:
+        mantissa = significant[0] + ("." + significant[1:] if len(significant) > 1 else "")
+        return f"{sign}{mantissa} \\times 10^{{{exponent}}}"
+    return f"{sign}{digits[0]}.{digits[1:11]}\\ldots \\times 10^{{{exponent}}}"
 
 
 def _at(expression: Any, n: int) -> str | None:
     """The substituted survival expression at ``N = n``, or None when ``n`` is too long to display."""
-    if len(str(n)) > LONG_INTEGER:
+    if len(integer_text(n)) > LONG_INTEGER:
         return None
     return latex_expr(expression.substituted().subs(expression.n, sympy.UnevaluatedExpr(sympy.Integer(n))))
 
@@ -299,7 +343,7 @@ def certificate_lines(budget: Budget, digits: int = 6) -> tuple[Line, ...]:
     shown_threshold = latex_number(threshold)
     if budget.n is None:
         limit = sympy.Limit(expression.substituted(), expression.n, sympy.oo)
-        value = shown_survival(model, None, budget.certificate_values[0], threshold, digits)
+        value = shown_survival(model, None, budget.certificate_values[0], threshold, True, digits)
         return (chain(r"S(\infty)", latex_expr(limit), value, ("\\ge", f"T = {shown_threshold}")),)
     tie = _is_tie(budget)
     lines = []
@@ -307,12 +351,13 @@ def certificate_lines(budget: Budget, digits: int = 6) -> tuple[Line, ...]:
         ("N^{*}", budget.n, budget.certificate_values[0], "\\ge"),
         ("N^{*} + 1", budget.n + 1, budget.certificate_values[1], "<"),
     ):
-        shown_n = latex_integer(n) if len(str(n)) <= LONG_INTEGER else label
+        shown_n = latex_integer(n) if len(integer_text(n)) <= LONG_INTEGER else label
         parts: list[str | tuple[str, str]] = [f"S({shown_n})"] if shown_n != label else []
         substituted = _at(expression, n)
         if substituted is not None:
             parts.append(substituted)
-        parts.append(shown_survival(model, n, value, threshold, digits, tie and relation == "\\ge"))
+        above = relation == "\\ge"
+        parts.append(shown_survival(model, n, value, threshold, above, digits, tie and above))
         parts.append((relation, f"T = {shown_threshold}" if relation == "\\ge" else "T"))
         lines.append(chain(f"S({label})", *parts))
     return tuple(lines)
@@ -353,21 +398,23 @@ def _certificate_step(budget: Budget, digits: int) -> Step:
         )
     else:
         text = (
-            f"Certified by {budget.certificate}: $S(N^*) \\ge T > S(N^*+1)$ with $N^* = "
-            f"{_integer_or_reference(budget.n)}$, so no larger $N$ keeps $S(N) \\ge T$."
+            f"Certified by {budget.certificate}: $S(N^*) \\ge T > S(N^*+1)$"
+            f"{_integer_or_reference(budget.n)}, so no larger $N$ keeps $S(N) \\ge T$."
         )
     return equation("Certificate", text, *certificate_lines(budget, digits), kind="certificate")
 
 
 def _integer_or_reference(n: int) -> str:
-    return latex_integer(n) if len(str(n)) <= LONG_INTEGER else "N^*"
+    if len(integer_text(n)) <= LONG_INTEGER:
+        return f" with $N^* = {latex_integer(n)}$"
+    return " (for the $N^*$ below)"
 
 
 def _result_step(budget: Budget) -> Step:
     if budget.n is None:
         return result("Result", "The budget is unbounded: $S(N) \\ge T$ for every $N$.",
                       chain("N^{*}", "\\infty"))
-    digits = len(str(budget.n))
+    digits = len(integer_text(budget.n))
     if digits <= LONG_INTEGER:
         return result("Result", "The certified budget:", chain("N^{*}", latex_integer(budget.n)))
     text = (
@@ -406,7 +453,7 @@ def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
         "certificate_values": budget.certificate_values,
         **model.parameters(),
     }
-    title = f"Certified budget of {model!r} at threshold T = {real_text(budget.threshold, 12)}"
+    title = f"Certified budget: {model.name} model, T = {real_text(budget.threshold, 12)}"
     return Derivation.from_steps(title, steps, values, budget)
 
 
@@ -466,7 +513,7 @@ def floor_display(compute: Any, what: str = "value") -> tuple[int, str]:
     Examples
     --------
     >>> floor_display(lambda dps: mpmath.log(mpmath.mpf("0.605")) / mpmath.log1p(-mpmath.mpf("0.002")))
-    (250, '250.984\\ldots')
+    (251, '251.012\\ldots')
     """
     dps = 40
     while dps <= 4 * MAX_SHOWN_DIGITS * 100:
@@ -482,6 +529,8 @@ def floor_display(compute: Any, what: str = "value") -> tuple[int, str]:
                 ):
                     decimals += 1
                 digits = str(int(mpmath.floor(fraction * mpmath.mpf(10) ** decimals))).rjust(decimals, "0")
+                if len(integer_text(floor)) > LONG_INTEGER:
+                    return floor, display_integer(floor)
                 return floor, f"{latex_integer(floor)}.{digits}\\ldots"
         dps *= 2
     raise BoundsError(f"could not separate {what} from an integer at {dps // 2} digits")

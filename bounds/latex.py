@@ -44,7 +44,6 @@ from sympy.printing.latex import LatexPrinter
 
 from bounds._io import write_atomic
 from bounds.errors import BoundsError
-from bounds.numbers import format_number
 
 if TYPE_CHECKING:
     from bounds.derive import Derivation, Line
@@ -55,6 +54,7 @@ __all__ = [
     "document",
     "escape_text",
     "fragment",
+    "integer_text",
     "latex_expr",
     "latex_integer",
     "latex_number",
@@ -79,6 +79,18 @@ _WIDE = Context(prec=200)
 MAX_EXACT_DIGITS = 30
 
 
+def integer_text(value: int) -> str:
+    """All digits of an integer, also beyond Python's 4300-digit ``str(int)`` limit.
+
+    Examples
+    --------
+    >>> len(integer_text(10**5000))
+    5001
+    """
+    value = int(value)
+    return str(value) if value.bit_length() < 10_000 else format(Decimal(value), "f")
+
+
 def latex_integer(value: int) -> str:
     r"""An integer in full; above :data:`LONG_INTEGER` digits with ``\allowbreak`` every ten digits.
 
@@ -86,10 +98,10 @@ def latex_integer(value: int) -> str:
     --------
     >>> latex_integer(251)
     '251'
-    >>> latex_integer(10**35).count(r"\\allowbreak")
+    >>> latex_integer(10**35).count(r"\allowbreak")
     3
     """
-    text = str(int(value))
+    text = integer_text(value)
     if len(text) <= LONG_INTEGER:
         return text
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
@@ -160,7 +172,8 @@ def latex_number(value: Any, digits: int = 6) -> str:
             sign = "-" if value < 0 else ""
             return f"{sign}\\tfrac{{{abs(value.numerator)}}}{{{value.denominator}}}"
         with mpmath.workdps(MAX_EXACT_DIGITS + 10):
-            return _scientific(format_number(mpmath.mpf(value.numerator) / value.denominator, MAX_EXACT_DIGITS))
+            rounded = mpmath.mpf(value.numerator) / value.denominator
+            return _scientific(real_text(rounded, MAX_EXACT_DIGITS))
     if isinstance(value, sympy.Float):
         value = mpmath.mpf(value)
     return _scientific(real_text(value, digits))
@@ -175,8 +188,8 @@ def real_text(value: Any, digits: int = 6) -> str:
 
     Examples
     --------
-    >>> real_text(mpmath.mpf("0.605166793350407496211293311691"), 20)
-    '0.60516679335040749621'
+    >>> real_text(Fraction(2, 3), 20)
+    '0.66666666666666666667'
     >>> real_text(0.99999999, 6)
     '0.99999999'
     >>> real_text(1234567.8, 3)
@@ -239,7 +252,9 @@ _UNICODE_MATH = {
     "⌋": r"\rfloor", "→": r"\to", "∈": r"\in", "∀": r"\forall", "±": r"\pm",
     "²": "^2", "³": "^3", "₁": "_1", "₂": "_2", "ᵢ": "_i", "ₖ": "_k",
 }
-_UNICODE_TEXT = {"–": "--", "—": "---", "’": "'", "‘": "`", "“": "``", "”": "''", "\u00a0": "~", "…": r"\dots{}"}
+_UNICODE_TEXT = {
+    "–": "--", "—": "---", "’": "'", "‘": "`", "“": "``", "”": "''", "\u00a0": "~", "…": r"\dots{}",
+}
 _TEXT_SPECIALS = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{",
     "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}",
@@ -411,6 +426,8 @@ def model_latex(model: Any) -> str:
 
 def budget_latex(budget: Any) -> str:
     r"""A compact ``aligned`` display of a certified budget, for Jupyter (MathJax)."""
-    from bounds.derive import certificate_lines
+    from bounds.derive import certificate_lines, chain
 
-    return "$$\n" + aligned(certificate_lines(budget)) + "\n$$"
+    shown = "\\infty" if budget.n is None else latex_integer(budget.n)
+    lines = (chain("N^{*}", shown), *certificate_lines(budget))
+    return "$$\n" + aligned(lines) + "\n$$"

@@ -21,9 +21,9 @@ from fractions import Fraction
 import mpmath
 
 from bounds.budget import Budget
-from bounds.derive import Line, Step, _is_tie, chain, equation, floor_display, model_steps
+from bounds.derive import Line, Step, _is_tie, chain, display_integer, equation, floor_display, model_steps
 from bounds.errors import CertificationError
-from bounds.latex import LONG_INTEGER, latex_integer, latex_number
+from bounds.latex import LONG_INTEGER, integer_text, latex_integer, latex_number
 from bounds.models.independent import Independent
 from bounds.numbers import to_mpf
 
@@ -33,7 +33,7 @@ _RATIO = r"\left\lfloor \frac{\ln T}{\ln(1-\varepsilon)} \right\rfloor"
 
 
 def _budget_symbol(n: int) -> str:
-    return f"N^{{*}} = {latex_integer(n)}" if len(str(n)) <= LONG_INTEGER else "N^{*}"
+    return f"N^{{*}} = {latex_integer(n)}" if len(integer_text(n)) <= LONG_INTEGER else "N^{*}"
 
 
 def _closed_form(model: Independent, budget: Budget) -> Step:
@@ -47,7 +47,7 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
         shown, floor = "0", 0
     elif _is_tie(budget):
         # (1 - eps)**N* == T exactly: the ratio is the integer N* itself
-        shown, floor = latex_integer(budget.n), budget.n
+        shown, floor = display_integer(budget.n), budget.n
     else:
         floor, shown = floor_display(
             lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)"
@@ -59,8 +59,8 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
         "Closed form",
         "The largest whole $N$ below the bound (evaluated in high precision; the certificate "
         "below proves it):",
-        chain("N^{*}", _RATIO, substituted, shown, latex_integer(floor) if len(str(floor)) <= LONG_INTEGER
-              else "N^{*}"),
+        chain("N^{*}", _RATIO, substituted, *([shown] if shown != display_integer(floor) else []),
+              display_integer(floor)),
         kind="solution",
     )
 
@@ -83,15 +83,17 @@ def _sandwich(model: Independent, budget: Budget) -> Step:
     lines: list[Line] = [
         chain(
             r"\left\lfloor \frac{1-T}{\varepsilon} \right\rfloor",
-            f"\\left\\lfloor \\frac{{1 - {latex_number(threshold)}}}{{{latex_number(epsilon)}}} \\right\\rfloor",
-            latex_integer(lower),
+            f"\\left\\lfloor \\frac{{1 - {latex_number(threshold)}}}{{{latex_number(epsilon)}}} "
+            "\\right\\rfloor",
+            display_integer(lower),
             ("\\le", symbol),
         ),
         chain(
             r"\left\lfloor \frac{\ln(1/T)}{\varepsilon} \right\rfloor",
-            f"\\left\\lfloor \\frac{{\\ln(1/{latex_number(threshold)})}}{{{latex_number(epsilon)}}} \\right\\rfloor",
+            f"\\left\\lfloor \\frac{{\\ln(1/{latex_number(threshold)})}}{{{latex_number(epsilon)}}} "
+            "\\right\\rfloor",
             *([shown_upper] if shown_upper != "0" else []),
-            latex_integer(upper),
+            display_integer(upper),
             ("\\ge", symbol),
         ),
     ]
