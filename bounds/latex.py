@@ -69,7 +69,7 @@ __all__ = [
 #: must never run programs).
 PDFLATEX_COMMAND = ("pdflatex", "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape")
 
-#: Integers longer than this are broken with ``\allowbreak`` every ten digits in LaTeX.
+#: Integers longer than this are broken with ``\allowbreak`` every five digits in LaTeX.
 LONG_INTEGER = 30
 
 #: Decimal arithmetic wide enough never to round a displayed number.
@@ -92,22 +92,23 @@ def integer_text(value: int) -> str:
 
 
 def latex_integer(value: int) -> str:
-    r"""An integer in full; above :data:`LONG_INTEGER` digits with ``\allowbreak`` every ten digits.
+    r"""An integer in full; above :data:`LONG_INTEGER` digits with ``\allowbreak`` every five digits.
 
     Examples
     --------
     >>> latex_integer(251)
     '251'
     >>> latex_integer(10**35).count(r"\allowbreak")
-    3
+    7
     """
     text = integer_text(value)
     if len(text) <= LONG_INTEGER:
         return text
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    head = len(digits) % 10 or 10
-    groups = [digits[:head]] + [digits[start : start + 10] for start in range(head, len(digits), 10)]
-    return sign + r"\allowbreak{}".join(groups)
+    head = len(digits) % 5 or 5
+    groups = [digits[:head]] + [digits[start : start + 5] for start in range(head, len(digits), 5)]
+    # the stretchable glue lets a justified line end between groups instead of overflowing
+    return sign + r"\allowbreak\mskip 0mu plus 18mu{}".join(groups)
 
 
 def _scientific(text: str) -> str:

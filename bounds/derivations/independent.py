@@ -47,7 +47,7 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
         shown, floor = "0", 0
     elif _is_tie(budget):
         # (1 - eps)**N* == T exactly: the ratio is the integer N* itself
-        shown, floor = display_integer(budget.n), budget.n
+        shown, floor = f"\\lfloor {display_integer(budget.n)} \\rfloor", budget.n
     else:
         floor, shown = floor_display(
             lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)"
@@ -55,10 +55,15 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
         shown = f"\\lfloor {shown} \\rfloor"
     if floor != budget.n:
         raise CertificationError(f"closed form gives {floor}, the certified budget is {budget.n}")
+    text = ("The largest whole $N$ below the bound (evaluated in high precision; the certificate "
+            "below proves it):")
+    if _is_tie(budget):
+        text = (f"Here $(1-\\varepsilon)^{{{budget.n}}} = T$ exactly, so the ratio is the integer "
+                f"{budget.n} itself (in floating point it can come out just below, and its floor one too "
+                "small); exact arithmetic settles it:")
     return equation(
         "Closed form",
-        "The largest whole $N$ below the bound (evaluated in high precision; the certificate "
-        "below proves it):",
+        text,
         chain("N^{*}", _RATIO, substituted, *([shown] if shown != display_integer(floor) else []),
               display_integer(floor)),
         kind="solution",
