@@ -214,7 +214,8 @@ def test_registered_steps_are_inserted_before_the_certificate() -> None:
 
     @model_steps.register(Registered)
     def _steps(model: Registered, budget: Any) -> list[Step]:
-        return [equation("Bound", "Jensen:", chain("S(N)", ("\\ge", "(1 - \\bar\\varepsilon)^N")), kind="bound")]
+        line = chain("S(N)", ("\\ge", "(1 - \\bar\\varepsilon)^N"))
+        return [equation("Bound", "Jensen:", line, kind="bound")]
 
     labels = [step.label for step in derive(Registered(Fraction(1, 2), Fraction(1, 10), Fraction(1, 100)),
                                             "0.5").steps]
@@ -224,7 +225,8 @@ def test_registered_steps_are_inserted_before_the_certificate() -> None:
 def test_independent_registration_adds_closed_form_and_sandwich() -> None:
     derivation = derive(Independent(epsilon="0.001"), "0.605")
     labels = [step.label for step in derivation.steps]
-    assert labels[labels.index("Budget") + 1:labels.index("Certificate")] == ["Solving", "Closed form", "Sandwich"]
+    inserted = labels[labels.index("Budget") + 1:labels.index("Certificate")]
+    assert inserted == ["Solving", "Closed form", "Sandwich"]
     text = parse.flatten(derivation.to_latex())
     assert r"\lfloor 502.5" in text and "= 395 \\le N^{*} = 502" in text
 
@@ -317,3 +319,29 @@ def test_document_is_article_with_amsmath_and_amssymb_only() -> None:
     assert packages == ["\\usepackage{amsmath}", "\\usepackage{amssymb}"]
     assert document.startswith("\\documentclass[11pt]{article}\n")
     assert document.rstrip().endswith("\\end{document}")
+
+
+# -- every example spec (families landing later are covered automatically) ------------------------------
+
+SPECS = sorted((Path(__file__).parent.parent / "examples" / "specs").glob("*.toml"))
+
+
+@pytest.mark.parametrize("threshold", ["0.605", "0.5", "0.01"])
+@pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
+def test_example_spec_derivations_show_the_api_numbers(spec: Path, threshold: str) -> None:
+    from bounds.latex import latex_expr
+
+    model = bounds.load_spec(spec)
+    budget = model.budget(threshold)
+    for text in (derive(budget).to_latex(), derive(budget).to_markdown()):
+        assert parse.budget(text) == budget.n
+        assert parse.parameter(text, "T") == Fraction(threshold)
+        for symbol, value in model.symbolic().values.items():
+            if isinstance(value, sympy.Rational):
+                assert parse.parameter(text, latex_expr(symbol)) == Fraction(int(value.p), int(value.q))
+        checks = [(r"\infty", budget.certificate_values[0])] if budget.n is None else [
+            ("N^{*}", budget.certificate_values[0]), ("N^{*} + 1", budget.certificate_values[1])]
+        for which, api in checks:
+            shown, figures = parse.certificate(text, which)
+            if figures is not None and figures <= 25:
+                assert_shown(shown, figures, api)
