@@ -16,8 +16,12 @@ DEFAULT_FOLDER = Path(__file__).parent / "build"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m proofs", description=__doc__)
-    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_FOLDER, help="folder for proofs.tex/.pdf")
-    parser.add_argument("--theorem", action="append", choices=THEOREMS, help="check only this theorem (repeatable)")
+    parser.add_argument(
+        "-o", "--output", type=Path, default=DEFAULT_FOLDER, help="folder for proofs.tex/.pdf"
+    )
+    parser.add_argument(
+        "--theorem", action="append", choices=THEOREMS, help="check only this theorem (repeatable)"
+    )
     parser.add_argument("--no-pdf", action="store_true", help="write the .tex only")
     args = parser.parse_args(argv)
     reports = check_all(args.theorem or THEOREMS)

@@ -39,7 +39,11 @@ METHODS = (SYMPY, PROPERTY, NUMERIC)
 #: Relations a theorem states; modules keep theirs in module constants so that a
 #: test can flip one and watch the corresponding checks fail.
 RELATIONS: dict[str, Callable[[Any, Any], bool]] = {
-    ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq,
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
 }
 
 
@@ -131,8 +135,11 @@ def sympy_sign(expression: Any, relation: str, what: str) -> str:
     """sympy's assumption system proves ``expression relation 0``."""
     simplified = sympy.simplify(expression)
     facts = {
-        ">=": simplified.is_nonnegative, "<=": simplified.is_nonpositive, ">": simplified.is_positive,
-        "<": simplified.is_negative, "==": simplified.is_zero,
+        ">=": simplified.is_nonnegative,
+        "<=": simplified.is_nonpositive,
+        ">": simplified.is_positive,
+        "<": simplified.is_negative,
+        "==": simplified.is_zero,
     }
     require(facts[relation] is True, f"{what}: sympy cannot show {simplified} {relation} 0")
     return f"{what}: {simplified} {relation} 0"
@@ -140,14 +147,18 @@ def sympy_sign(expression: Any, relation: str, what: str) -> str:
 
 def _quiet(max_examples: int) -> settings:
     return settings(
-        max_examples=max_examples, database=None, deadline=None, derandomize=True,
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=True,
         phases=(Phase.explicit, Phase.generate, Phase.shrink),
         suppress_health_check=list(HealthCheck),
     )
 
 
-def find_example(strategy: SearchStrategy[Any], condition: Callable[[Any], bool], what: str,
-                 max_examples: int = 300) -> Any:
+def find_example(
+    strategy: SearchStrategy[Any], condition: Callable[[Any], bool], what: str, max_examples: int = 300
+) -> Any:
     """An input satisfying ``condition`` (a witness, e.g. a counterexample the theorem predicts)."""
     try:
         return find(strategy, condition, settings=_quiet(max_examples))
@@ -155,8 +166,9 @@ def find_example(strategy: SearchStrategy[Any], condition: Callable[[Any], bool]
         raise CheckFailed(f"{what}: no example in {max_examples} hypothesis examples") from None
 
 
-def no_counterexample(strategy: SearchStrategy[Any], claim: Callable[[Any], bool], what: str,
-                      max_examples: int = 300) -> str:
+def no_counterexample(
+    strategy: SearchStrategy[Any], claim: Callable[[Any], bool], what: str, max_examples: int = 300
+) -> str:
     """hypothesis searches ``strategy`` for an input where ``claim`` is false; none may exist."""
     try:
         counterexample = find(strategy, lambda value: not claim(value), settings=_quiet(max_examples))

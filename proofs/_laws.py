@@ -1,4 +1,4 @@
-"""Hypothesis strategies for exact random laws: joint failure patterns, stochastic and sub-stochastic matrices."""
+"""Hypothesis strategies for exact random laws: joint failure patterns, (sub-)stochastic matrices."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-r"""Absorbing chains: $S(N) = \alpha Q^N \mathbf 1$, mean time $\alpha (I-Q)^{-1}\mathbf 1$, decay rate $\rho(Q)$."""
+r"""Absorbing chains: S(N) = alpha Q^N 1, mean time alpha (I - Q)^-1 1, decay rate rho(Q)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,18 @@ import numpy as np
 import sympy
 from hypothesis import strategies as st
 
-from proofs._core import NUMERIC, PROPERTY, SYMPY, Report, Step, holds, no_counterexample, require, run, \
-    sympy_zero
+from proofs._core import (
+    NUMERIC,
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    holds,
+    no_counterexample,
+    require,
+    run,
+    sympy_zero,
+)
 from proofs._laws import distributions, matrix_vector, stochastic_matrices
 
 NAME = "absorbing_chain"
@@ -23,12 +33,14 @@ STATEMENT = r"""
 Let transient states (aligned, drifted, under audit, \dots) have sub-stochastic transition block $Q$
 (non-negative, row sums $\le 1$; the missing mass goes to the absorbing unsafe set), initial law $\alpha$,
 and $\rho(Q) < 1$. With $\tau$ the generation of absorption,
-\[ S(N) = P(\tau > N) = \alpha Q^N \mathbf 1, \qquad E[\tau] = \sum_{N \ge 0} S(N) = \alpha (I - Q)^{-1} \mathbf 1,
+\[ S(N) = P(\tau > N) = \alpha Q^N \mathbf 1, \qquad E[\tau] = \sum_{N \ge 0} S(N) = \alpha (I - Q)^{-1}
+\mathbf 1,
    \qquad \lim_{N\to\infty} S(N)^{1/N} = \rho(Q) \ \text{(for irreducible } Q\text{)}. \]
 """
 
 PROOF = r"""
-$(\alpha Q^N)_j$ is the probability of being in transient state $j$ after $N$ steps, so $S(N) = \alpha Q^N \mathbf 1$;
+$(\alpha Q^N)_j$ is the probability of being in transient state $j$ after $N$ steps, so $S(N) = \alpha
+Q^N \mathbf 1$;
 $S(N+1) - S(N) = \alpha Q^N (Q - I)\mathbf 1 \le 0$ because $\alpha Q^N \ge 0$ and $(Q - I)\mathbf 1 \le 0$.
 The tail-sum formula $E[\tau] = \sum_{N\ge 0} P(\tau > N)$ and the telescoping identity
 $(I - Q)\sum_{k<K} Q^k = I - Q^K$ with $Q^K \to 0$ (as $\rho(Q) < 1$) give $\sum_N Q^N = (I-Q)^{-1}$.
@@ -63,14 +75,21 @@ def _survival_non_increasing() -> str:
             vector = matrix_vector(block, vector)
         return all(holds(STEP_SIGN, values[k + 1] - values[k], 0) for k in range(7))
 
-    return no_counterexample(st.tuples(stochastic_matrices(3, True), distributions(3)), claim,
-                             "alpha Q^(N+1) 1 - alpha Q^N 1 <= 0 for sub-stochastic Q (exact)")
+    return no_counterexample(
+        st.tuples(stochastic_matrices(3, True), distributions(3)),
+        claim,
+        "alpha Q^(N+1) 1 - alpha Q^N 1 <= 0 for sub-stochastic Q (exact)",
+    )
 
 
 # aligned -> drifted -> under audit -> aligned, with different escape rates (irreducible)
-_Q = sympy.Matrix([[sympy.Rational(80, 100), sympy.Rational(15, 100), 0],
-                   [sympy.Rational(10, 100), sympy.Rational(70, 100), sympy.Rational(10, 100)],
-                   [sympy.Rational(20, 100), 0, sympy.Rational(75, 100)]])
+_Q = sympy.Matrix(
+    [
+        [sympy.Rational(80, 100), sympy.Rational(15, 100), 0],
+        [sympy.Rational(10, 100), sympy.Rational(70, 100), sympy.Rational(10, 100)],
+        [sympy.Rational(20, 100), 0, sympy.Rational(75, 100)],
+    ]
+)
 _ALPHA = sympy.Matrix([[1, 0, 0]])
 
 
@@ -83,7 +102,9 @@ def _mean_time_exact() -> str:
         partial += (_ALPHA * power * ones)[0]
         power = power * _Q
     remainder = (_ALPHA * power * (sympy.eye(3) - _Q).inv() * ones)[0]
-    detail = sympy_zero(partial + remainder - mean, "sum_{N<600} S(N) + alpha Q^600 (I-Q)^-1 1 - alpha (I-Q)^-1 1")
+    detail = sympy_zero(
+        partial + remainder - mean, "sum_{N<600} S(N) + alpha Q^600 (I-Q)^-1 1 - alpha (I-Q)^-1 1"
+    )
     require(remainder < sympy.Rational(1, 10**10), f"tail after 600 terms is {float(remainder)}")
     return f"{detail}; E[tau] = {mean} = {float(mean):.6g}, tail after 600 terms < 1e-10 (exact rationals)"
 
@@ -100,8 +121,10 @@ def _decay_rate() -> str:
         ratio = sum((power * matrix)[0, j] for j in range(3)) / survival
     require(abs(float(ratio) - rho) < 1e-9, f"S(N+1)/S(N) = {ratio} vs rho = {rho}")
     require(abs(float(root) - rho) < 1e-3, f"S(N)^(1/N) = {root} vs rho = {rho}")
-    return (f"rho(Q) = {rho:.12g}; S(3001)/S(3000) = {mpmath.nstr(ratio, 12)}; "
-            f"S(3000)^(1/3000) = {mpmath.nstr(root, 8)} (mpmath 50 digits, numpy eigvals)")
+    return (
+        f"rho(Q) = {rho:.12g}; S(3001)/S(3000) = {mpmath.nstr(ratio, 12)}; "
+        f"S(3000)^(1/3000) = {mpmath.nstr(root, 8)} (mpmath 50 digits, numpy eigvals)"
+    )
 
 
 def steps() -> list[Step]:

@@ -12,9 +12,20 @@ from proofs import theorem
 from proofs._core import METHODS, Report
 
 _SPECIALS = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
-    "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}",
-    ">": r"\textgreater{}", "|": r"\textbar{}", "é": r"\'e",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+    "é": r"\'e",
 }
 
 
@@ -79,11 +90,18 @@ def compile_pdf(tex: Path) -> Path:
         shutil.copy(tex, Path(folder) / "book.tex")
         completed = subprocess.run(
             [executable, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape", "book.tex"],
-            cwd=folder, capture_output=True, timeout=300, check=False,
+            cwd=folder,
+            capture_output=True,
+            timeout=300,
+            check=False,
             env={**os.environ, "openin_any": "p", "openout_any": "p"},
         )
         if completed.returncode != 0:
-            errors = [line for line in completed.stdout.decode(errors="replace").splitlines() if line.startswith("!")]
+            errors = [
+                line
+                for line in completed.stdout.decode(errors="replace").splitlines()
+                if line.startswith("!")
+            ]
             raise RuntimeError(f"pdflatex failed on the proof book: {errors[:1] or completed.returncode}")
         target = tex.with_suffix(".pdf")
         temporary = target.with_name(f".{target.name}.tmp")

@@ -5,9 +5,18 @@ from __future__ import annotations
 from fractions import Fraction
 
 import sympy
-from hypothesis import strategies as st
 
-from proofs._core import PROPERTY, SYMPY, Report, Step, find_example, holds, no_counterexample, run, sympy_zero
+from proofs._core import (
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    find_example,
+    holds,
+    no_counterexample,
+    run,
+    sympy_zero,
+)
 from proofs._laws import joint_laws, survival_of_law
 
 NAME = "chain_rule"
@@ -62,8 +71,11 @@ def _marginals_differ() -> str:
             product *= 1 - sum((p for pattern, p in law.items() if pattern[i]), Fraction(0))
         return product
 
-    law = find_example(joint_laws(), lambda law: survival_of_law(law, len(next(iter(law)))) != marginal_product(law),
-                       "a law where marginal rates do not multiply to S(N)")
+    law = find_example(
+        joint_laws(),
+        lambda law: survival_of_law(law, len(next(iter(law)))) != marginal_product(law),
+        "a law where marginal rates do not multiply to S(N)",
+    )
     return f"found a law where the marginal product differs from S(N): {len(law)} patterns"
 
 

@@ -1,4 +1,4 @@
-r"""Cone mass of the steep region: $\delta = m \cdot \tfrac12 I_{1-c^2}\bigl(\tfrac{d-1}{2}, \tfrac12\bigr)$, $c = \ell(K+1)/G$."""
+r"""Cone mass of the steep region: delta = m (1/2) I_{1-c^2}((d-1)/2, 1/2) with c = ell (K+1) / G."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ import sympy
 from hypothesis import strategies as st
 from scipy import integrate, special
 
-from proofs._core import NUMERIC, PROPERTY, SYMPY, Report, Step, holds, no_counterexample, require, run, \
-    sympy_zero
+from proofs._core import (
+    NUMERIC,
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    holds,
+    no_counterexample,
+    require,
+    run,
+    sympy_zero,
+)
 
 NAME = "cone_mass"
 TITLE = "The cone-mass formula for the persistent unsafe region"
@@ -24,13 +34,16 @@ The steep region $\{x : f(x) > \tau + \ell(K+1)\|x - z\|\}$ is the cone
 $\{x : \langle u, (x-z)/\|x-z\|\rangle > c\}$ with $c = \ell(K+1)/G$, of half-angle $\arccos c$.
 For inputs whose direction from $z$ is uniform on the sphere $S^{d-1}$, with mass $m$ in the linear
 neighbourhood, its mass is
-\[ \delta = m \cdot \tfrac12\, I_{1-c^2}\!\left(\tfrac{d-1}{2}, \tfrac12\right) \quad (0 \le c < 1), \qquad \delta = 0 \quad (c \ge 1). \]
+\[ \delta = m \cdot \tfrac12\, I_{1-c^2}\!\left(\tfrac{d-1}{2}, \tfrac12\right) \quad (0 \le c < 1),
+\qquad \delta = 0 \quad (c \ge 1). \]
 """
 
 PROOF = r"""
-With $v = x - z = r w$, $r > 0$, $\|w\| = 1$: $f(x) - \tau > \ell(K+1) r \iff G r \langle u, w\rangle > \ell(K+1) r
+With $v = x - z = r w$, $r > 0$, $\|w\| = 1$: $f(x) - \tau > \ell(K+1) r \iff G r \langle u, w\rangle >
+\ell(K+1) r
 \iff \langle u, w\rangle > c$, dividing by $G r > 0$. If $c \ge 1$ no unit $w$ qualifies. For $w$ uniform on
-$S^{d-1}$ the coordinate $t = \langle u, w\rangle$ has density proportional to $(1-t^2)^{(d-3)/2}$ on $[-1,1]$;
+$S^{d-1}$ the coordinate $t = \langle u, w\rangle$ has density proportional to $(1-t^2)^{(d-3)/2}$ on
+$[-1,1]$;
 substituting $s = 1 - t^2$ on $[c, 1]$ turns $P(t > c)$ into $\tfrac12 I_{1-c^2}((d-1)/2, 1/2)$.
 For $d = 3$ this is Archimedes' $(1-c)/2$. Lipschitz constants multiply under composition:
 $\|f(g(x)) - f(g(y))\| \le K_f \|g(x) - g(y)\| \le K_f K_g \|x - y\|$.
@@ -41,8 +54,10 @@ def _cone_condition() -> str:
     g, r, ell, k = sympy.symbols("G r ell K", positive=True)
     cosine = sympy.Symbol("t", real=True)
     # (G r t - ell (K+1) r) / (G r) == t - c, with c = ell (K+1)/G: same sign as G r > 0
-    return sympy_zero((g * r * cosine - ell * (k + 1) * r) / (g * r) - (cosine - ell * (k + 1) / g),
-                      "(G r t - ell(K+1) r)/(G r) - (t - c)")
+    return sympy_zero(
+        (g * r * cosine - ell * (k + 1) * r) / (g * r) - (cosine - ell * (k + 1) / g),
+        "(G r t - ell(K+1) r)/(G r) - (t - c)",
+    )
 
 
 def _archimedes() -> str:
@@ -51,7 +66,9 @@ def _archimedes() -> str:
     cap = sympy.integrate(sympy.Rational(1, 2), (t, c, 1))
     s = sympy.Symbol("s", positive=True)
     x = sympy.Symbol("x", positive=True)
-    regularised = sympy.integrate((1 - s) ** sympy.Rational(-1, 2), (s, 0, x)) / sympy.beta(1, sympy.Rational(1, 2))
+    regularised = sympy.integrate((1 - s) ** sympy.Rational(-1, 2), (s, 0, x)) / sympy.beta(
+        1, sympy.Rational(1, 2)
+    )
     formula = sympy.Rational(1, 2) * regularised.subs(x, 1 - c**2)
     return sympy_zero(formula - cap, "d = 3: (1/2) I_{1-c^2}(1, 1/2) - (1 - c)/2 for every c > 0")
 
@@ -107,8 +124,11 @@ def _composition() -> str:
         left = np.linalg.norm(f(g(x)) - f(g(y)))
         return holds(COMPOSITION, left, k_f * k_g * np.linalg.norm(x - y) * (1 + 1e-12) + 1e-12)
 
-    return no_counterexample(st.tuples(matrices, matrices, vectors, vectors), claim,
-                             "|f(g(x)) - f(g(y))| <= K_f K_g |x - y| for Lipschitz stages")
+    return no_counterexample(
+        st.tuples(matrices, matrices, vectors, vectors),
+        claim,
+        "|f(g(x)) - f(g(y))| <= K_f K_g |x - y| for Lipschitz stages",
+    )
 
 
 def steps() -> list[Step]:

@@ -10,8 +10,19 @@ import sympy
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from proofs._core import NUMERIC, PROPERTY, SYMPY, Report, Step, for_all, holds, no_counterexample, require, run, \
-    sympy_zero
+from proofs._core import (
+    NUMERIC,
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    for_all,
+    holds,
+    no_counterexample,
+    require,
+    run,
+    sympy_zero,
+)
 from proofs._laws import distributions
 
 NAME = "dawson_sankoff_kwerel"
@@ -23,7 +34,8 @@ LOWER = ">="
 STATEMENT = r"""
 Let $\nu$ be the number of the events $F_1, \dots, F_N$ that occur, $S_1 = \sum_i P(F_i) = E\nu$ and
 $S_2 = \sum_{i<j} P(F_i \cap F_j) = E\binom{\nu}{2}$. Then, with $k = 1 + \lfloor 2S_2/S_1 \rfloor$,
-\[ \frac{2S_1}{k+1} - \frac{2S_2}{k(k+1)} \;\le\; P\Bigl(\bigcup F_i\Bigr) \;\le\; \min\Bigl(1, S_1 - \frac{2S_2}{N}\Bigr), \]
+\[ \frac{2S_1}{k+1} - \frac{2S_2}{k(k+1)} \;\le\; P\Bigl(\bigcup F_i\Bigr) \;\le\; \min\Bigl(1, S_1 -
+\frac{2S_2}{N}\Bigr), \]
 (Dawson--Sankoff; Kwerel, Sathe--Pradhan--Shah) and both are sharp: they are the minimum and the
 maximum of $P(\nu \ge 1)$ over all laws of $\nu$ on $\{0, \dots, N\}$ with these two binomial moments.
 """
@@ -42,13 +54,17 @@ extremal laws sit on $\{0, k, k+1\}$ and $\{0, 1, N\}$.
 
 def _lower_identity() -> str:
     k, nu = sympy.symbols("k nu", integer=True)
-    return sympy_zero(k * (k + 1) - (2 * k * nu - nu * (nu - 1)) - (k - nu) * (k + 1 - nu),
-                      "k(k+1) - (2 k nu - nu(nu-1)) - (k - nu)(k + 1 - nu)")
+    return sympy_zero(
+        k * (k + 1) - (2 * k * nu - nu * (nu - 1)) - (k - nu) * (k + 1 - nu),
+        "k(k+1) - (2 k nu - nu(nu-1)) - (k - nu)(k + 1 - nu)",
+    )
 
 
 def _upper_identity() -> str:
     n, nu = sympy.symbols("N nu", integer=True, positive=True)
-    return sympy_zero(nu - nu * (nu - 1) / n - 1 - (nu - 1) * (n - nu) / n, "nu - nu(nu-1)/N - 1 - (nu-1)(N-nu)/N")
+    return sympy_zero(
+        nu - nu * (nu - 1) / n - 1 - (nu - 1) * (n - nu) / n, "nu - nu(nu-1)/N - 1 - (nu-1)(N-nu)/N"
+    )
 
 
 def _consecutive_products() -> str:
@@ -74,8 +90,11 @@ def _bounds_hold() -> str:
         upper = min(Fraction(1), s1 - 2 * s2 / n)
         return holds(LOWER, union, lower) and union <= upper
 
-    return no_counterexample(st.integers(2, 12).flatmap(lambda n: distributions(n + 1)), claim,
-                             "DS lower <= P(nu >= 1) <= Kwerel upper for exact laws of nu")
+    return no_counterexample(
+        st.integers(2, 12).flatmap(lambda n: distributions(n + 1)),
+        claim,
+        "DS lower <= P(nu >= 1) <= Kwerel upper for exact laws of nu",
+    )
 
 
 def _linear_programs() -> str:
@@ -100,7 +119,8 @@ def _linear_programs() -> str:
         worst = max(worst, abs(low.fun - ds), abs(-high.fun - kwerel))
         checked += 1
     require(worst < 1e-7, f"LP optimum differs from the closed forms by {worst}")
-    return f"LP min/max of P(nu >= 1) equal DS and Kwerel in {checked} random cases (HiGHS), max diff {worst:.1e}"
+    return (f"LP min/max of P(nu >= 1) equal DS and Kwerel in {checked} random cases (HiGHS), "
+            f"max diff {worst:.1e}")
 
 
 def steps() -> list[Step]:

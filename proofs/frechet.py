@@ -1,4 +1,4 @@
-r"""Fréchet sharpness: with marginals only, the worst-case budget is $\lfloor (1-T)/\varepsilon \rfloor$ and is attained."""
+r"""Fréchet sharpness: with marginals only, the worst-case budget floor((1-T)/eps) is attained."""
 
 from __future__ import annotations
 
@@ -8,11 +8,21 @@ from fractions import Fraction
 
 import numpy as np
 import sympy
-from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from proofs._core import NUMERIC, PROPERTY, SYMPY, Report, Step, for_all, holds, no_counterexample, require, \
-    run, sympy_zero
+from proofs._core import (
+    NUMERIC,
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    for_all,
+    holds,
+    no_counterexample,
+    require,
+    run,
+    sympy_zero,
+)
 from proofs._laws import joint_laws, survival_of_law
 
 NAME = "frechet"
@@ -41,8 +51,10 @@ under every law are those with $1 - N\varepsilon \ge T$, i.e. $N \le (1-T)/\vare
 def _solve_linear() -> str:
     n, epsilon, threshold = sympy.symbols("N varepsilon T", positive=True)
     # 1 - N eps - T = eps ((1 - T)/eps - N): the sign of 1 - N eps - T is that of (1-T)/eps - N
-    return sympy_zero((1 - n * epsilon - threshold) - epsilon * ((1 - threshold) / epsilon - n),
-                      "1 - N eps - T - eps ((1-T)/eps - N)")
+    return sympy_zero(
+        (1 - n * epsilon - threshold) - epsilon * ((1 - threshold) / epsilon - n),
+        "1 - N eps - T - eps ((1-T)/eps - N)",
+    )
 
 
 def _boole_any_law() -> str:
@@ -56,8 +68,8 @@ def _boole_any_law() -> str:
 
 def _interval_union(intervals: list[tuple[Fraction, Fraction]]) -> Fraction:
     total, end = Fraction(0), Fraction(0)
-    for low, high in sorted(intervals):
-        low = max(low, end)
+    for start, high in sorted(intervals):
+        low = max(start, end)
         if high > low:
             total += high - low
             end = high
@@ -100,8 +112,10 @@ def _linear_program() -> str:
             solution = linprog(objective, A_eq=equality, b_eq=right, bounds=(0, None), method="highs")
             require(solution.status == 0, f"LP failed for N = {n}, eps = {epsilon}")
             expected = max(0.0, 1 - n * epsilon)
-            require(abs(solution.fun - expected) < 1e-9,
-                    f"LP minimum of S({n}) at eps = {epsilon} is {solution.fun}, not {expected}")
+            require(
+                abs(solution.fun - expected) < 1e-9,
+                f"LP minimum of S({n}) at eps = {epsilon} is {solution.fun}, not {expected}",
+            )
             checked += 1
     return f"min S(N) over all joint laws (HiGHS LP) equals max(0, 1 - N eps) in {checked} cases, tol 1e-9"
 

@@ -8,8 +8,18 @@ import mpmath
 import sympy
 from hypothesis import strategies as st
 
-from proofs._core import PROPERTY, SYMPY, Report, Step, for_all, holds, no_counterexample, run, sympy_sign, \
-    sympy_zero
+from proofs._core import (
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    for_all,
+    holds,
+    no_counterexample,
+    run,
+    sympy_sign,
+    sympy_zero,
+)
 
 NAME = "independent_closed_form"
 TITLE = "Closed form and certification of the independent budget"
@@ -20,7 +30,8 @@ LOG_SIGN = "<"
 STATEMENT = r"""
 Let $0 < \varepsilon < 1$, $0 < T \le 1$ and $S(N) = (1-\varepsilon)^N$. Then
 \[ S(N) \ge T \iff N \le \frac{\ln T}{\ln(1-\varepsilon)}, \qquad
-   N^* = \max\{N \in \mathbb{Z}_{\ge 0} : S(N) \ge T\} = \left\lfloor \frac{\ln T}{\ln(1-\varepsilon)} \right\rfloor, \]
+   N^* = \max\{N \in \mathbb{Z}_{\ge 0} : S(N) \ge T\} = \left\lfloor \frac{\ln T}{\ln(1-\varepsilon)}
+\right\rfloor, \]
 and an integer $n \ge 0$ equals $N^*$ if and only if $S(n) \ge T > S(n+1)$ (the certificate).
 If $\varepsilon = 0$ the budget is unbounded; if $\varepsilon = 1$ then $N^* = 0$.
 """
@@ -80,15 +91,20 @@ def _closed_form_matches_search() -> str:
         epsilon, threshold = case
         return _floor_formula(epsilon, threshold) == _brute_force_budget(epsilon, threshold)
 
-    return no_counterexample(st.tuples(epsilons, thresholds), claim, "floor(ln T / ln(1-eps)) == exact search",
-                             max_examples=150)
+    return no_counterexample(
+        st.tuples(epsilons, thresholds), claim, "floor(ln T / ln(1-eps)) == exact search", max_examples=150
+    )
 
 
 def _certificate_characterises_budget() -> str:
-    cases = [(Fraction(e, 20), Fraction(t, 20), n) for e in range(1, 20) for t in range(1, 21) for n in range(12)]
+    cases = [
+        (Fraction(e, 20), Fraction(t, 20), n) for e in range(1, 20) for t in range(1, 21) for n in range(12)
+    ]
 
     def claim(epsilon: Fraction, threshold: Fraction, n: int) -> bool:
-        certified = holds(">=", (1 - epsilon) ** n, threshold) and holds(">", threshold, (1 - epsilon) ** (n + 1))
+        certified = holds(">=", (1 - epsilon) ** n, threshold) and holds(
+            ">", threshold, (1 - epsilon) ** (n + 1)
+        )
         return certified == (n == _brute_force_budget(epsilon, threshold))
 
     return for_all(cases, claim, "S(n) >= T > S(n+1) iff n == N* (exact rationals)")
@@ -100,16 +116,29 @@ def _exact_ties() -> str:
     details = []
     for keep, n in cases:
         p = sympy.Rational(keep.numerator, keep.denominator)
-        details.append(sympy_zero(sympy.expand_log(sympy.log(p**n) / sympy.log(p), force=True) - n,
-                                  f"ln({keep}^{n}) / ln {keep} - {n}"))
-    return details[0] + "; " + for_all(cases, lambda keep, n: _brute_force_budget(1 - keep, keep**n) == n,
-                                       "exact search gives N* = n at T = p^n")
+        details.append(
+            sympy_zero(
+                sympy.expand_log(sympy.log(p**n) / sympy.log(p), force=True) - n,
+                f"ln({keep}^{n}) / ln {keep} - {n}",
+            )
+        )
+    return (
+        details[0]
+        + "; "
+        + for_all(
+            cases,
+            lambda keep, n: _brute_force_budget(1 - keep, keep**n) == n,
+            "exact search gives N* = n at T = p^n",
+        )
+    )
 
 
 def _special_cases() -> str:
     n = sympy.Symbol("N", integer=True, nonnegative=True)
     sympy_zero((1 - sympy.Integer(0)) ** n - 1, "S(N) with eps = 0 minus 1")
-    return sympy_zero((1 - sympy.Integer(1)) ** 1, "S(1) with eps = 1") + "; eps = 0 unbounded, eps = 1 gives 0"
+    return (
+        sympy_zero((1 - sympy.Integer(1)) ** 1, "S(1) with eps = 1") + "; eps = 0 unbounded, eps = 1 gives 0"
+    )
 
 
 def steps() -> list[Step]:

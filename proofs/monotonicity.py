@@ -28,7 +28,8 @@ PROOF = r"""
 (i) $A_1 \cap \dots \cap A_{N+1} \subseteq A_1 \cap \dots \cap A_N$ and probability is monotone. For
 products $S(N+1)/S(N) = 1 - \varepsilon_{N+1} \in [0, 1]$; for a mixture $\sum_k w_k S_k(N)$ each term
 is non-increasing; for a Markov-modulated chain $S(N+1) = \pi D (PD)^{N} \mathbf 1$ and
-$PD\mathbf 1 \le \mathbf 1$ entrywise, and for an absorbing chain $S(N+1) - S(N) = \alpha Q^N (Q - I)\mathbf 1 \le 0$.
+$PD\mathbf 1 \le \mathbf 1$ entrywise, and for an absorbing chain $S(N+1) - S(N) = \alpha Q^N (Q -
+I)\mathbf 1 \le 0$.
 (ii) The derivative is $-N(1-\varepsilon)^{N-1} \le 0$. If $\varepsilon_1 \le \varepsilon_2$ then
 $S_{\varepsilon_2}(N) \le S_{\varepsilon_1}(N)$ for every $N$, so every $N$ admissible for $\varepsilon_2$ is
 admissible for $\varepsilon_1$ and $N^*(\varepsilon_1) \ge N^*(\varepsilon_2)$. If $T_1 \le T_2$ then
@@ -56,19 +57,25 @@ def _product_ratio() -> str:
 def _any_joint_law() -> str:
     def claim(law: dict[tuple[int, ...], Fraction]) -> bool:
         n = len(next(iter(law)))
-        return all(holds(SURVIVAL_STEP, survival_of_law(law, k + 1), survival_of_law(law, k)) for k in range(n))
+        return all(
+            holds(SURVIVAL_STEP, survival_of_law(law, k + 1), survival_of_law(law, k)) for k in range(n)
+        )
 
     return no_counterexample(joint_laws(), claim, "S(N+1) <= S(N) under an arbitrary joint law of failures")
 
 
 def _markov_and_absorbing() -> str:
-    def claim(case: tuple[list[list[Fraction]], list[Fraction], list[Fraction], list[list[Fraction]]]) -> bool:
+    def claim(
+        case: tuple[list[list[Fraction]], list[Fraction], list[Fraction], list[list[Fraction]]],
+    ) -> bool:
         transition, keep, initial, block = case
         # Markov-modulated: S(N) = pi D (P D)^(N-1) 1 with D = diag(keep)
         vector = [Fraction(1)] * len(keep)
         markov = []
         for _ in range(6):
-            markov.append(sum((p * k * v for p, k, v in zip(initial, keep, vector, strict=True)), Fraction(0)))
+            markov.append(
+                sum((p * k * v for p, k, v in zip(initial, keep, vector, strict=True)), Fraction(0))
+            )
             vector = matrix_vector(transition, [k * v for k, v in zip(keep, vector, strict=True)])
         # absorbing chain: S(N) = alpha Q^N 1
         vector, absorbing = [Fraction(1)] * len(block), []
@@ -80,8 +87,9 @@ def _markov_and_absorbing() -> str:
     size = 3
     keeps = st.lists(st.builds(Fraction, st.integers(0, 10), st.just(10)), min_size=size, max_size=size)
     cases = st.tuples(stochastic_matrices(size), keeps, distributions(size), stochastic_matrices(size, True))
-    return no_counterexample(cases, claim, "Markov-modulated and absorbing-chain survivals are non-increasing",
-                             max_examples=150)
+    return no_counterexample(
+        cases, claim, "Markov-modulated and absorbing-chain survivals are non-increasing", max_examples=150
+    )
 
 
 def _budget(epsilon: Fraction, threshold: Fraction) -> int:
@@ -101,8 +109,12 @@ def _budgets_monotone() -> str:
         t1, t2 = sorted((t1, t2))
         return holds(">=", _budget(e1, t1), _budget(e2, t1)) and holds(">=", _budget(e1, t1), _budget(e1, t2))
 
-    return no_counterexample(st.tuples(epsilons, epsilons, thresholds, thresholds), claim,
-                             "N*(eps, T) non-increasing in eps and in T", max_examples=100)
+    return no_counterexample(
+        st.tuples(epsilons, epsilons, thresholds, thresholds),
+        claim,
+        "N*(eps, T) non-increasing in eps and in T",
+        max_examples=100,
+    )
 
 
 def steps() -> list[Step]:

@@ -9,8 +9,19 @@ import mpmath
 import sympy
 from hypothesis import strategies as st
 
-from proofs._core import NUMERIC, PROPERTY, SYMPY, Report, Step, holds, no_counterexample, require, run, \
-    sympy_sign, sympy_zero
+from proofs._core import (
+    NUMERIC,
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    holds,
+    no_counterexample,
+    require,
+    run,
+    sympy_sign,
+    sympy_zero,
+)
 
 NAME = "persistent_floor"
 TITLE = "The persistent-floor cap"
@@ -29,7 +40,8 @@ even when the base budget is unbounded (e.g. an improving geometric schedule).
 """
 
 PROOF = r"""
-$\max(\varepsilon_i, \delta) \ge \delta$, and $1 - (1-\varepsilon_i)(1-\delta) - \delta = \varepsilon_i(1-\delta) \ge 0$.
+$\max(\varepsilon_i, \delta) \ge \delta$, and $1 - (1-\varepsilon_i)(1-\delta) - \delta =
+\varepsilon_i(1-\delta) \ge 0$.
 So $0 \le 1 - \varepsilon_i' \le 1 - \delta$ for every $i$ and the product of $N$ such factors is at most
 $(1-\delta)^N$. If $S'(N) \ge T$ then $(1-\delta)^N \ge T$, which by the independent closed form means
 $N \le \ln T/\ln(1-\delta)$; hence the cap. It does not depend on the base schedule.
@@ -38,8 +50,10 @@ $N \le \ln T/\ln(1-\delta)$; hence the cap. It does not depend on the base sched
 
 def _additive_identity() -> str:
     epsilon, delta = sympy.symbols("varepsilon delta", nonnegative=True)
-    identity = sympy_zero(1 - (1 - epsilon) * (1 - delta) - delta - epsilon * (1 - delta),
-                          "1 - (1-eps)(1-delta) - delta - eps (1-delta)")
+    identity = sympy_zero(
+        1 - (1 - epsilon) * (1 - delta) - delta - epsilon * (1 - delta),
+        "1 - (1-eps)(1-delta) - delta - eps (1-delta)",
+    )
     x = sympy.Symbol("x", nonnegative=True)
     sign = sympy_sign(epsilon * (1 - x / (1 + x)), ">=", "eps (1 - delta) with delta = x/(1+x)")
     return identity + "; " + sign
@@ -47,7 +61,9 @@ def _additive_identity() -> str:
 
 def _cap_on_schedules() -> str:
     rates = st.lists(st.builds(Fraction, st.integers(0, 100), st.just(100)), min_size=1, max_size=30)
-    cases = st.tuples(rates, st.builds(Fraction, st.integers(1, 99), st.just(100)), st.sampled_from(["floor", "add"]))
+    cases = st.tuples(
+        rates, st.builds(Fraction, st.integers(1, 99), st.just(100)), st.sampled_from(["floor", "add"])
+    )
 
     def claim(case: tuple[list[Fraction], Fraction, str]) -> bool:
         base, delta, mode = case
@@ -64,10 +80,16 @@ def _budget_cap() -> str:
     cases = st.tuples(st.integers(1, 50), st.integers(1, 9), st.integers(1, 200), st.integers(50, 99))
 
     def claim(case: tuple[int, int, int, int]) -> bool:
-        e1, r, delta, threshold = (Fraction(case[0], 1000), Fraction(case[1], 10), Fraction(case[2], 1000),
-                                   Fraction(case[3], 100))
-        cap = math.floor(mpmath.log(threshold.numerator / mpmath.mpf(threshold.denominator))
-                         / mpmath.log1p(-delta.numerator / mpmath.mpf(delta.denominator)))
+        e1, r, delta, threshold = (
+            Fraction(case[0], 1000),
+            Fraction(case[1], 10),
+            Fraction(case[2], 1000),
+            Fraction(case[3], 100),
+        )
+        cap = math.floor(
+            mpmath.log(threshold.numerator / mpmath.mpf(threshold.denominator))
+            / mpmath.log1p(-delta.numerator / mpmath.mpf(delta.denominator))
+        )
         survival, n = Fraction(1), 0
         while n <= cap + 1:
             rate = max(e1 * r**n, delta)
@@ -76,7 +98,9 @@ def _budget_cap() -> str:
             survival, n = survival * (1 - rate), n + 1
         return holds(CAP, n, cap)
 
-    return no_counterexample(cases, claim, "budget with the floor <= floor(ln T / ln(1 - delta))", max_examples=60)
+    return no_counterexample(
+        cases, claim, "budget with the floor <= floor(ln T / ln(1 - delta))", max_examples=60
+    )
 
 
 def _improving_schedule_example() -> str:
@@ -85,8 +109,10 @@ def _improving_schedule_example() -> str:
         require(base_limit >= mpmath.mpf("0.9"), "base limit below T")
         cap = int(mpmath.floor(mpmath.log(mpmath.mpf("0.9")) / mpmath.log1p(-mpmath.mpf("1e-4"))))
     require(cap == 1053, f"cap {cap}")
-    return (f"eps_1 = 0.01, r = 0.5: S(inf) = {mpmath.nstr(base_limit, 6)} >= T = 0.9 (unbounded); "
-            f"with delta = 1e-4 the budget is at most {cap}")
+    return (
+        f"eps_1 = 0.01, r = 0.5: S(inf) = {mpmath.nstr(base_limit, 6)} >= T = 0.9 (unbounded); "
+        f"with delta = 1e-4 the budget is at most {cap}"
+    )
 
 
 def steps() -> list[Step]:

@@ -1,4 +1,4 @@
-r"""Unbounded budgets: $S(\infty) = \prod (1-\varepsilon_i) > 0$ iff $\sum \varepsilon_i < \infty$; the q-Pochhammer criterion."""
+r"""Unbounded budgets: prod(1 - eps_i) > 0 iff sum eps_i < infinity; the q-Pochhammer criterion."""
 
 from __future__ import annotations
 
@@ -8,8 +8,19 @@ import mpmath
 import sympy
 from hypothesis import strategies as st
 
-from proofs._core import NUMERIC, PROPERTY, SYMPY, Report, Step, holds, no_counterexample, require, run, \
-    sympy_sign, sympy_zero
+from proofs._core import (
+    NUMERIC,
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    holds,
+    no_counterexample,
+    require,
+    run,
+    sympy_sign,
+    sympy_zero,
+)
 
 NAME = "q_pochhammer"
 TITLE = "The q-Pochhammer criterion for unbounded budgets"
@@ -19,7 +30,8 @@ PRODUCT_UPPER = "<="
 
 STATEMENT = r"""
 Let $0 \le \varepsilon_i < 1$ and $S(N) = \prod_{i \le N} (1 - \varepsilon_i)$. Then
-\[ \exp\Bigl(-\sum_{i \le N} \frac{\varepsilon_i}{1-\varepsilon_i}\Bigr) \le S(N) \le \exp\Bigl(-\sum_{i\le N} \varepsilon_i\Bigr), \]
+\[ \exp\Bigl(-\sum_{i \le N} \frac{\varepsilon_i}{1-\varepsilon_i}\Bigr) \le S(N) \le
+\exp\Bigl(-\sum_{i\le N} \varepsilon_i\Bigr), \]
 so $S(\infty) > 0$ if and only if $\sum_i \varepsilon_i < \infty$. Since $S$ is non-increasing,
 the budget is unbounded if and only if $S(\infty) \ge T$. For a geometric schedule
 $\varepsilon_i = \varepsilon_1 r^{i-1}$ with $0 < r < 1$, $S(\infty) = (\varepsilon_1; r)_\infty$ (the
@@ -69,11 +81,13 @@ def _product_bounds() -> str:
         with mpmath.workdps(40):
             product = mpmath.fprod([1 - mpmath.mpf(r.numerator) / r.denominator for r in rates])
             upper = mpmath.exp(-mpmath.fsum([mpmath.mpf(r.numerator) / r.denominator for r in rates]))
-            lower = mpmath.exp(-mpmath.fsum([mpmath.mpf(r.numerator) / (r.denominator - r.numerator)
-                                             for r in rates]))
+            lower = mpmath.exp(
+                -mpmath.fsum([mpmath.mpf(r.numerator) / (r.denominator - r.numerator) for r in rates])
+            )
             slack = mpmath.mpf(10) ** -30
             return holds(PRODUCT_UPPER, product, upper * (1 + slack)) and holds(
-                "<=" if PRODUCT_UPPER == "<=" else ">=", lower, product * (1 + slack))
+                "<=" if PRODUCT_UPPER == "<=" else ">=", lower, product * (1 + slack)
+            )
 
     return no_counterexample(schedules, claim, "exp(-sum eps/(1-eps)) <= prod(1-eps) <= exp(-sum eps)")
 
@@ -84,7 +98,9 @@ def _qpochhammer_value() -> str:
         direct = mpmath.fprod([1 - mpmath.mpf("0.01") * mpmath.mpf("0.5") ** k for k in range(200)])
         require(abs(value - direct) < mpmath.mpf(10) ** -35, f"qp {value} != product {direct}")
         require(mpmath.nstr(value, 5) == "0.98013", f"(0.01; 0.5)_inf = {value}")
-    return f"(0.01; 0.5)_inf = {mpmath.nstr(value, 12)} (mpmath.qp and the product to 200 terms agree to 1e-35)"
+    return (
+        f"(0.01; 0.5)_inf = {mpmath.nstr(value, 12)} (mpmath.qp and the product to 200 terms agree to 1e-35)"
+    )
 
 
 def _unbounded_iff_limit() -> str:
@@ -93,18 +109,23 @@ def _unbounded_iff_limit() -> str:
     def claim(case: tuple[int, int, int]) -> bool:
         e1, r, threshold = Fraction(case[0], 100), Fraction(case[1], 10), Fraction(case[2], 100)
         with mpmath.workdps(40):
-            limit = mpmath.qp(mpmath.mpf(e1.numerator) / e1.denominator, mpmath.mpf(r.numerator) / r.denominator)
+            limit = mpmath.qp(
+                mpmath.mpf(e1.numerator) / e1.denominator, mpmath.mpf(r.numerator) / r.denominator
+            )
             partial, fails_at = mpmath.mpf(1), None
             target = mpmath.mpf(threshold.numerator) / threshold.denominator
             for i in range(1, 400):
-                partial *= 1 - mpmath.mpf(e1.numerator) / e1.denominator * (mpmath.mpf(r.numerator) / r.denominator) ** (i - 1)
+                partial *= 1 - mpmath.mpf(e1.numerator) / e1.denominator * (
+                    mpmath.mpf(r.numerator) / r.denominator
+                ) ** (i - 1)
                 if partial < target:
                     fails_at = i
                     break
         return (fails_at is None) == bool(limit >= target) or abs(limit - target) < mpmath.mpf(10) ** -6
 
-    return no_counterexample(cases, claim, "S(N) >= T for all N iff (eps_1; r)_inf >= T (first 400 N, 40 digits)",
-                             max_examples=150)
+    return no_counterexample(
+        cases, claim, "S(N) >= T for all N iff (eps_1; r)_inf >= T (first 400 N, 40 digits)", max_examples=150
+    )
 
 
 def steps() -> list[Step]:

@@ -33,7 +33,11 @@ def _rounded(value: sympy.Rational, places: int = 4) -> sympy.Rational:
 
 
 def _survivals() -> str:
-    expected = {50: sympy.Rational(9512, 10**4), 500: sympy.Rational(6064, 10**4), 502: sympy.Rational(6052, 10**4)}
+    expected = {
+        50: sympy.Rational(9512, 10**4),
+        500: sympy.Rational(6064, 10**4),
+        502: sympy.Rational(6052, 10**4),
+    }
     for n, value in expected.items():
         require(_rounded(_P**n) == value, f"0.999^{n} rounds to {_rounded(_P**n)}, not {value}")
     return "0.999^50 -> 0.9512, 0.999^500 -> 0.6064, 0.999^502 -> 0.6052 (exact rationals, rounded half up)"
@@ -41,7 +45,9 @@ def _survivals() -> str:
 
 def _budget_502() -> str:
     threshold = sympy.Rational(605, 1000)
-    require(holds(AT_BUDGET, _P**502, threshold) and _P**503 < threshold, "0.999^502 >= 0.605 > 0.999^503 fails")
+    require(
+        holds(AT_BUDGET, _P**502, threshold) and _P**503 < threshold, "0.999^502 >= 0.605 > 0.999^503 fails"
+    )
     require(not (_P**500 <= sympy.Rational(6055, 10**4)), "0.999^500 would round to 60.5%")
     return "0.999^502 >= 0.605 > 0.999^503 exactly; 0.999^500 > 0.6055, so 60.5% is not N = 500"
 

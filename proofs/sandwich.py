@@ -9,8 +9,18 @@ import mpmath
 import sympy
 from hypothesis import strategies as st
 
-from proofs._core import PROPERTY, SYMPY, Report, Step, holds, no_counterexample, require, run, sympy_sign, \
-    sympy_zero
+from proofs._core import (
+    PROPERTY,
+    SYMPY,
+    Report,
+    Step,
+    holds,
+    no_counterexample,
+    require,
+    run,
+    sympy_sign,
+    sympy_zero,
+)
 
 NAME = "sandwich"
 TITLE = "The sandwich bounds on the independent budget"
@@ -23,7 +33,8 @@ EXPONENTIAL = "<="
 STATEMENT = r"""
 For $0 < \varepsilon < 1$, $N \ge 0$: $1 - N\varepsilon \le (1-\varepsilon)^N \le e^{-N\varepsilon}$.
 Hence, for $0 < T \le 1$, the budget $N^* = \max\{N : (1-\varepsilon)^N \ge T\}$ satisfies
-\[ \left\lfloor \frac{1-T}{\varepsilon} \right\rfloor \le N^* \le \left\lfloor \frac{\ln(1/T)}{\varepsilon} \right\rfloor. \]
+\[ \left\lfloor \frac{1-T}{\varepsilon} \right\rfloor \le N^* \le \left\lfloor
+\frac{\ln(1/T)}{\varepsilon} \right\rfloor. \]
 """
 
 PROOF = r"""
@@ -45,8 +56,12 @@ $N^* \le \ln(1/T)/\varepsilon$; $N^*$ is an integer, so it is at most the floor.
 def _coefficient_identity() -> str:
     n = sympy.Symbol("N", integer=True, positive=True)
     k = sympy.Symbol("k", integer=True, positive=True)
-    return sympy_zero(sympy.combsimp(n * sympy.binomial(n - 1, k - 1) - sympy.binomial(n, k)
-                                     - (k - 1) * sympy.binomial(n, k)), "N C(N-1,k-1) - C(N,k) - (k-1) C(N,k)")
+    return sympy_zero(
+        sympy.combsimp(
+            n * sympy.binomial(n - 1, k - 1) - sympy.binomial(n, k) - (k - 1) * sympy.binomial(n, k)
+        ),
+        "N C(N-1,k-1) - C(N,k) - (k-1) C(N,k)",
+    )
 
 
 def _bernoulli_polynomials() -> str:
@@ -59,11 +74,15 @@ def _bernoulli_polynomials() -> str:
             difference = -difference
         polynomial = sympy.expand(sympy.cancel(difference * (1 + x) ** n))
         coefficients = [polynomial.coeff(x, k) for k in range(n + 1)]
-        require(all(c >= 0 for c in coefficients),
-                f"N = {n}: (1-eps)^N {BERNOULLI} 1 - N eps fails: coefficients {coefficients}")
+        require(
+            all(c >= 0 for c in coefficients),
+            f"N = {n}: (1-eps)^N {BERNOULLI} 1 - N eps fails: coefficients {coefficients}",
+        )
         expected = [(k - 1) * sympy.binomial(n, k) if k >= 1 else 0 for k in range(n + 1)]
-        require(polynomial == sum(c * x**k for k, c in enumerate(coefficients)),
-                f"N = {n}: not a polynomial of degree N")
+        require(
+            polynomial == sum(c * x**k for k, c in enumerate(coefficients)),
+            f"N = {n}: not a polynomial of degree N",
+        )
         if BERNOULLI == ">=":
             require(coefficients == expected, f"N = {n}: coefficients {coefficients} are not (k-1) C(N,k)")
     return f"(1-eps)^N {BERNOULLI} 1 - N eps: non-negative coefficients (k-1) C(N,k) for N = 1..30"
@@ -76,7 +95,9 @@ def _log_bound() -> str:
     x = sympy.Symbol("x", positive=True)
     at_zero = sympy_zero(g.subs(epsilon, 0), "g(0)")
     relation = ">=" if EXPONENTIAL == "<=" else "<="
-    sign = sympy_sign(derivative.subs(epsilon, x / (1 + x)), relation, "g'(eps) = eps/(1-eps) at eps = x/(1+x)")
+    sign = sympy_sign(
+        derivative.subs(epsilon, x / (1 + x)), relation, "g'(eps) = eps/(1-eps) at eps = x/(1+x)"
+    )
     series = sympy.series(-sympy.log(1 - epsilon), epsilon, 0, 5).removeO() - epsilon
     series_sign = sympy_sign(series, ">=" if EXPONENTIAL == "<=" else "<=", "-ln(1-eps) - eps (series terms)")
     return "; ".join([at_zero, sign, series_sign])
@@ -110,13 +131,21 @@ def _budget_between() -> str:
         epsilon, threshold = case
         lower = math.floor((1 - threshold) / epsilon)
         with mpmath.workdps(50):
-            upper = int(mpmath.floor(-mpmath.log(mpmath.mpf(threshold.numerator) / threshold.denominator)
-                                     / (mpmath.mpf(epsilon.numerator) / epsilon.denominator)))
+            upper = int(
+                mpmath.floor(
+                    -mpmath.log(mpmath.mpf(threshold.numerator) / threshold.denominator)
+                    / (mpmath.mpf(epsilon.numerator) / epsilon.denominator)
+                )
+            )
         n = budget(epsilon, threshold)
         return holds(BERNOULLI, n, lower) and holds(EXPONENTIAL, n, upper)
 
-    return no_counterexample(st.tuples(epsilons, thresholds), claim, "floor((1-T)/eps) <= N* <= floor(ln(1/T)/eps)",
-                             max_examples=150)
+    return no_counterexample(
+        st.tuples(epsilons, thresholds),
+        claim,
+        "floor((1-T)/eps) <= N* <= floor(ln(1/T)/eps)",
+        max_examples=150,
+    )
 
 
 def steps() -> list[Step]:
