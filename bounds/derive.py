@@ -66,7 +66,16 @@ import sympy
 from bounds import latex as _latex
 from bounds.budget import MAX_DPS, Budget
 from bounds.errors import BoundsError, CertificationError, ParameterError
-from bounds.latex import LONG_INTEGER, integer_text, latex_expr, latex_integer, latex_number, real_text
+from bounds.latex import (
+    LONG_INTEGER,
+    display_integer,
+    floor_display,
+    integer_text,
+    latex_expr,
+    latex_integer,
+    latex_number,
+    real_text,
+)
 
 __all__ = [
     "STEP_KINDS",
@@ -83,6 +92,7 @@ __all__ = [
     "model_steps",
     "result",
     "shown_survival",
+    "symbolic_or_none",
 ]
 
 #: What a step can be; renderers may style them differently.
@@ -300,38 +310,17 @@ def _difference_from_threshold(model: Any, n: int | None, threshold: Fraction, d
     raise CertificationError(f"S({n}) agrees with T beyond {MAX_DPS} digits")
 
 
-def display_integer(value: int) -> str:
-    r"""An integer for a display: in full up to :data:`~bounds.latex.LONG_INTEGER` digits, else abbreviated.
-
-    Long integers show a truncated mantissa (a correct prefix) and the exponent:
-    ``1.0536051565\ldots \times 10^{299}``; exact multiples of a power of ten
-    show exactly (``1 \times 10^{299}``). Derivations print long integers in full
-    in prose, where ``\allowbreak`` can wrap them.
-
-    Examples
-    --------
-    >>> display_integer(251)
-    '251'
-    >>> display_integer(10**40)
-    '1 \\times 10^{40}'
-    >>> display_integer(2**140)
-    '1.3937965749\\ldots \\times 10^{42}'
-    """
-    text = integer_text(value)
-    if len(text) <= LONG_INTEGER:
-        return latex_integer(value)
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    exponent = len(digits) - 1
-    significant = digits.rstrip("0")
-    if len(significant) <= 11:
-        mantissa = significant[0] + ("." + significant[1:] if len(significant) > 1 else "")
-        return f"{sign}{mantissa} \\times 10^{{{exponent}}}"
-    return f"{sign}{digits[0]}.{digits[1:11]}\\ldots \\times 10^{{{exponent}}}"
+def symbolic_or_none(model: Any) -> Any:
+    """``model.symbolic()``, or None for a model without a symbolic form (the derivation omits formulas)."""
+    try:
+        return model.symbolic()
+    except NotImplementedError:
+        return None
 
 
 def _at(expression: Any, n: int) -> str | None:
     """The substituted survival expression at ``N = n``, or None when ``n`` is too long to display."""
-    if len(integer_text(n)) > LONG_INTEGER:
+    if expression is None or len(integer_text(n)) > LONG_INTEGER:
         return None
     return latex_expr(expression.substituted().subs(expression.n, sympy.UnevaluatedExpr(sympy.Integer(n))))
 
@@ -339,12 +328,13 @@ def _at(expression: Any, n: int) -> str | None:
 def certificate_lines(budget: Budget, digits: int = 6) -> tuple[Line, ...]:
     r"""``S(N*) = ... >= T > S(N*+1) = ...`` (or ``S(\infty) >= T``) with the API's values."""
     model, threshold = budget.model, budget.threshold
-    expression = model.symbolic()
+    expression = symbolic_or_none(model)
     shown_threshold = latex_number(threshold)
     if budget.n is None:
-        limit = sympy.Limit(expression.substituted(), expression.n, sympy.oo)
         value = shown_survival(model, None, budget.certificate_values[0], threshold, True, digits)
-        return (chain(r"S(\infty)", latex_expr(limit), value, ("\\ge", f"T = {shown_threshold}")),)
+        limit = [] if expression is None else [latex_expr(sympy.Limit(expression.substituted(), expression.n,
+                                                                      sympy.oo))]
+        return (chain(r"S(\infty)", *limit, value, ("\\ge", f"T = {shown_threshold}")),)
     tie = _is_tie(budget)
     lines = []
     for label, n, value, relation in (
@@ -363,13 +353,22 @@ def certificate_lines(budget: Budget, digits: int = 6) -> tuple[Line, ...]:
     return tuple(lines)
 
 
-def _parameter_lines(expression: Any, threshold: Fraction) -> list[Line]:
-    lines = [chain(latex_expr(symbol), latex_expr(value)) for symbol, value in expression.values.items()]
+def _parameter_lines(model: Any, expression: Any, threshold: Fraction) -> list[Line]:
+    if expression is not None:
+        lines = [chain(latex_expr(symbol), latex_expr(value)) for symbol, value in expression.values.items()]
+    else:
+        escaped_underscore = "{\\_}"
+        lines = [chain(f"\\mathrm{{{name.replace('_', escaped_underscore)}}}", latex_number(value))
+                 for name, value in model.parameters().items() if isinstance(value, (Fraction, int))]
     lines.append(chain("T", latex_number(threshold)))
     return lines
 
 
 def _survival_step(expression: Any) -> Step:
+    if expression is None:
+        return Step("equation", "Survival", "The model gives $S(N)$, the probability that alignment is "
+                    "preserved through generations $1, \\dots, N$, by its own method "
+                    "(it has no symbolic form).")
     symbolic, substituted = latex_expr(expression.expr), latex_expr(expression.substituted())
     parts = [symbolic] if symbolic == substituted else [symbolic, substituted]
     return equation(
@@ -429,16 +428,16 @@ def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
     """The derivation of a certified budget, from the model protocol alone (plus registered steps)."""
     _load_families()
     model = budget.model
-    expression = model.symbolic()
+    expression = symbolic_or_none(model)
     steps: list[Step] = [
         assumption(f"The {model.name} model.", "Model"),
-        *(assumption(text) for text in expression.assumptions),
+        *(assumption(text) for text in (expression.assumptions if expression is not None else ())),
         assumption(
             "$T$ is the lowest acceptable probability that alignment is preserved through "
             "generations $1, \\dots, N$.", "Threshold"
         ),
         equation("Parameters", "The numbers, exactly as they were read:",
-                 *_parameter_lines(expression, budget.threshold), kind="definition"),
+                 *_parameter_lines(model, expression, budget.threshold), kind="definition"),
         _survival_step(expression),
         _budget_definition(budget),
         *model_steps(model, budget),
@@ -501,36 +500,3 @@ def _derive_budget(subject: Budget, threshold: Any = None, *, digits: int = 6) -
     return budget_derivation(subject, digits)
 
 
-
-def floor_display(compute: Any, what: str = "value") -> tuple[int, str]:
-    r"""``floor(x)`` for a positive real ``x`` given by ``compute(dps)``, and LaTeX showing ``x``.
-
-    The precision rises until ``x`` is farther from an integer than its error,
-    so the floor is exact; the shown decimals are *truncated* (a correct
-    prefix, followed by ``\ldots``) and long enough to show where ``x`` leaves
-    the integer. ``x`` must not be an integer (callers handle exact ties).
-
-    Examples
-    --------
-    >>> floor_display(lambda dps: mpmath.log(mpmath.mpf("0.605")) / mpmath.log1p(-mpmath.mpf("0.002")))
-    (251, '251.012\\ldots')
-    """
-    dps = 40
-    while dps <= 4 * MAX_SHOWN_DIGITS * 100:
-        with mpmath.workdps(dps + 10):
-            value = mpmath.mpf(compute(dps + 10))
-            floor = int(mpmath.floor(value))
-            fraction = value - floor
-            margin = mpmath.mpf(10) ** (-(dps // 2))
-            if margin < fraction < 1 - margin:
-                decimals = 3
-                while decimals < dps // 2 and (
-                    int(fraction * 10**decimals) == 0 or int((1 - fraction) * 10**decimals) == 0
-                ):
-                    decimals += 1
-                digits = str(int(mpmath.floor(fraction * mpmath.mpf(10) ** decimals))).rjust(decimals, "0")
-                if len(integer_text(floor)) > LONG_INTEGER:
-                    return floor, display_integer(floor)
-                return floor, f"{latex_integer(floor)}.{digits}\\ldots"
-        dps *= 2
-    raise BoundsError(f"could not separate {what} from an integer at {dps // 2} digits")

@@ -52,7 +52,9 @@ __all__ = [
     "PDFLATEX_COMMAND",
     "budget_latex",
     "document",
+    "display_integer",
     "escape_text",
+    "floor_display",
     "fragment",
     "integer_text",
     "latex_expr",
@@ -218,6 +220,69 @@ def real_text(value: Any, digits: int = 6) -> str:
         return text.rstrip("0").rstrip(".") if "." in text else text
     mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
     return f"{mantissa}e{exponent}"
+
+
+def display_integer(value: int) -> str:
+    r"""An integer for a display: in full up to :data:`~bounds.latex.LONG_INTEGER` digits, else abbreviated.
+
+    Long integers show a truncated mantissa (a correct prefix) and the exponent:
+    ``1.0536051565\ldots \times 10^{299}``; exact multiples of a power of ten
+    show exactly (``1 \times 10^{299}``). Derivations print long integers in full
+    in prose, where ``\allowbreak`` can wrap them.
+
+    Examples
+    --------
+    >>> display_integer(251)
+    '251'
+    >>> display_integer(10**40)
+    '1 \\times 10^{40}'
+    >>> display_integer(2**140)
+    '1.3937965749\\ldots \\times 10^{42}'
+    """
+    text = integer_text(value)
+    if len(text) <= LONG_INTEGER:
+        return latex_integer(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    exponent = len(digits) - 1
+    significant = digits.rstrip("0")
+    if len(significant) <= 11:
+        mantissa = significant[0] + ("." + significant[1:] if len(significant) > 1 else "")
+        return f"{sign}{mantissa} \\times 10^{{{exponent}}}"
+    return f"{sign}{digits[0]}.{digits[1:11]}\\ldots \\times 10^{{{exponent}}}"
+
+
+def floor_display(compute: Any, what: str = "value") -> tuple[int, str]:
+    r"""``floor(x)`` for a positive real ``x`` given by ``compute(dps)``, and LaTeX showing ``x``.
+
+    The precision rises until ``x`` is farther from an integer than its error,
+    so the floor is exact; the shown decimals are *truncated* (a correct
+    prefix, followed by ``\ldots``) and long enough to show where ``x`` leaves
+    the integer. ``x`` must not be an integer (callers handle exact ties).
+
+    Examples
+    --------
+    >>> floor_display(lambda dps: mpmath.log(mpmath.mpf("0.605")) / mpmath.log1p(-mpmath.mpf("0.002")))
+    (251, '251.012\\ldots')
+    """
+    dps = 40
+    while dps <= 20_000:
+        with mpmath.workdps(dps + 10):
+            value = mpmath.mpf(compute(dps + 10))
+            floor = int(mpmath.floor(value))
+            fraction = value - floor
+            margin = mpmath.mpf(10) ** (-(dps // 2))
+            if margin < fraction < 1 - margin:
+                decimals = 3
+                while decimals < dps // 2 and (
+                    int(fraction * 10**decimals) == 0 or int((1 - fraction) * 10**decimals) == 0
+                ):
+                    decimals += 1
+                digits = str(int(mpmath.floor(fraction * mpmath.mpf(10) ** decimals))).rjust(decimals, "0")
+                if len(integer_text(floor)) > LONG_INTEGER:
+                    return floor, display_integer(floor)
+                return floor, f"{latex_integer(floor)}.{digits}\\ldots"
+        dps *= 2
+    raise BoundsError(f"could not separate {what} from an integer at {dps // 2} digits")
 
 
 class _DerivationPrinter(LatexPrinter):
@@ -418,7 +483,10 @@ def pdf(derivation: Derivation | str, path: str | os.PathLike[str]) -> Path:
 
 def model_latex(model: Any) -> str:
     r"""``$S(N) = \text{symbolic} = \text{substituted}$`` for a model, for Jupyter."""
-    expression = model.symbolic()
+    try:
+        expression = model.symbolic()
+    except NotImplementedError:
+        return f"$\\text{{{escape_text(repr(model))}}}$"
     symbolic = latex_expr(expression.expr)
     substituted = latex_expr(expression.substituted())
     chain = symbolic if symbolic == substituted else f"{symbolic} = {substituted}"
