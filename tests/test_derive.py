@@ -345,3 +345,44 @@ def test_example_spec_derivations_show_the_api_numbers(spec: Path, threshold: st
             shown, figures = parse.certificate(text, which)
             if figures is not None and figures <= 25:
                 assert_shown(shown, figures, api)
+
+
+@dataclass(frozen=True, repr=False)
+class Opaque(TwoFlaws):
+    """A model that has no symbolic form: its derivation still shows the numbers and the certificate."""
+
+    name = "opaque"
+
+    def symbolic(self) -> SurvivalExpr:
+        raise NotImplementedError
+
+
+def test_a_model_without_symbolic_form_still_gets_a_derivation() -> None:
+    model = Opaque(Fraction(1, 10), Fraction(1, 20), Fraction(1, 1000))
+    budget = model.budget("0.6")
+    text = derive(budget).to_latex()
+    assert parse.budget(text) == budget.n
+    assert parse.parameter(text, r"\mathrm{rate{\_}a}") == Fraction(1, 20)
+    shown, figures = parse.certificate(text, "N^{*}")
+    assert_shown(shown, figures, model.survival_exact(budget.n))
+    assert "no symbolic form" in text
+    assert model._repr_latex_() == r"$\text{Opaque(weight=0.1, rate\_a=0.05, rate\_b=0.001)}$"
+    unbounded = derive(Opaque(Fraction(1, 10), Fraction(1, 20), Fraction(0)), "0.85").to_latex()
+    assert parse.budget(unbounded) is None
+
+
+@pytest.mark.parametrize("model", [TwoFlaws(Fraction(1, 10), Fraction(1, 20), Fraction(1, 1000)),
+                                   TwoFlaws(Fraction(1, 10), Fraction(1, 20), Fraction(0)),
+                                   Opaque(Fraction(1, 10), Fraction(1, 20), Fraction(1, 1000))],
+                         ids=["generic", "generic-unbounded", "opaque"])
+def test_generic_derivations_compile(model: Any) -> None:
+    import os
+    import shutil
+
+    from bounds.latex import compile_pdf
+
+    if shutil.which("pdflatex") is None:
+        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
+            pytest.fail("BOUNDS_REQUIRE_LATEX is set but pdflatex is not installed")
+        pytest.skip("pdflatex is not installed")
+    assert compile_pdf(derive(model, "0.85").to_document()).startswith(b"%PDF")
