@@ -322,7 +322,18 @@ def _at(expression: Any, n: int) -> str | None:
     """The substituted survival expression at ``N = n``, or None when ``n`` is too long to display."""
     if expression is None or len(integer_text(n)) > LONG_INTEGER:
         return None
-    return latex_expr(expression.substituted().subs(expression.n, sympy.UnevaluatedExpr(sympy.Integer(n))))
+    count = sympy.UnevaluatedExpr(sympy.Integer(n))
+    try:
+        return latex_expr(expression.substituted().subs(expression.n, count))
+    except Exception:  # sympy refuses some substitutions (matrix powers); the display is optional
+        return None
+
+
+def _limit_display(expression: Any) -> list[str]:
+    try:
+        return [latex_expr(sympy.Limit(expression.substituted(), expression.n, sympy.oo))]
+    except Exception:  # as in _at: an expression sympy cannot wrap in a Limit is shown without it
+        return []
 
 
 def certificate_lines(budget: Budget, digits: int = 6) -> tuple[Line, ...]:
@@ -332,8 +343,7 @@ def certificate_lines(budget: Budget, digits: int = 6) -> tuple[Line, ...]:
     shown_threshold = latex_number(threshold)
     if budget.n is None:
         value = shown_survival(model, None, budget.certificate_values[0], threshold, True, digits)
-        limit = [] if expression is None else [latex_expr(sympy.Limit(expression.substituted(), expression.n,
-                                                                      sympy.oo))]
+        limit = [] if expression is None else _limit_display(expression)
         return (chain(r"S(\infty)", *limit, value, ("\\ge", f"T = {shown_threshold}")),)
     tie = _is_tie(budget)
     lines = []
