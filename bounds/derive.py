@@ -217,7 +217,7 @@ class Derivation:
 
     def _repr_latex_(self) -> str:
         lines = [line for step in self.steps for line in step.lines]
-        return "$$\n" + _latex.aligned(lines) + "\n$$"
+        return _latex.for_mathjax("$$\n" + _latex.aligned(lines) + "\n$$")
 
     def __str__(self) -> str:
         return self.to_markdown()

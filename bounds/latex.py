@@ -55,6 +55,7 @@ __all__ = [
     "display_integer",
     "escape_text",
     "floor_display",
+    "for_mathjax",
     "fragment",
     "integer_text",
     "latex_expr",
@@ -70,6 +71,10 @@ __all__ = [
 #: The command line used to compile documents (``-no-shell-escape``: a spec file's text
 #: must never run programs).
 PDFLATEX_COMMAND = ("pdflatex", "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape")
+
+#: Where a long integer may wrap in LaTeX; the stretchable glue lets a justified line end between
+#: groups instead of overflowing. MathJax (Markdown, Jupyter) gets the digits without it.
+LINE_BREAK = r"\allowbreak\mskip 0mu plus 18mu{}"
 
 #: Integers longer than this are broken with ``\allowbreak`` every five digits in LaTeX.
 LONG_INTEGER = 30
@@ -109,8 +114,13 @@ def latex_integer(value: int) -> str:
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     head = len(digits) % 5 or 5
     groups = [digits[:head]] + [digits[start : start + 5] for start in range(head, len(digits), 5)]
-    # the stretchable glue lets a justified line end between groups instead of overflowing
-    return sign + r"\allowbreak\mskip 0mu plus 18mu{}".join(groups)
+    return sign + LINE_BREAK.join(groups)
+
+
+
+def for_mathjax(latex: str) -> str:
+    """LaTeX for MathJax renderers: long integers without the pdflatex-only line-break glue."""
+    return latex.replace(LINE_BREAK, "")
 
 
 def _scientific(text: str) -> str:
@@ -437,7 +447,7 @@ def markdown(derivation: Derivation) -> str:
             blocks.append(label + step.text)
         if step.lines:
             blocks.append("$$\n" + aligned(step.lines) + "\n$$")
-    return "\n\n".join(blocks) + "\n"
+    return for_mathjax("\n\n".join(blocks) + "\n")
 
 
 def compile_pdf(source: str) -> bytes:
@@ -490,7 +500,7 @@ def model_latex(model: Any) -> str:
     symbolic = latex_expr(expression.expr)
     substituted = latex_expr(expression.substituted())
     chain = symbolic if symbolic == substituted else f"{symbolic} = {substituted}"
-    return f"$\\displaystyle S(N) = {chain}$"
+    return for_mathjax(f"$\\displaystyle S(N) = {chain}$")
 
 
 def budget_latex(budget: Any) -> str:
@@ -499,4 +509,4 @@ def budget_latex(budget: Any) -> str:
 
     shown = "\\infty" if budget.n is None else latex_integer(budget.n)
     lines = (chain("N^{*}", shown), *certificate_lines(budget))
-    return "$$\n" + aligned(lines) + "\n$$"
+    return for_mathjax("$$\n" + aligned(lines) + "\n$$")

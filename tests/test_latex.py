@@ -205,3 +205,11 @@ def test_derive_pdf_writes_atomically(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_api_derive_is_exported() -> None:
     assert bounds.derive(bounds.Independent(epsilon="0.1"), "0.81").values["budget"] == 2
+
+
+def test_mathjax_outputs_carry_long_integers_without_pdflatex_glue() -> None:
+    budget = Independent(epsilon="1e-300").budget("0.9")
+    markdown = derive(budget).to_markdown()
+    assert str(budget.n) in markdown and "mskip" not in markdown
+    assert str(budget.n) not in derive(budget).to_latex()  # broken into groups for pdflatex
+    assert "mskip" not in budget._repr_latex_() and "mskip" not in derive(budget)._repr_latex_()
