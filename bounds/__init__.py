@@ -11,6 +11,7 @@ exact integer, certified in exact rational or interval arithmetic.
 
 from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
+from bounds.derive import Derivation, derive
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
 
@@ -21,6 +22,7 @@ __all__ = [
     "Budget",
     "BudgetArray",
     "CertificationError",
+    "Derivation",
     "ExpressionError",
     "Independent",
     "Model",
@@ -30,6 +32,7 @@ __all__ = [
     "SurvivalModel",
     "__version__",
     "budget",
+    "derive",
     "load_spec",
     "max_epsilon",
     "model_from_spec",

@@ -197,6 +197,18 @@ class Budget:
             )
         return f"{head}  [{self.model!r}; certified by {self.certificate}]"
 
+    def derivation(self, digits: int = 6) -> Any:
+        """The :class:`~bounds.derive.Derivation` of this budget (assumptions to certificate)."""
+        from bounds.derive import derive
+
+        return derive(self, digits=digits)
+
+    def _repr_latex_(self) -> str:
+        """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.latex.budget_latex`)."""
+        from bounds.latex import budget_latex
+
+        return budget_latex(self)
+
     def __int__(self) -> int:
         if self.n is None:
             raise OverflowError("the budget is unbounded")

@@ -10,6 +10,7 @@ import sys
 
 from bounds.cli import (
     commands_basic,  # noqa: F401  (registers budget, survival, compare, demo)
+    commands_derive,  # noqa: F401  (registers derive)
     commands_plot,  # noqa: F401  (registers plot)
     commands_sweep,  # noqa: F401  (registers sweep)
 )

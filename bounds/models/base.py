@@ -221,6 +221,12 @@ class SurvivalModel:
 
         return solve(self, threshold)
 
+    def _repr_latex_(self) -> str:
+        """``S(N) = symbolic = substituted`` for Jupyter (see :func:`bounds.latex.model_latex`)."""
+        from bounds.latex import model_latex
+
+        return model_latex(self)
+
     def describe(self) -> dict[str, Any]:
         """A summary: name, parameters and ``limit``."""
         return {"model": self.name, **self.parameters(), "limit": self.limit()}
