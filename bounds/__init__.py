@@ -12,7 +12,19 @@ exact integer, certified in exact rational or interval arithmetic.
 from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
-from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
+from bounds.models import (
+    Expression,
+    Geometric,
+    Independent,
+    Model,
+    Power,
+    Rates,
+    SurvivalExpr,
+    SurvivalModel,
+    TwoRate,
+    load_spec,
+    model_from_spec,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -21,13 +33,18 @@ __all__ = [
     "Budget",
     "BudgetArray",
     "CertificationError",
+    "Expression",
     "ExpressionError",
+    "Geometric",
     "Independent",
     "Model",
     "ParameterError",
+    "Power",
+    "Rates",
     "SpecError",
     "SurvivalExpr",
     "SurvivalModel",
+    "TwoRate",
     "__version__",
     "budget",
     "load_spec",
