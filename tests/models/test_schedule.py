@@ -59,7 +59,9 @@ def relative(a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
 REFERENCE_ROWS = load_reference("geometric_schedule")
 
 
-@pytest.mark.parametrize("row", REFERENCE_ROWS, ids=lambda row: f"{row['epsilon1']}-{row['ratio']}-{row['threshold']}")
+@pytest.mark.parametrize(
+    "row", REFERENCE_ROWS, ids=lambda row: f"{row['epsilon1']}-{row['ratio']}-{row['threshold']}"
+)
 def test_geometric_reference_rows(row: dict) -> None:
     model = Geometric(epsilon1=row["epsilon1"], ratio=row["ratio"])
     result = model.budget(row["threshold"])
@@ -101,8 +103,10 @@ def test_geometric_limit_agrees_with_mpmath_qp_where_it_converges() -> None:
         assert relative(model.limit_mp(30), mpmath.qp(mpf("0.3"), mpf("0.5"))) < mpmath.mpf(10) ** -29
 
 
-@pytest.mark.parametrize(("epsilon1", "ratio"), [("0.001", "0.999"), ("0.7", "0.9"), ("0.2", "1.3"),
-                                                  ("0.95", "0.999"), ("1e-9", "0.5"), ("0.3", "1")])
+@pytest.mark.parametrize(
+    ("epsilon1", "ratio"),
+    [("0.001", "0.999"), ("0.7", "0.9"), ("0.2", "1.3"), ("0.95", "0.999"), ("1e-9", "0.5"), ("0.3", "1")],
+)
 def test_geometric_survival_against_direct_products(epsilon1: str, ratio: str) -> None:
     model = Geometric(epsilon1=epsilon1, ratio=ratio)
     counts = [0, 1, 2, 7, 100, 1000, 3000]
@@ -121,7 +125,7 @@ def test_geometric_huge_generation_counts() -> None:
         # 0.999**1e15 underflows every float: S(1e15) equals the limit to far beyond 35 digits
         assert relative(model.survival_mp(10**15, 35), limit) < mpmath.mpf(10) ** -34
         assert relative(model.survival_mp(10**30, 35), limit) < mpmath.mpf(10) ** -34
-        # S(N) - S(inf) = S(inf) * ((epsilon1 r^N; r)_inf^-1 - 1) is about S(inf) a r^N / (1 - r) for small a r^N
+        # S(N)/S(inf) - 1 = 1/(a r^N; r)_inf - 1, about a r^N / (1 - r) when a r^N is small
         n = 20_000
         tail = mpf("0.001") * mpf("0.999") ** n / (1 - mpf("0.999"))
         assert relative(model.survival_mp(n, 35) / limit - 1, tail) < 1e-4
@@ -150,9 +154,10 @@ def test_geometric_ratio_one_is_the_independent_model() -> None:
     from bounds import Independent
 
     for threshold in ("0.605", "0.5", "0.81"):
-        assert Geometric(epsilon1="0.001", ratio=1).budget(threshold).n == Independent(epsilon="0.001").budget(
-            threshold
-        ).n
+        assert (
+            Geometric(epsilon1="0.001", ratio=1).budget(threshold).n
+            == Independent(epsilon="0.001").budget(threshold).n
+        )
     assert Geometric(epsilon1="0.1", ratio=1).budget("0.81").n == 2  # exact tie 0.9**2 == 0.81
 
 
@@ -172,12 +177,15 @@ def test_geometric_near_tie_at_the_limit_gives_a_large_certified_budget() -> Non
 
 # -- Power --------------------------------------------------------------------------------------------
 
+
 def test_power_limit_closed_forms() -> None:
     with mpmath.workdps(50):
         # prod (1 - x^2/i^2) = sin(pi x) / (pi x)
         x = mpf("0.1")
         model = Power(epsilon1=Fraction(1, 100), exponent=2)
-        assert relative(model.limit_mp(40), mpmath.sin(mpmath.pi * x) / (mpmath.pi * x)) < mpmath.mpf(10) ** -39
+        assert (
+            relative(model.limit_mp(40), mpmath.sin(mpmath.pi * x) / (mpmath.pi * x)) < mpmath.mpf(10) ** -39
+        )
         # prod (1 - x^4/i^4) = sin(pi x) sinh(pi x) / (pi x)^2
         x = mpf("0.9")
         model = Power(epsilon1=Fraction(9, 10) ** 4, exponent=4)
@@ -200,8 +208,10 @@ def test_power_harmonic_case_against_gamma_ratio() -> None:
             assert model.survival(n) == pytest.approx(float(closed), rel=1e-12)
 
 
-@pytest.mark.parametrize(("epsilon1", "exponent"), [("0.01", 2), ("0.9", "0.5"), ("0.999", 1), ("0.5", "1.0001"),
-                                                     ("0.3", "1.5"), ("0.999", "0.25")])
+@pytest.mark.parametrize(
+    ("epsilon1", "exponent"),
+    [("0.01", 2), ("0.9", "0.5"), ("0.999", 1), ("0.5", "1.0001"), ("0.3", "1.5"), ("0.999", "0.25")],
+)
 def test_power_survival_against_direct_products(epsilon1: str, exponent: object) -> None:
     model = Power(epsilon1=epsilon1, exponent=exponent)
     s = Fraction(str(exponent))
@@ -221,6 +231,7 @@ def test_power_exact_survival_for_integer_exponents() -> None:
 
 
 # -- TwoRate ------------------------------------------------------------------------------------------
+
 
 def test_two_rate_formula_and_budget() -> None:
     model = TwoRate(epsilon_key="0.01", epsilon_other="0.0001", key_every=10)
@@ -255,14 +266,15 @@ def test_two_rate_rejects_bad_fields() -> None:
 
 # -- Rates --------------------------------------------------------------------------------------------
 
+
 def test_rates_survival_and_tails() -> None:
     listed = [Fraction("0.01"), Fraction("0.005"), Fraction("0.001")]
     repeat = Rates(["0.01", "0.005", "0.001"])
     zero = Rates([0.01, 0.005, 0.001], tail="zero")
     for n in (0, 1, 3, 4, 50):
-        exact_repeat = math.prod((1 - rate for rate in listed[:n]), start=Fraction(1)) * Fraction(999, 1000) ** max(
-            0, n - 3
-        )
+        exact_repeat = math.prod((1 - rate for rate in listed[:n]), start=Fraction(1)) * Fraction(
+            999, 1000
+        ) ** max(0, n - 3)
         assert repeat.survival_exact(n) == exact_repeat
         assert zero.survival_exact(n) == math.prod((1 - rate for rate in listed[:n]), start=Fraction(1))
     assert zero.limit_exact() == Fraction(99, 100) * Fraction(995, 1000) * Fraction(999, 1000)
@@ -305,13 +317,16 @@ def test_rates_file(tmp_path: Path) -> None:
         Rates.from_file(tmp_path / "missing.txt")
 
 
-@pytest.mark.parametrize(("given", "message"), [
-    ([], "rates must be a non-empty list"),
-    ("0.1", "rates must be a non-empty list"),
-    (["0.1", float("nan")], r"rates\[1\] must be a finite number"),
-    (["0.1", -0.1], r"rates\[1\] must be in \[0, 1\]"),
-    ([True], r"rates\[0\] must be a number, not a boolean"),
-])
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ([], "rates must be a non-empty list"),
+        ("0.1", "rates must be a non-empty list"),
+        (["0.1", float("nan")], r"rates\[1\] must be a finite number"),
+        (["0.1", -0.1], r"rates\[1\] must be in \[0, 1\]"),
+        ([True], r"rates\[0\] must be a number, not a boolean"),
+    ],
+)
 def test_rates_reject_bad_input(given: object, message: str) -> None:
     with pytest.raises(ParameterError, match=message):
         Rates(given)  # type: ignore[arg-type]
@@ -324,6 +339,7 @@ def test_rates_reject_bad_tail() -> None:
 
 # -- Expression ---------------------------------------------------------------------------------------
 
+
 def test_expression_matches_the_geometric_model() -> None:
     expression = Expression("1e-3 * 0.999**(i - 1)")
     geometric = Geometric(epsilon1="0.001", ratio="0.999")
@@ -331,7 +347,9 @@ def test_expression_matches_the_geometric_model() -> None:
         assert expression.budget(threshold).n == geometric.budget(threshold).n
     with mpmath.workdps(40):
         for n in (1, 10, 1180):
-            assert relative(expression.survival_mp(n, 30), geometric.survival_mp(n, 30)) < mpmath.mpf(10) ** -29
+            assert (
+                relative(expression.survival_mp(n, 30), geometric.survival_mp(n, 30)) < mpmath.mpf(10) ** -29
+            )
     assert expression.survival(1180) == pytest.approx(geometric.survival(1180), rel=1e-12)
 
 
@@ -361,7 +379,9 @@ def test_expression_out_of_range_names_the_generation() -> None:
     with pytest.raises(ExpressionError, match=r"at i = 1 it gives -0.1"):
         Expression("0.1 * (i - 2)")
     model = Expression("min(1, 1e-6 * i)", horizon=10**7)
-    assert model.survival_exact(3) == Fraction(999999, 10**6) * Fraction(999998, 10**6) * Fraction(999997, 10**6)
+    assert model.survival_exact(3) == Fraction(999999, 10**6) * Fraction(999998, 10**6) * Fraction(
+        999997, 10**6
+    )
     late = Expression("1e-9 * i", horizon=10**7)
     with pytest.raises(ExpressionError, match=r"at i = 1000000001|at i = 100000000[0-9]"):
         late.rate(np.array([1e9 + 1.0]))
@@ -381,10 +401,15 @@ small_epsilons = epsilons(min_value=Fraction(1, 10**12), max_value=Fraction(1, 2
 def schedules() -> st.SearchStrategy:
     return st.one_of(
         st.builds(Geometric, small_epsilons, ratios),
-        st.builds(Power, epsilons(max_exponent=8), st.sampled_from([Fraction(1, 2), Fraction(1), Fraction(3, 2), 2])),
+        st.builds(
+            Power, epsilons(max_exponent=8), st.sampled_from([Fraction(1, 2), Fraction(1), Fraction(3, 2), 2])
+        ),
         st.builds(TwoRate, small_epsilons, small_epsilons, st.integers(1, 12)),
-        st.builds(Rates, st.lists(epsilons(max_exponent=6), min_size=1, max_size=20),
-                  st.sampled_from(["repeat", "zero"])),
+        st.builds(
+            Rates,
+            st.lists(epsilons(max_exponent=6), min_size=1, max_size=20),
+            st.sampled_from(["repeat", "zero"]),
+        ),
     )
 
 
@@ -418,15 +443,22 @@ def test_budget_is_non_increasing_in_threshold(model, first: Fraction, second: F
 
 @given(small_epsilons, small_epsilons, ratios, thresholds(max_exponent=6))
 @example(Fraction(1, 100), Fraction(1, 50), Fraction(1, 2), Fraction(99, 100))
-def test_pointwise_larger_rates_give_no_larger_budget(first: Fraction, second: Fraction, ratio: Fraction,
-                                                      threshold: Fraction) -> None:
+def test_pointwise_larger_rates_give_no_larger_budget(
+    first: Fraction, second: Fraction, ratio: Fraction, threshold: Fraction
+) -> None:
     low, high = sorted((first, second))
-    safer, riskier = Geometric(epsilon1=low, ratio=ratio).budget(threshold), Geometric(high, ratio).budget(threshold)
+    safer, riskier = (
+        Geometric(epsilon1=low, ratio=ratio).budget(threshold),
+        Geometric(high, ratio).budget(threshold),
+    )
     assert safer.unbounded or (not riskier.unbounded and riskier.n <= safer.n)
 
 
-@given(st.lists(st.tuples(epsilons(max_exponent=5), epsilons(max_exponent=5)), min_size=1, max_size=15),
-       st.sampled_from(["repeat", "zero"]), thresholds(max_exponent=4))
+@given(
+    st.lists(st.tuples(epsilons(max_exponent=5), epsilons(max_exponent=5)), min_size=1, max_size=15),
+    st.sampled_from(["repeat", "zero"]),
+    thresholds(max_exponent=4),
+)
 def test_pointwise_larger_explicit_rates_give_no_larger_budget(pairs, tail: str, threshold: Fraction) -> None:
     safer = Rates([min(pair) for pair in pairs], tail=tail).budget(threshold)
     riskier = Rates([max(pair) for pair in pairs], tail=tail).budget(threshold)
@@ -508,6 +540,7 @@ def test_monte_carlo_horizon_is_respected() -> None:
 
 # -- specs and the CLI ----------------------------------------------------------------------------------
 
+
 def test_registered_spec_names() -> None:
     assert {"geometric", "power", "two-rate", "rates", "expression"} <= set(registered())
 
@@ -520,28 +553,36 @@ def test_example_specs_load(name: str) -> None:
 
 def test_spec_values() -> None:
     assert load_spec(SPECS / "geometric.toml") == Geometric(epsilon1="0.01", ratio="0.5")
-    assert load_spec(SPECS / "two-rate.toml") == TwoRate(epsilon_key="0.01", epsilon_other="0.0001", key_every=10)
+    assert load_spec(SPECS / "two-rate.toml") == TwoRate(
+        epsilon_key="0.01", epsilon_other="0.0001", key_every=10
+    )
     rates = load_spec(SPECS / "rates.toml")
     assert rates.rates[0] == Fraction("0.004") and len(rates.rates) == 10 and rates.tail == "repeat"
     assert model_from_spec({"model": "power", "epsilon1": 0.001, "exponent": 2}) == Power("0.001", 2)
     assert model_from_spec({"model": "expression", "expr": "0.1", "horizon": "1e3"}).horizon == 1000
 
 
-@pytest.mark.parametrize(("table", "message"), [
-    ({"model": "geometric", "epsilon1": "0.01"}, "needs the field 'ratio'"),
-    ({"model": "geometric", "epsilon1": "0.01", "ratio": "0.5", "ratoi": 1}, "unknown field"),
-    ({"model": "geometric", "epsilon1": "1.5", "ratio": "0.5"}, r"epsilon1 must be in \[0, 1\]"),
-    ({"model": "geometric", "epsilon1": "0.1", "ratio": "-0.5"}, "ratio must be a positive number"),
-    ({"model": "power", "epsilon1": "0.1", "exponent": 0}, "exponent must be a positive number"),
-    ({"model": "two-rate", "epsilon_key": "0.1", "epsilon_other": "0.1"}, "needs the field 'key_every'"),
-    ({"model": "rates"}, "exactly one of the fields 'rates' or 'file'"),
-    ({"model": "rates", "rates": ["0.1"], "file": "x.txt"}, "exactly one of the fields 'rates' or 'file'"),
-    ({"model": "rates", "file": "missing.txt"}, "does not exist"),
-    ({"model": "rates", "rates": "0.1"}, "rates must be a non-empty list"),
-    ({"model": "expression"}, "needs the field 'expr'"),
-    ({"model": "expression", "expr": "__import__('os')"}, "not allowed"),
-    ({"model": "expression", "expr": "0.1", "horizon": 0}, "horizon must be a whole number >= 1"),
-])
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"model": "geometric", "epsilon1": "0.01"}, "needs the field 'ratio'"),
+        ({"model": "geometric", "epsilon1": "0.01", "ratio": "0.5", "ratoi": 1}, "unknown field"),
+        ({"model": "geometric", "epsilon1": "1.5", "ratio": "0.5"}, r"epsilon1 must be in \[0, 1\]"),
+        ({"model": "geometric", "epsilon1": "0.1", "ratio": "-0.5"}, "ratio must be a positive number"),
+        ({"model": "power", "epsilon1": "0.1", "exponent": 0}, "exponent must be a positive number"),
+        ({"model": "two-rate", "epsilon_key": "0.1", "epsilon_other": "0.1"}, "needs the field 'key_every'"),
+        ({"model": "rates"}, "exactly one of the fields 'rates' or 'file'"),
+        (
+            {"model": "rates", "rates": ["0.1"], "file": "x.txt"},
+            "exactly one of the fields 'rates' or 'file'",
+        ),
+        ({"model": "rates", "file": "missing.txt"}, "does not exist"),
+        ({"model": "rates", "rates": "0.1"}, "rates must be a non-empty list"),
+        ({"model": "expression"}, "needs the field 'expr'"),
+        ({"model": "expression", "expr": "__import__('os')"}, "not allowed"),
+        ({"model": "expression", "expr": "0.1", "horizon": 0}, "horizon must be a whole number >= 1"),
+    ],
+)
 def test_bad_specs(tmp_path: Path, table: dict, message: str) -> None:
     with pytest.raises(BoundsError, match=message):
         model_from_spec(table, base_dir=tmp_path)
@@ -564,49 +605,66 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 def test_cli_geometric_spec_unbounded(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_cli(capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.9", "--json")
+    code, out, err = run_cli(
+        capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.9", "--json"
+    )
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["budget"] is None and data["unbounded"] is True and data["certified"] is True
     assert data["model"] == "geometric" and data["epsilon1"] == 0.01 and data["ratio"] == 0.5
-    code, out, _ = run_cli(capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.99", "--json")
+    code, out, _ = run_cli(
+        capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.99", "--json"
+    )
     assert json.loads(out)["budget"] == 1
 
 
-@pytest.mark.parametrize(("name", "threshold"), [("two-rate", "0.5"), ("rates", "0.9"), ("expression", "0.9"),
-                                                 ("power", "0.999")])
+@pytest.mark.parametrize(
+    ("name", "threshold"), [("two-rate", "0.5"), ("rates", "0.9"), ("expression", "0.9"), ("power", "0.999")]
+)
 def test_cli_budgets_match_the_api(capsys: pytest.CaptureFixture[str], name: str, threshold: str) -> None:
     model = load_spec(SPECS / f"{name}.toml")
-    code, out, err = run_cli(capsys, "budget", "--spec", str(SPECS / f"{name}.toml"), "--threshold", threshold,
-                             "--json")
+    code, out, err = run_cli(
+        capsys, "budget", "--spec", str(SPECS / f"{name}.toml"), "--threshold", threshold, "--json"
+    )
     assert code == 0 and err == ""
     assert json.loads(out)["budget"] == model.budget(threshold).n
 
 
 def test_cli_two_rate_budget_by_brute_force(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "budget", "--spec", str(SPECS / "two-rate.toml"), "--threshold", "0.5", "--json")
-    expected = max(n for n in range(1000) if Fraction(99, 100) ** (n // 10) * Fraction(9999, 10000) ** (n - n // 10)
-                   >= Fraction(1, 2))
+    code, out, _ = run_cli(
+        capsys, "budget", "--spec", str(SPECS / "two-rate.toml"), "--threshold", "0.5", "--json"
+    )
+    expected = max(
+        n
+        for n in range(1000)
+        if Fraction(99, 100) ** (n // 10) * Fraction(9999, 10000) ** (n - n // 10) >= Fraction(1, 2)
+    )
     assert code == 0 and json.loads(out)["budget"] == expected
 
 
 def test_cli_survival_with_spec(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "survival", "--spec", str(SPECS / "power.toml"), "--generations", "1e15", "--json")
+    code, out, _ = run_cli(
+        capsys, "survival", "--spec", str(SPECS / "power.toml"), "--generations", "1e15", "--json"
+    )
     data = json.loads(out)
     assert code == 0 and data["generations"] == 10**15
     assert data["survival"] == pytest.approx(Power("0.002", "1.5").survival(10**15), rel=1e-15)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ('model = "expression"\nexpr = "__import__(\'os\').system(\'true\')"\n', "only calls of"),
-    ('model = "expression"\nexpr = "9**9**9"\n', "constant exponent"),
-    ('model = "expression"\nexpr = "log(-1)"\n', "at i = 1"),
-    ('model = "geometric"\nepsilon1 = "0.01"\n', "needs the field 'ratio'"),
-    ('model = "rates"\nfile = "nowhere.txt"\n', "does not exist"),
-    ('model = "expression"\nexpr = "1e-3 * 0.5**i"\nhorizon = 100\n', "horizon = 100"),
-])
-def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str,
-                                 message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("model = \"expression\"\nexpr = \"__import__('os').system('true')\"\n", "only calls of"),
+        ('model = "expression"\nexpr = "9**9**9"\n', "constant exponent"),
+        ('model = "expression"\nexpr = "log(-1)"\n', "at i = 1"),
+        ('model = "geometric"\nepsilon1 = "0.01"\n', "needs the field 'ratio'"),
+        ('model = "rates"\nfile = "nowhere.txt"\n', "does not exist"),
+        ('model = "expression"\nexpr = "1e-3 * 0.5**i"\nhorizon = 100\n', "horizon = 100"),
+    ],
+)
+def test_cli_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
     spec = tmp_path / "model.toml"
     spec.write_text(content)
     code, out, err = run_cli(capsys, "budget", "--spec", str(spec), "--threshold", "0.9")
