@@ -146,7 +146,10 @@ def _check_power(base: Tree, exponent: Tree, text: str) -> None:
     if _uses_index(exponent):
         return
     with mpmath.workdps(30):
-        value = _mp_compile(exponent, text)(mpmath.mpf(1))
+        try:
+            value = _mp_compile(exponent, text)(mpmath.mpf(1))
+        except (_NotReal, ZeroDivisionError):
+            raise _fail(text, "a constant exponent must be a finite real number") from None
     if not mpmath.isfinite(value) or abs(value) > MAX_CONSTANT_EXPONENT:
         raise _fail(text, f"a constant exponent must be at most {MAX_CONSTANT_EXPONENT} in size, "
                           f"got {mpmath.nstr(value, 6)}")
@@ -184,15 +187,19 @@ def _np_compile(tree: Tree) -> Callable[[np.ndarray], np.ndarray]:
     return lambda i: operation(left(i), right(i))
 
 
+class _NotReal(ArithmeticError):
+    """An mpmath intermediate value left the real line (log or sqrt of a negative number)."""
+
+
 def _mp_real(value: Any, text: str) -> mpmath.mpf:
     if not isinstance(value, mpmath.mpf):
-        raise _fail(text, "a value is not a real number (log or sqrt of a negative number?)")
+        raise _NotReal
     return value
 
 
 def _mp_pow(base: mpmath.mpf, exponent: mpmath.mpf, text: str) -> mpmath.mpf:
     if base < 0 and exponent != mpmath.floor(exponent):
-        raise _fail(text, "a negative number raised to a fractional power is not real")
+        raise _NotReal
     if base != 0 and abs(exponent * mpmath.log(abs(base))) > _MP_OVERFLOW_LOG:
         sign = -1 if base < 0 and int(exponent) % 2 else 1
         return mpmath.inf * sign if exponent * mpmath.log(abs(base)) > 0 else mpmath.mpf(0)
@@ -349,6 +356,11 @@ class RateExpression:
                 value = _mp_compile(self.tree, self.text)(mpmath.mpf(i))
             except ZeroDivisionError:
                 raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
+            except _NotReal:
+                raise ExpressionError(
+                    f"expression {self.text!r} is not a real number at i = {i} "
+                    "(log or sqrt of a negative number, or a negative number to a fractional power)"
+                ) from None
             if not (0 <= value <= 1):
                 self._check(i, mpmath.nstr(value, 8))
         return value

@@ -21,7 +21,7 @@ import sympy
 from sympy.utilities.lambdify import implemented_function
 
 from bounds.errors import BoundsError, ParameterError, SpecError
-from bounds.expression import RateExpression, parse_expression
+from bounds.expression import parse_expression
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
 from bounds.models.schedule import EXACT_BITS, RateSampler, log_survival_mp
@@ -305,7 +305,7 @@ class Expression(RateSampler, SurvivalModel):
     >>> Expression("0.001 * i")
     Traceback (most recent call last):
     ...
-    bounds.errors.ExpressionError: expression '0.001 * i' must give a rate in [0, 1] ... i = 1001 it gives 1.001...
+    bounds.errors.ExpressionError: expression '0.001 * i' must give a rate in [0, 1] ... 1.001...
     """
 
     expr: str
