@@ -23,6 +23,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from bounds.budget import log_threshold
 from bounds.models._series import (
     geometric_log_float,
     geometric_log_mp,
@@ -97,6 +98,8 @@ class RateSampler:
                                   horizon: int | None = None) -> np.ndarray:
         """First-failure generations of ``size`` lineages, simulated up to ``horizon`` generations."""
         last = self.simulation_horizon if horizon is None else generations(horizon, "horizon")
+        # a model defined only up to its own horizon (Expression) is not simulated past it
+        last = min(last, getattr(self, "horizon", last))
         alive = int(size)
         failed_at: list[int] = []
         failed_count: list[int] = []
@@ -304,8 +307,12 @@ class Geometric(RateSampler, SurvivalModel):
 
         ``S(N) >= T`` iff ``-L(epsilon1 r**N) >= gap = ln T - L(epsilon1)``; solve
         ``-L(a) = gap`` for ``a`` (``-L(a)`` is about ``a/(1-r)`` for small ``a``) and
-        read ``N`` off ``a = epsilon1 r**N``. Near ties need the digits of ``gap``.
+        read ``N`` off ``a = epsilon1 r**N``. Near ties need the digits of ``gap``;
+        when float64 resolves the gap, the generic float search is faster.
         """
+        limit_log = geometric_log_float(float(self.epsilon1), float(self.ratio), np.array([np.inf]))[0]
+        if log_threshold(threshold) - limit_log > 1e-6:
+            return None
         dps = 40
         while dps <= 2000:
             with mpmath.workdps(dps):
@@ -455,10 +462,10 @@ class Power(RateSampler, SurvivalModel):
 
         if start > _PEEL_MAX_MP + self._DIRECT_EXTRA_MP:
             raise _too_many("power schedule", start)
-        direct = mpmath.fsum(
-            mpmath.log1p(-epsilon1 * mpmath.power(k, -exponent))
-            for k in range(1, start + 1)
-        )
+        product = mpmath.mpf(1)
+        for k in range(1, start + 1):
+            product *= 1 - epsilon1 * mpmath.power(k, -exponent)
+        direct = mpmath.log(product)
         if n == start:
             return direct
         return direct + power_log_mp(epsilon1, self.exponent, start, n, tolerance)
