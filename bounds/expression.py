@@ -37,6 +37,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -198,11 +199,15 @@ def _mp_real(value: Any, text: str) -> mpmath.mpf:
 
 
 def _mp_pow(base: mpmath.mpf, exponent: mpmath.mpf, text: str) -> mpmath.mpf:
-    if base < 0 and exponent != mpmath.floor(exponent):
+    if base < 0 and exponent != int(exponent):
         raise _NotReal
-    if base != 0 and abs(exponent * mpmath.log(abs(base))) > _MP_OVERFLOW_LOG:
-        sign = -1 if base < 0 and int(exponent) % 2 else 1
-        return mpmath.inf * sign if exponent * mpmath.log(abs(base)) > 0 else mpmath.mpf(0)
+    # |exponent| * (|mag(base)| + 1) bounds |exponent * log2|base|| + |exponent|: a cheap screen
+    # before the accurate (and costly) log is taken
+    if base != 0 and abs(exponent) * (abs(mpmath.mag(base)) + 1) > _MP_OVERFLOW_LOG:
+        magnitude = exponent * mpmath.log(abs(base))
+        if abs(magnitude) > _MP_OVERFLOW_LOG:
+            sign = -1 if base < 0 and int(exponent) % 2 else 1
+            return mpmath.inf * sign if magnitude > 0 else mpmath.mpf(0)
     if base == 0 and exponent < 0:
         raise ZeroDivisionError
     return _mp_real(mpmath.power(base, exponent), text)
@@ -212,7 +217,15 @@ def _mp_compile(tree: Tree, text: str) -> Callable[[mpmath.mpf], mpmath.mpf]:
     kind = tree[0]
     if kind == "num":
         numerator, denominator = tree[1].numerator, tree[1].denominator
-        return lambda i: mpmath.mpf(numerator) / denominator
+        rounded: dict[int, mpmath.mpf] = {}  # the constant at each working precision, computed once
+
+        def constant(i: mpmath.mpf) -> mpmath.mpf:
+            value = rounded.get(mpmath.mp.prec)
+            if value is None:
+                value = rounded[mpmath.mp.prec] = mpmath.mpf(numerator) / denominator
+            return value
+
+        return constant
     if kind == "i":
         return lambda i: i
     if kind == "neg":
@@ -326,6 +339,14 @@ class RateExpression:
     text: str
     tree: Tree
 
+    @cached_property
+    def _numpy_function(self) -> Callable[[np.ndarray], np.ndarray]:
+        return _np_compile(self.tree)
+
+    @cached_property
+    def _mp_function(self) -> Callable[[mpmath.mpf], mpmath.mpf]:
+        return _mp_compile(self.tree, self.text)
+
     @property
     def uses_index(self) -> bool:
         """Whether the value depends on ``i`` (otherwise the rate is constant)."""
@@ -341,7 +362,7 @@ class RateExpression:
         """``f(i)`` in float64 for an array of indices; out-of-range values raise, never clip."""
         index = np.asarray(i, dtype=np.float64)
         with np.errstate(all="ignore"):
-            values = np.asarray(_np_compile(self.tree)(index), dtype=np.float64)
+            values = np.asarray(self._numpy_function(index), dtype=np.float64)
         values = np.broadcast_to(values, index.shape)
         bad = ~((values >= 0) & (values <= 1))
         if bad.any():
@@ -353,7 +374,7 @@ class RateExpression:
         """``f(i)`` with mpmath at ``dps`` digits (plus guard digits)."""
         with mpmath.workdps(dps + 10):
             try:
-                value = _mp_compile(self.tree, self.text)(mpmath.mpf(i))
+                value = self._mp_function(mpmath.mpf(i))
             except ZeroDivisionError:
                 raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
             except _NotReal:
