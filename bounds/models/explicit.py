@@ -22,9 +22,9 @@ from sympy.utilities.lambdify import implemented_function
 
 from bounds.errors import BoundsError, ParameterError, SpecError
 from bounds.expression import parse_expression
+from bounds.models._schedule_base import EXACT_BITS, RateSampler, log_survival_mp
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.models.schedule import EXACT_BITS, RateSampler, log_survival_mp
 from bounds.numbers import generations, probability, to_mpf
 
 __all__ = ["Expression", "Rates", "read_rates_file"]
