@@ -131,7 +131,8 @@ class Geometric(RateSampler, SurvivalModel):
         with np.errstate(over="ignore"):
             values = np.minimum(1.0, float(self.epsilon1) * np.exp((index - 1) * math.log(self.ratio)))
         if self._saturation is not None:
-            values = np.where(index >= self._saturation, 1.0, values)
+            # below the saturation generation the rate is < 1 even where float64 rounds it to 1
+            values = np.where(index >= self._saturation, 1.0, np.minimum(values, np.nextafter(1.0, 0.0)))
         return values
 
     def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
@@ -163,7 +164,8 @@ class Geometric(RateSampler, SurvivalModel):
             values = np.zeros(n.shape)
             log_ratio = math.log(self.ratio)
             for count in np.unique(alive[alive > 0]):
-                top = min(float(self.epsilon1) * math.exp((count - 1) * log_ratio), 1.0)
+                # count < saturation: the top rate is < 1 even where float64 would round it to 1
+                top = min(float(self.epsilon1) * math.exp((count - 1) * log_ratio), np.nextafter(1.0, 0.0))
                 values[alive == count] = geometric_log_float(top, 1 / float(self.ratio), np.array([count]))[0]
         return np.where(dead, -np.inf, values)
 
@@ -443,7 +445,25 @@ class Power(RateSampler, SurvivalModel):
                 f"the budget of {self!r} at T = {float(threshold):.6g} exceeds 2**1000 generations "
                 "(S(2**1000) >= T in float64); budgets that large are not computed"
             )
-        return None
+        from bounds.budget import _float_candidate
+
+        candidate = _float_candidate(self, threshold)
+        if candidate < 2**40:
+            return candidate
+        # float64 places a large candidate only to about 2**-50 of itself; Newton steps in mpmath on
+        # log S(N) = log T (slope log(1 - epsilon_{N+1}) per generation) bring it within a few generations
+        with mpmath.workdps(30 + len(str(candidate)) + len(str(threshold.denominator))):
+            target = mpmath.log(to_mpf(threshold))
+            tolerance = mpmath.mpf(10) ** -(mpmath.mp.dps - 5)
+            for _ in range(4):
+                gap = self._log_mp(candidate, tolerance) - target
+                next_rate = to_mpf(self.epsilon1) * mpmath.power(candidate + 1, -to_mpf(self.exponent))
+                slope = mpmath.log1p(-next_rate)
+                step = int(mpmath.floor(-gap / slope))
+                if step == 0:
+                    break
+                candidate = max(candidate + step, 0)
+        return candidate
 
     def symbolic(self) -> SurvivalExpr:
         n, i = sympy.symbols("N i", integer=True, positive=True)

@@ -218,6 +218,19 @@ def test_power_survival_against_direct_products(epsilon1: str, exponent: object)
         assert model.survival(n) == pytest.approx(float(expected), rel=1e-12)
 
 
+def test_power_harmonic_budget_with_thirty_digits_against_gamma_ratio() -> None:
+    # S(N) = Gamma(N + 0.99) / (Gamma(0.99) Gamma(N + 1)) ~ N**-0.01 / Gamma(0.99): N* is about 7e29
+    result = Power(epsilon1="0.01", exponent=1).budget("0.5")
+    with mpmath.workdps(80):
+        e = mpf("0.01")
+
+        def closed(n: int) -> mpmath.mpf:
+            return mpmath.exp(mpmath.loggamma(n + 1 - e) - mpmath.loggamma(1 - e) - mpmath.loggamma(n + 1))
+
+        assert closed(result.n) >= mpf("0.5") > closed(result.n + 1)
+    assert len(str(result.n)) == 30
+
+
 def test_power_refuses_budgets_beyond_two_to_the_thousand() -> None:
     # S(N) ~ N**-0.00021 / Gamma(0.99979): T = 5.32e-4 needs N ~ exp(35900), a 15600-digit budget
     with pytest.raises(BoundsError, match=r"exceeds 2\*\*1000 generations"):
