@@ -22,8 +22,8 @@ import mpmath
 import numpy as np
 import sympy
 
-from bounds.budget import log_threshold
-from bounds.errors import BoundsError, ParameterError
+from bounds.budget import MAX_DPS, log_threshold
+from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.models._schedule_base import EXACT_BITS, RateSampler, log_survival_mp
 from bounds.models._schedule_base import bits as _bits
 from bounds.models._schedule_base import rational as _rational
@@ -112,17 +112,20 @@ class Geometric(RateSampler, SurvivalModel):
             return None
         target = 1 / self.epsilon1
         dps = 50
-        while True:
+        while dps <= MAX_DPS:
             with mpmath.workdps(dps):
                 steps = mpmath.log(to_mpf(target)) / mpmath.log(to_mpf(self.ratio))
                 nearest = int(mpmath.nint(steps))
                 if abs(steps - nearest) > mpmath.mpf(10) ** (15 - dps) * max(1, abs(steps)):
                     return int(mpmath.ceil(steps)) + 1
             # ratio**k == 1/epsilon1 in lowest terms needs numerator(ratio)**k == numerator(1/epsilon1),
-            # so an exact tie is possible only for k below that numerator's bit length
-            if nearest <= target.numerator.bit_length():
+            # and numerator(ratio) >= 2: a tie is possible only while k (bits - 1) fits in that numerator
+            if nearest * (self.ratio.numerator.bit_length() - 1) <= target.numerator.bit_length():
                 return nearest + 1 if self.epsilon1 * self.ratio**nearest >= 1 else nearest + 2
             dps *= 2
+        raise CertificationError(
+            f"could not decide at which generation epsilon1 * ratio**(i-1) reaches 1 for {self!r}"
+        )
 
     # -- rates --------------------------------------------------------------------------------------
     def rate(self, i: np.ndarray) -> np.ndarray:

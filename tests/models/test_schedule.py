@@ -137,6 +137,12 @@ def test_geometric_growing_risk_reaches_certain_failure() -> None:
     assert model.limit_exact() == 0
     assert model.rate_exact(4) == 1 and model.rate_exact(9) == 1
     assert model.budget("0.1").n == 3
+    # 3**-50 * 3**(i-1) reaches 1 exactly at i = 51; 4 * 3**-50 * 3**(i-1) first exceeds 1 at i = 50
+    assert Geometric(epsilon1=Fraction(1, 3**50), ratio=3).rate_exact(51) == 1
+    assert Geometric(epsilon1=Fraction(1, 3**50), ratio=3).survival_exact(50) > 0
+    assert Geometric(epsilon1=Fraction(1, 3**50), ratio=3).survival_exact(51) == 0
+    assert Geometric(epsilon1=Fraction(4, 3**50), ratio=3).survival_exact(49) > 0
+    assert Geometric(epsilon1=Fraction(4, 3**50), ratio=3).survival(50) == 0
     # a tiny first rate with a ratio barely above 1 still saturates, at a 10-digit generation
     slow = Geometric(epsilon1="1e-300", ratio="1.0000001")
     with mpmath.workdps(60):
