@@ -12,19 +12,9 @@ exact integer, certified in exact rational or interval arithmetic.
 from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
-from bounds.models import (
-    Expression,
-    Geometric,
-    Independent,
-    Model,
-    Power,
-    Rates,
-    SurvivalExpr,
-    SurvivalModel,
-    TwoRate,
-    load_spec,
-    model_from_spec,
-)
+from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
+from bounds.models.explicit import Expression, Rates
+from bounds.models.schedule import Geometric, Power, TwoRate
 
 __version__ = "0.1.0.dev0"
 
