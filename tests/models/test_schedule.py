@@ -23,9 +23,6 @@ from bounds.errors import BoundsError, ExpressionError, ParameterError, SpecErro
 from bounds.testing.strategies import epsilons, generations, probabilities, thresholds
 from tests.conftest import load_reference
 
-ROOT = Path(__file__).resolve().parents[2]
-SPECS = ROOT / "examples" / "specs"
-
 
 def mpf(value: Fraction | int | str) -> mpmath.mpf:
     value = Fraction(value)
