@@ -14,6 +14,8 @@ from bounds.budget import Budget, BudgetArray, solve
 from bounds.derive import Derivation, derive
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
+from bounds.models.explicit import Expression, Rates
+from bounds.models.schedule import Geometric, Power, TwoRate
 
 __version__ = "0.1.0.dev0"
 
@@ -23,13 +25,18 @@ __all__ = [
     "BudgetArray",
     "CertificationError",
     "Derivation",
+    "Expression",
     "ExpressionError",
+    "Geometric",
     "Independent",
     "Model",
     "ParameterError",
+    "Power",
+    "Rates",
     "SpecError",
     "SurvivalExpr",
     "SurvivalModel",
+    "TwoRate",
     "__version__",
     "budget",
     "derive",

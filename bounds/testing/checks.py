@@ -211,6 +211,17 @@ def _check_monotone(evaluate: _Evaluator, grid: Sequence[int], rtol: float, mode
             best = n
 
 
+def _defines_limit(model: Any) -> bool:
+    """Whether ``limit()`` answers; a model may refuse (BoundsError) when S(infinity) is unknown."""
+    from bounds.errors import BoundsError
+
+    try:
+        model.limit()
+    except BoundsError:
+        return False
+    return True
+
+
 def _check_limit(evaluate: _Evaluator, grid: Sequence[int], rtol: float, model: Any) -> None:
     """``S(infinity)`` is in [0, 1] and below every ``S(n)`` (S is non-increasing towards it)."""
     limit = _as_float(model.limit(), "limit()")
@@ -406,6 +417,10 @@ def check_model(
     max_generations = int(max_generations)
     if max_generations < 1:
         raise ValueError(f"max_generations must be a whole number >= 1, got {max_generations}")
+    horizon = getattr(model, "horizon", None)
+    if isinstance(horizon, int) and not isinstance(horizon, bool):
+        # a model defined only up to a horizon (an expression schedule) is checked there
+        max_generations = min(max_generations, horizon)
     evaluate = _Evaluator(model)
     extra = [int(n) for n in generations]
     grid = _evaluation_grid(max_generations, extra, seed)
@@ -414,11 +429,11 @@ def check_model(
     _check_values(evaluate, grid, rtol, model)
     _check_consistency(evaluate, grid, rtol, model)
     _check_monotone(evaluate, grid, rtol, model)
-    if callable(getattr(model, "limit", None)):
+    if callable(getattr(model, "limit", None)) and _defines_limit(model):
         _check_limit(evaluate, grid, rtol, model)
         checks.append("S(n) >= S(infinity)")
     else:
-        skipped.append("limit: the object has no limit()")
+        skipped.append("limit: the object has no limit(), or it refuses (S(infinity) unknown)")
     if _check_vectorised(evaluate, grid, rtol, model):
         checks.append("scalar and vectorised survival agree")
     else:

@@ -176,3 +176,68 @@ def _piecewise_rates() -> st.SearchStrategy[Any]:
 
     rates = st.lists(epsilons(max_exponent=12), min_size=1, max_size=8)
     return rates.map(lambda drawn: PiecewiseRates(tuple(drawn)))
+
+
+@register_model_strategy("geometric")
+@register_schedule_strategy("geometric")
+def _geometric_schedules() -> st.SearchStrategy[Any]:
+    from bounds.models.schedule import Geometric
+
+    # improving (r < 1, possibly an unbounded budget) and worsening (r > 1) safety
+    ratios = st.one_of(
+        probabilities(min_value=Fraction(1, 100), max_value=Fraction(999, 1000), max_exponent=3),
+        st.sampled_from([Fraction(1), Fraction(101, 100), Fraction(3, 2), Fraction(2)]),
+    )
+    return st.builds(Geometric, epsilon1=epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 2)),
+                     ratio=ratios)
+
+
+@register_model_strategy("power")
+@register_schedule_strategy("power")
+def _power_schedules() -> st.SearchStrategy[Any]:
+    from bounds.models.schedule import Power
+
+    # With s = 1, S(N) ~ N**(-eps1): a budget at T = 1e-12 is about 10**(12/eps1), past the
+    # solver's 2**1000 reach unless eps1 >= 0.05; other exponents are drawn over a wide range.
+    harmonic = st.builds(Power, epsilon1=epsilons(min_value=Fraction(1, 20), max_value=Fraction(1, 2)),
+                         exponent=st.just(Fraction(1)))
+    others = st.builds(
+        Power,
+        epsilon1=epsilons(min_value=Fraction(1, 10**3), max_value=Fraction(1, 2)),
+        exponent=st.sampled_from([Fraction(1, 2), Fraction(3, 2), Fraction(2), Fraction(3)]),
+    )
+    return st.one_of(others, harmonic)
+
+
+@register_model_strategy("two-rate")
+@register_schedule_strategy("two-rate")
+def _two_rate_schedules() -> st.SearchStrategy[Any]:
+    from bounds.models.schedule import TwoRate
+
+    rates = epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 2))
+    return st.builds(TwoRate, epsilon_key=rates, epsilon_other=rates, key_every=st.integers(1, 20))
+
+
+@register_model_strategy("rates")
+@register_schedule_strategy("rates")
+def _explicit_rates() -> st.SearchStrategy[Any]:
+    from bounds.models.explicit import Rates
+
+    rates = st.lists(epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 2)), min_size=1, max_size=12)
+    return st.builds(Rates, rates=rates, tail=st.sampled_from(["repeat", "zero"]))
+
+
+@register_model_strategy("expression")
+@register_schedule_strategy("expression")
+def _expressions() -> st.SearchStrategy[Any]:
+    from bounds.models.explicit import Expression
+
+    # a decaying transient plus a floor, with drawn constants; the floor keeps budgets to a
+    # few thousand generations because the expression model certifies generation by generation
+    templates = st.builds(
+        lambda start, decay, floor: f"{start} * {decay}**(i - 1) + {floor}",
+        st.sampled_from(["1e-1", "1e-2", "1e-3"]),
+        st.sampled_from(["0.5", "0.9", "0.99"]),
+        st.sampled_from(["1e-2", "2e-2", "5e-2"]),
+    )
+    return st.builds(Expression, templates, horizon=st.just(3000))
