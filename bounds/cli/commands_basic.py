@@ -9,13 +9,14 @@ import mpmath
 
 from bounds.budget import Budget
 from bounds.cli._core import Output, add_model_arguments, command, model_from_arguments
+from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
 from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
 from bounds.numbers import format_number, generations as as_generations
 
 
 def _budget_arguments(parser: argparse.ArgumentParser) -> None:
-    add_model_arguments(parser)
+    add_interval_arguments(parser, add_model_arguments(parser))
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
 
 
@@ -36,6 +37,9 @@ def budget_text(result: Budget) -> str:
 
 @command("budget", "certified budget: the largest N with S(N) >= T", _budget_arguments)
 def budget_command(args: argparse.Namespace) -> Output:
+    uncertain = interval_budget(args)
+    if uncertain is not None:
+        return uncertain
     result = model_from_arguments(args).budget(args.threshold)
     return Output(result.to_dict(), budget_text(result))
 
