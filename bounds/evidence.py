@@ -32,7 +32,7 @@ import mpmath
 import numpy as np
 from scipy import special
 
-from bounds.budget import MAX_DPS, Budget
+from bounds.budget import Budget
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.independent import Independent
 from bounds.numbers import exact, format_number, generations, positive, to_mpf
@@ -48,7 +48,9 @@ __all__ = [
 ]
 
 #: Exact rational tail sums are used while ``trials * bits(epsilon)`` stays below this.
-_EXACT_BITS = 20_000
+_EXACT_BITS = 4_000
+#: Digits at which an undecided quantile comparison gives up (a tie would need absurd inputs).
+_MAX_QUANTILE_DPS = 4000
 
 # ---------------------------------------------------------------------------------------------
 # input validation
@@ -158,9 +160,16 @@ def _regularized_beta(a: mpmath.mpf, b: mpmath.mpf, x: mpmath.mpf) -> mpmath.mpf
 
 
 def _beta_cdf_at_least(a: Fraction, b: Fraction, level: Fraction, x: Fraction) -> bool:
-    """Certified ``I_x(a, b) >= level`` at escalating precision (absolute error ``10**-dps``)."""
+    """Certified ``I_x(a, b) >= level`` at escalating precision (absolute error ``10**-dps``).
+
+    The one exact value reachable with rational ``x`` and ``level`` in practice,
+    ``I_{1/2}(a, a) = 1/2`` (symmetry), is decided exactly; any other tie would
+    need ``level`` with hundreds of digits and ends in a CertificationError.
+    """
+    if a == b and x == Fraction(1, 2):
+        return Fraction(1, 2) >= level
     dps = 30
-    while dps <= MAX_DPS:
+    while dps <= _MAX_QUANTILE_DPS:
         with mpmath.workdps(dps + 15):
             value = _regularized_beta(to_mpf(a), to_mpf(b), to_mpf(x))
             gap = value - to_mpf(level)
@@ -169,7 +178,7 @@ def _beta_cdf_at_least(a: Fraction, b: Fraction, level: Fraction, x: Fraction) -
         dps *= 2
     raise CertificationError(
         f"could not decide whether I_x({format_number(a)}, {format_number(b)}) >= "
-        f"{format_number(level)} at x = {format_number(x)} within {MAX_DPS} digits"
+        f"{format_number(level)} at x = {format_number(x)} within {_MAX_QUANTILE_DPS} digits"
     )
 
 
@@ -495,7 +504,8 @@ def from_evidence(
     trials : int
         Observed trials (generations or proxy tasks) ``n >= 1``.
     confidence : number
-        One-sided confidence level ``c`` in ``(0, 1)``; exact (``"0.95"``).
+        One-sided confidence level ``c`` in ``(0, 1)``; exact (``"0.95"``). Below
+        ``1/2`` the "upper" bound can fall below ``k/n``.
     method : {"clopper-pearson", "jeffreys", "wilson", "rule-of-three"}
         ``"clopper-pearson"`` (default) is exact: its coverage is at least ``c``
         for every true ``epsilon``. ``"jeffreys"`` is the ``c``-quantile of the
