@@ -13,10 +13,12 @@ from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
+from bounds.models.exchangeable import BetaMixture
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BetaMixture",
     "BoundsError",
     "Budget",
     "BudgetArray",

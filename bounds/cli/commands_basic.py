@@ -67,6 +67,10 @@ def survival_command(args: argparse.Namespace) -> Output:
 def _compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epsilon", required=True, metavar="E", help="marginal per-generation failure probability")
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+    parser.add_argument(
+        "--rho", metavar="R", default=None,
+        help="pairwise correlation of failures: adds correlated-model and dependence rows",
+    )
 
 
 def comparison_table(rows: list[ComparisonRow]) -> str:

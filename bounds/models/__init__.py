@@ -1,10 +1,12 @@
 """The model families. Importing this package registers every built-in model."""
 
 from bounds.models.base import Model, SurvivalExpr, SurvivalModel
+from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec, model_from_spec, registered
 
 __all__ = [
+    "BetaMixture",
     "Independent",
     "Model",
     "SurvivalExpr",
