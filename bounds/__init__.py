@@ -14,6 +14,8 @@ from bounds.budget import Budget, BudgetArray, solve
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
 from bounds.models.exchangeable import BetaMixture
+from bounds.models.markov import MarkovModulated
+from bounds.models.mixture import FiniteMixture
 
 __version__ = "0.1.0.dev0"
 
@@ -24,7 +26,9 @@ __all__ = [
     "BudgetArray",
     "CertificationError",
     "ExpressionError",
+    "FiniteMixture",
     "Independent",
+    "MarkovModulated",
     "Model",
     "ParameterError",
     "SpecError",

@@ -98,8 +98,10 @@ def _log_survival_mp(a: Fraction, b: Fraction, n: int, dps: int) -> mpmath.mpf:
     with mpmath.workdps(dps + guard):
         a_mp, b_mp = to_mpf(a), to_mpf(b)
         value = (
-            mpmath.loggamma(b_mp + n) - mpmath.loggamma(a_mp + b_mp + n)
-            - mpmath.loggamma(b_mp) + mpmath.loggamma(a_mp + b_mp)
+            mpmath.loggamma(b_mp + n)
+            - mpmath.loggamma(a_mp + b_mp + n)
+            - mpmath.loggamma(b_mp)
+            + mpmath.loggamma(a_mp + b_mp)
         )
     return value
 
@@ -178,11 +180,14 @@ class BetaMixture(SurvivalModel):
     def __init__(self, a: Any = None, b: Any = None, *, mean: Any = None, rho: Any = None) -> None:
         by_shape = a is not None or b is not None
         by_moments = mean is not None or rho is not None
-        if by_shape == by_moments or (by_shape and (a is None or b is None)) or (
-            by_moments and (mean is None or rho is None)
+        if (
+            by_shape == by_moments
+            or (by_shape and (a is None or b is None))
+            or (by_moments and (mean is None or rho is None))
         ):
             raise ParameterError(
-                "BetaMixture parameters", "exactly one pair: (a, b) or (mean, rho)",
+                "BetaMixture parameters",
+                "exactly one pair: (a, b) or (mean, rho)",
                 {"a": a, "b": b, "mean": mean, "rho": rho},
             )
         if by_shape:
