@@ -662,3 +662,42 @@ def dependence_free_budget(
             best = crossing
         k += 1
     return BudgetInterval(guaranteed, best - 1, target, rate, correlation, "kwerel", "dawson-sankoff")
+
+
+def _register_comparison_rows() -> None:
+    from bounds.compare import ComparisonRow, comparison_row
+
+    @comparison_row
+    def _pairwise_rows(
+        epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
+    ) -> ComparisonRow | None:
+        rho = options.get("rho")
+        if rho is None:
+            return None
+        result = dependence_free_budget(epsilon, threshold, rho)
+        shown = format_number(exact(rho, "rho"))
+        return ComparisonRow(
+            f"any dependence, pairwise rho={shown}: guaranteed",
+            result.guaranteed,
+            "bound",
+            "every joint law with these marginals and pairwise correlations (Kwerel, sharp for N fixed)",
+        )
+
+    @comparison_row
+    def _pairwise_possible(
+        epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
+    ) -> ComparisonRow | None:
+        rho = options.get("rho")
+        if rho is None:
+            return None
+        result = dependence_free_budget(epsilon, threshold, rho)
+        shown = format_number(exact(rho, "rho"))
+        return ComparisonRow(
+            f"any dependence, pairwise rho={shown}: possible",
+            result.possible,
+            "bound",
+            "no joint law with these marginals and pairwise correlations has a larger budget",
+        )
+
+
+_register_comparison_rows()

@@ -315,8 +315,8 @@ def _beta_mixture_row(
     epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
 ) -> ComparisonRow | None:
     rho = options.get("rho")
-    if rho is None or not 0 < epsilon < 1:
-        return None
+    if rho is None or not 0 < epsilon < 1 or exact(rho, "rho") == 0:
+        return None  # rho = 0 is the independent row
     model = BetaMixture(mean=epsilon, rho=rho)
     result = solve(model, threshold)
     assert isinstance(result, Budget)
