@@ -11,18 +11,25 @@ exact integer, certified in exact rational or interval arithmetic.
 
 from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
+from bounds.dependence import dependence_free, dependence_free_budget
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
+from bounds.models.exchangeable import BetaMixture
+from bounds.models.markov import MarkovModulated
+from bounds.models.mixture import FiniteMixture
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BetaMixture",
     "BoundsError",
     "Budget",
     "BudgetArray",
     "CertificationError",
     "ExpressionError",
+    "FiniteMixture",
     "Independent",
+    "MarkovModulated",
     "Model",
     "ParameterError",
     "SpecError",
@@ -30,6 +37,8 @@ __all__ = [
     "SurvivalModel",
     "__version__",
     "budget",
+    "dependence_free",
+    "dependence_free_budget",
     "load_spec",
     "max_epsilon",
     "model_from_spec",

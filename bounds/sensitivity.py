@@ -166,7 +166,7 @@ def elasticity_fd(factory: Callable[[Any], Any], value: Any, threshold: Any,
     >>> from bounds import Independent
     >>> result = elasticity_fd(lambda x: Independent(epsilon=x), "0.001", "0.605")
     >>> round(result.epsilon, 2), round(result.threshold, 2), result.budget
-    (-1.0, -1.99, 502)
+    (-1.0, -1.98, 502)
     """
     if not (isinstance(relative_step, (int, float)) and not isinstance(relative_step, bool)
             and 0 < relative_step < 1):

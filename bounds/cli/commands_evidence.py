@@ -80,6 +80,8 @@ def interval_budget(args: argparse.Namespace) -> Output | None:
         return None
     if args.credibility is None:
         raise UsageError("bounds budget: --credibility P is required with --epsilon-interval")
+    if getattr(args, "dependence", None) is not None or getattr(args, "rho", None) is not None:
+        raise UsageError("bounds budget: --dependence and --rho do not apply with --epsilon-interval")
     low, high = args.epsilon_interval
     fitted = epsilon_interval(low, high, args.credibility, args.distribution or "lognormal")
     result = budget_distribution(
