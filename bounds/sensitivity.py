@@ -20,9 +20,10 @@ from typing import Any
 
 import mpmath
 import numpy as np
+from scipy import optimize
 
 from bounds.api import max_epsilon
-from bounds.budget import Budget
+from bounds.budget import Budget, compare_survival, log_threshold
 from bounds.errors import BoundsError, ParameterError
 from bounds.evidence import _float_bits, _smallest_float
 from bounds.numbers import exact, generations, probability, to_mpf
@@ -232,8 +233,30 @@ def required_epsilon(generations_required: Any, threshold: Any,
         return guess
 
     def too_large(x: Fraction) -> bool:
-        result = factory(x).budget(target)
-        return result.n is not None and result.n < count
+        # budget >= N  <=>  S(N) >= T, since S is non-increasing: one certified comparison per step
+        return compare_survival(factory(x), count, target).sign < 0
 
-    first_too_large = _smallest_float(too_large, guess)
+    first_too_large = _smallest_float(too_large, _float_root(factory, count, target, guess))
     return float(np.int64(_float_bits(first_too_large) - 1).view(np.float64))
+
+
+def _float_root(factory: Callable[[Any], Any], count: int, target: Fraction, guess: float) -> float:
+    """Where ``ln S_x(N) = ln T`` in float64 (a starting point for the certified search, no more)."""
+    log_t = log_threshold(target)
+
+    def excess(log_x: float) -> float:
+        return float(factory(math.exp(log_x)).log_survival(count)) - log_t
+
+    low = high = math.log(guess)
+    top = math.log(float(np.nextafter(1.0, 0.0)))
+    for _ in range(64):
+        if excess(high) < 0 or high >= top:
+            break
+        low, high = high, min(high + math.log(4.0), top)
+    for _ in range(64):
+        if excess(low) >= 0:
+            break
+        low, high = low - math.log(4.0), low
+    if not excess(low) >= 0 > excess(high):
+        return guess
+    return math.exp(optimize.brentq(excess, low, high, xtol=1e-14, rtol=1e-15))

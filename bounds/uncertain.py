@@ -152,7 +152,7 @@ class SampledEpsilon:
         values = array.astype(np.float64).ravel()
         good = (values >= 0) & (values <= 1)  # False for NaN
         if not good.all():
-            raise ParameterError("epsilon samples", "in [0, 1]", values[~good][0])
+            raise ParameterError("epsilon samples", "in [0, 1]", float(values[~good][0]))
         values.setflags(write=False)
         object.__setattr__(self, "samples", values)
 
@@ -204,11 +204,16 @@ def epsilon_interval(low: Any, high: Any, credibility: Any, distribution: str = 
         raise ParameterError("distribution", f"one of {', '.join(_DISTRIBUTIONS)}", distribution)
     source = (float(lo), float(hi), float(level))
     z = float(special.ndtri((1 + float(level)) / 2))
-    log_lo, log_hi = math.log(lo), math.log(hi)
+    log_lo, log_hi = _log(lo), _log(hi)
     mu, sigma = (log_lo + log_hi) / 2, (log_hi - log_lo) / (2 * z)
     if distribution == "lognormal":
         return LogNormalEpsilon(mu, sigma, source)
     return _fit_beta(source, mu, sigma)
+
+
+def _log(value: Fraction) -> float:
+    # math.log of a Fraction goes through float and fails below 1e-308; of an int it never does
+    return math.log(value.numerator) - math.log(value.denominator)
 
 
 def _fit_beta(source: tuple[float, float, float], mu: float, sigma: float) -> BetaEpsilon:
