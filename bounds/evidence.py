@@ -34,6 +34,7 @@ from scipy import special
 
 from bounds.budget import Budget
 from bounds.errors import CertificationError, ParameterError
+from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
 from bounds.numbers import exact, format_number, generations, positive, to_mpf
 from bounds.numbers import threshold as as_threshold
@@ -342,7 +343,7 @@ def epsilon_upper_bound(failures: Any, trials: Any, confidence: Any = "0.95",
 
 def posterior_predictive(
     failures: Any, trials: Any, prior: tuple[Any, Any] = (Fraction(1, 2), Fraction(1, 2))
-) -> Any:
+) -> BetaMixture:
     r"""The posterior predictive survival model after ``k`` failures in ``n`` trials.
 
     Parameters
@@ -374,8 +375,6 @@ def posterior_predictive(
     >>> round(model.survival(500), 7)
     0.8165306
     """
-    from bounds.models.exchangeable import BetaMixture
-
     k, n = _counts(failures, trials)
     a, b = _prior(prior)
     return BetaMixture(a=a + k, b=b + n - k)
@@ -434,7 +433,7 @@ class EvidenceBound:
         return exact(self.epsilon_upper, "epsilon_upper")
 
     @property
-    def posterior(self) -> Any:
+    def posterior(self) -> BetaMixture:
         """The posterior predictive :class:`~bounds.models.exchangeable.BetaMixture`."""
         return posterior_predictive(self.failures, self.trials, self.prior)
 

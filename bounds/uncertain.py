@@ -289,21 +289,26 @@ class BudgetDistribution:
         An order statistic (numpy's ``inverted_cdf``), hence an exact integer;
         ``None`` when it falls among unbounded draws.
         """
-        if not 0 <= level <= 1:
-            raise ParameterError("quantile level", "in [0, 1]", level)
-        ordered = self._ordered
-        index = min(max(math.ceil(level * self.draws) - 1, 0), self.draws - 1)
-        return None if index >= len(ordered) else int(ordered[index])
-
-    @property
-    def quantiles(self) -> dict[float, int | None]:
-        """Quantiles of the budget at :attr:`quantile_levels`."""
-        return {level: self.quantile(level) for level in self.quantile_levels}
+        return self._order_statistics((level,))[0]
 
     @cached_property
-    def _ordered(self) -> np.ndarray:
-        # finite budgets in increasing order; unbounded ones sort after all of them
-        return np.sort(self.budgets.compressed())
+    def quantiles(self) -> dict[float, int | None]:
+        """Quantiles of the budget at :attr:`quantile_levels`."""
+        return dict(zip(self.quantile_levels, self._order_statistics(self.quantile_levels), strict=True))
+
+    def _order_statistics(self, levels: tuple[float, ...]) -> list[int | None]:
+        indices = []
+        for level in levels:
+            if not 0 <= level <= 1:
+                raise ParameterError("quantile level", "in [0, 1]", level)
+            # index ceil(level * draws) - 1, in exact arithmetic (0.05 * 1e6 must not round up)
+            rank = math.ceil(exact(level, "quantile level") * self.draws)
+            indices.append(min(max(rank - 1, 0), self.draws - 1))
+        # unbounded draws are masked: they rank after every finite budget
+        finite = self.budgets.compressed()
+        wanted = sorted({index for index in indices if index < finite.size})
+        selected = np.partition(finite, wanted) if wanted else finite  # O(draws), no full sort
+        return [None if index >= finite.size else int(selected[index]) for index in indices]
 
     def probability_at_least(self, generations_required: Any) -> float:
         """Fraction of draws whose budget is ``>= generations_required`` (unbounded counts)."""
