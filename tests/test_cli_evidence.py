@@ -9,6 +9,7 @@ import mpmath
 import pytest
 
 from bounds.cli import main
+from bounds.evidence import from_evidence
 from bounds.uncertain import budget_distribution, epsilon_interval
 from tests.conftest import load_reference
 
@@ -47,6 +48,12 @@ def test_evidence_json_reproduces_the_reference(capsys: pytest.CaptureFixture[st
     predictive = mpmath.mpf(row["jeffreys_posterior_predictive_survival_500"])
     assert float(abs(data["posterior_predictive_survival"] - predictive) / predictive) < 1e-9
     assert data["horizon"] == 500 and data["prior"] == [0.5, 0.5]
+    assert (
+        data["posterior_predictive_budget"]
+        == from_evidence(row["failures"], row["trials"], row["confidence"], threshold=row["threshold"])
+        .posterior_predictive_budget()
+        .n
+    )
 
 
 def test_evidence_text_and_options(capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,6 +193,30 @@ def test_budget_interval_bad_input_exits_2(
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("bounds: error: ")
     assert re.search(message, err)
+
+
+def test_unreachable_posterior_budget_does_not_hide_the_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    # prior a = 0.001: S(N) ~ N**-0.001, the posterior budget at T = 0.5 is beyond 2**1000
+    code, out, err = _run(
+        capsys,
+        "evidence",
+        "-k",
+        "0",
+        "-n",
+        "10",
+        "-c",
+        "0.95",
+        "-T",
+        "0.5",
+        "--prior",
+        "0.001",
+        "1",
+        "--json",
+    )
+    data = json.loads(out)
+    assert code == 0 and err == ""
+    assert data["budget"] == 2 and data["posterior_predictive_budget"] is None
+    assert "2**1000" in data["posterior_predictive_budget_error"]
 
 
 def test_plain_budget_is_unchanged(capsys: pytest.CaptureFixture[str]) -> None:

@@ -336,3 +336,18 @@ def test_result_is_frozen_and_serialisable() -> None:
     assert data["epsilon_upper"] == result.epsilon_upper and data["budget"] == 35
     assert data["method"] == "clopper-pearson" and data["posterior"] == [0.5, 1000.5]
     assert "N* = 35" in str(result)
+
+
+def test_posterior_predictive_budget_is_certified_against_the_formula() -> None:
+    result = from_evidence(0, 1000, "0.95", threshold="0.9")
+    predictive = result.posterior_predictive_budget()
+    assert predictive.n == 234 and predictive.certified
+    with mpmath.workdps(40):
+        a, b = mpmath.mpf(1) / 2, mpmath.mpf(2001) / 2
+
+        def survival(h: int) -> mpmath.mpf:
+            return mpmath.beta(a, b + h) / mpmath.beta(a, b)
+
+        assert survival(234) >= mpmath.mpf("0.9") > survival(235)
+    with pytest.raises(ParameterError, match="threshold must be given"):
+        from_evidence(0, 1000).posterior_predictive_budget()

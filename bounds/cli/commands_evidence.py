@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bounds.cli._core import Output, UsageError, command
+from bounds.errors import CertificationError
 from bounds.evidence import METHODS, from_evidence
 from bounds.numbers import format_number
 from bounds.numbers import generations as as_generations
@@ -38,6 +39,20 @@ def evidence_command(args: argparse.Namespace) -> Output:
                            tuple(args.prior))
     data = result.to_dict()
     lines = [str(result)]
+    try:
+        predictive = result.posterior_predictive_budget()
+    except CertificationError as error:
+        # a tiny prior a makes S(N) ~ N**-a decay so slowly that the budget is beyond any search;
+        # the confidence bound above is still the answer, so say why this one is missing
+        data["posterior_predictive_budget"] = None
+        data["posterior_predictive_budget_error"] = str(error)
+        lines.append(f"bayesian   posterior predictive budget not computed: {error}")
+    else:
+        data["posterior_predictive_budget"] = predictive.n
+        shown = "unbounded" if predictive.n is None else str(predictive.n)
+        level = format_number(result.confidence * 100)
+        lines.append(f"bayesian   posterior predictive budget {shown}: P(survive N more | data) >= T "
+                     f"averaged over epsilon's posterior (not a {level}% bound)")
     if args.horizon is not None:
         horizon = as_generations(args.horizon, "--horizon")
         survival = float(result.posterior_predictive_survival(horizon))
