@@ -32,6 +32,7 @@ import mpmath
 import numpy as np
 from scipy import special
 
+from bounds._floats import float_at_least, smallest_float
 from bounds.budget import Budget
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
@@ -86,59 +87,7 @@ def _counts(failures: object, trials: object) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------------------------------------
-# rounding a bound up to a float whose decimal is >= the exact bound
-
-
-def _float_bits(value: float) -> int:
-    return int(np.float64(value).view(np.int64))
-
-
-def _bits_float(bits: int) -> float:
-    return float(np.int64(bits).view(np.float64))
-
-
-def _smallest_float(holds: Callable[[Fraction], bool], guess: float) -> float:
-    """Smallest float ``x`` in ``[0, 1]`` whose exact decimal satisfies the monotone ``holds``.
-
-    ``holds`` must be False at 0 and True at 1. Non-negative floats are ordered
-    like their bit patterns, so a gallop from ``guess`` and a bisection over
-    the integers find the answer in a few evaluations when the guess is close
-    (it is: scipy's quantiles are accurate to a few ulp) and in at most ~130
-    when it is not.
-    """
-    cache: dict[int, bool] = {}
-
-    def ok(bits: int) -> bool:
-        if bits not in cache:
-            cache[bits] = holds(exact(_bits_float(bits), "epsilon"))
-        return cache[bits]
-
-    low_end, high_end = 0, _float_bits(1.0)
-    start = min(max(_float_bits(min(max(guess, 0.0), 1.0)), low_end), high_end)
-    step = 1
-    if ok(start):
-        good = start
-        while True:
-            trial = max(good - step, low_end)
-            if trial == low_end or not ok(trial):
-                bad = trial
-                break
-            good, step = trial, step * 2
-    else:
-        bad = start
-        while True:
-            trial = min(bad + step, high_end)
-            if trial == high_end or ok(trial):
-                good = trial
-                break
-            bad, step = trial, step * 2
-    while good - bad > 1:
-        middle = (good + bad) // 2
-        if ok(middle):
-            good = middle
-        else:
-            bad = middle
-    return _bits_float(good)
+# certified Beta quantiles
 
 
 def _regularized_beta(a: mpmath.mpf, b: mpmath.mpf, x: mpmath.mpf) -> mpmath.mpf:
@@ -220,16 +169,7 @@ def _beta_quantile_upper(
     guess = float(special.betaincinv(float(a), float(b), float(level)))
     if not np.isfinite(guess):
         guess = 0.5
-    return _smallest_float(holds, guess)
-
-
-def _float_at_least(value: Fraction | mpmath.mpf) -> float:
-    """Smallest float whose decimal is ``>= value`` (``value`` in [0, 1])."""
-    if isinstance(value, Fraction):
-        return _smallest_float(lambda x: x >= value, float(value))
-    with mpmath.workdps(60):
-        target = +value
-        return _smallest_float(lambda x: to_mpf(x) >= target, float(target))
+    return smallest_float(holds, guess)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,7 +213,7 @@ def _wilson(k: int, n: int, confidence: Fraction) -> float:
         estimate = mpmath.mpf(k) / n
         spread = z * mpmath.sqrt(estimate * (1 - estimate) / n + z**2 / (4 * mpmath.mpf(n) ** 2))
         upper = (estimate + z**2 / (2 * n) + spread) / (1 + z**2 / n)
-        return _float_at_least(upper)
+        return float_at_least(upper)
 
 
 @_method("rule-of-three")
@@ -284,7 +224,7 @@ def _rule_of_three(k: int, n: int, confidence: Fraction) -> float:
         raise ParameterError(
             "confidence", "0.95 for the rule of three (3/n approximates the 95% bound)", float(confidence)
         )
-    return _float_at_least(min(Fraction(1), Fraction(3, n)))
+    return float_at_least(min(Fraction(1), Fraction(3, n)))
 
 
 def _method_function(method: str) -> BoundMethod:

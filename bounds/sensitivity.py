@@ -22,10 +22,10 @@ import mpmath
 import numpy as np
 from scipy import optimize
 
+from bounds._floats import float_bits, smallest_float
 from bounds.api import max_epsilon
 from bounds.budget import Budget, compare_survival, log_threshold
 from bounds.errors import BoundsError, ParameterError
-from bounds.evidence import _float_bits, _smallest_float
 from bounds.numbers import exact, generations, probability, to_mpf
 from bounds.numbers import threshold as as_threshold
 
@@ -236,8 +236,8 @@ def required_epsilon(generations_required: Any, threshold: Any,
         # budget >= N  <=>  S(N) >= T, since S is non-increasing: one certified comparison per step
         return compare_survival(factory(x), count, target).sign < 0
 
-    first_too_large = _smallest_float(too_large, _float_root(factory, count, target, guess))
-    return float(np.int64(_float_bits(first_too_large) - 1).view(np.float64))
+    first_too_large = smallest_float(too_large, _float_root(factory, count, target, guess))
+    return float(np.int64(float_bits(first_too_large) - 1).view(np.float64))
 
 
 def _float_root(factory: Callable[[Any], Any], count: int, target: Fraction, guess: float) -> float:
