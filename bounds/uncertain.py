@@ -208,7 +208,7 @@ def epsilon_interval(low: Any, high: Any, credibility: Any, distribution: str = 
     mu, sigma = (log_lo + log_hi) / 2, (log_hi - log_lo) / (2 * z)
     if distribution == "lognormal":
         return LogNormalEpsilon(mu, sigma, source)
-    return _fit_beta(source, mu, sigma)
+    return _fit_beta(source, f"({low}, {high})")
 
 
 def _log(value: Fraction) -> float:
@@ -216,32 +216,78 @@ def _log(value: Fraction) -> float:
     return math.log(value.numerator) - math.log(value.denominator)
 
 
-def _fit_beta(source: tuple[float, float, float], mu: float, sigma: float) -> BetaEpsilon:
+def _gamma_start(low: float, high: float, p_low: float, p_high: float) -> tuple[float, float] | None:
+    """Start for a Beta fit with both quantiles small: ``b * epsilon`` is nearly ``Gamma(a)``.
+
+    The ratio of two Gamma quantiles depends on the shape alone, so ``a`` solves a
+    one-dimensional monotone equation and ``b`` follows from the lower quantile.
+    """
+
+    def ratio_excess(log_a: float) -> float:
+        a = math.exp(log_a)
+        with np.errstate(all="ignore"):
+            ratio = np.log(special.gammaincinv(a, p_high)) - np.log(special.gammaincinv(a, p_low))
+        return float(ratio) - math.log(high / low) if np.isfinite(ratio) else math.inf
+
+    try:
+        a = math.exp(optimize.brentq(ratio_excess, -6.0, 20.0))
+    except ValueError:
+        return None
+    return a, max(float(special.gammaincinv(a, p_low)) / low, 1.0)
+
+
+def _beta_starts(low: float, high: float, p_low: float, p_high: float) -> list[tuple[float, float]]:
+    starts = []
+    small = _gamma_start(low, high, p_low, p_high)
+    mirrored = _gamma_start(1 - high, 1 - low, p_low, p_high)  # 1 - epsilon ~ Beta(b, a)
+    if small is not None:
+        starts.append(small)
+    if mirrored is not None:
+        starts.append(mirrored[::-1])
+    # moments of a normal with this central interval, and a flat start
+    mean, spread = (low + high) / 2, (high - low) / (2 * float(special.ndtri(p_high)))
+    if spread**2 > 0:
+        scale = max(mean * (1 - mean) / spread**2 - 1, 0.5)
+        starts.append((mean * scale, (1 - mean) * scale))
+    starts += [(0.5, 0.5), (1.0, 1.0)]
+    return starts
+
+
+def _fit_beta(source: tuple[float, float, float], shown: str) -> BetaEpsilon:
     low, high, level = source
-    targets = np.array([(1 - level) / 2, (1 + level) / 2])
+    if low < 1e-300:
+        raise BoundsError(f"epsilon interval {shown} reaches below 1e-300, where a Beta cannot be fitted in "
+                          "floating point; use distribution='lognormal'")
+    p_low, p_high = (1 - level) / 2, (1 + level) / 2
     if high >= 1:
         raise BoundsError(
-            f"a Beta distribution cannot have epsilon interval high = 1 as its {targets[1]:g} quantile; "
+            f"a Beta distribution cannot have epsilon interval high = 1 as its {p_high:g} quantile; "
             "use distribution='lognormal' or high < 1"
         )
-    # start from the moments of the log-normal fit (method of moments for the Beta)
-    mean = min(math.exp(mu + sigma**2 / 2), 0.5)
-    variance = min((math.exp(sigma**2) - 1) * mean**2, 0.9 * mean * (1 - mean))
-    scale = mean * (1 - mean) / variance - 1
-    start = np.log([mean * scale, (1 - mean) * scale])
+    targets = special.ndtri(np.array([p_low, p_high]))
+    ends = np.array([low, high])
 
     def residual(log_ab: np.ndarray) -> np.ndarray:
-        a, b = np.exp(log_ab)
-        return special.betainc(a, b, np.array([low, high])) - targets
+        # compared on the normal-quantile scale, where tail probabilities near 0 or 1 stay resolved
+        with np.errstate(all="ignore"):
+            a, b = np.exp(log_ab)
+            return special.ndtri(special.betainc(a, b, ends)) - targets
 
-    solution = optimize.root(residual, start, method="hybr")
-    a, b = (float(value) for value in np.exp(solution.x))
-    if not (np.all(np.isfinite([a, b])) and np.max(np.abs(residual(solution.x))) < 1e-9):
-        raise BoundsError(
-            f"no Beta distribution has ({format_number(low)}, {format_number(high)}) as its central "
-            f"{format_number(level)} interval (scipy.optimize.root: {solution.message})"
-        )
-    return BetaEpsilon(a, b, source)
+    message = "no start converged"
+    for a0, b0 in _beta_starts(low, high, p_low, p_high):
+        solution = optimize.root(residual, np.log([a0, b0]), method="hybr")
+        message = solution.message
+        with np.errstate(over="ignore"):
+            a, b = (float(value) for value in np.exp(solution.x))
+        if not (np.isfinite(a) and np.isfinite(b)):
+            continue
+        fitted = BetaEpsilon(a, b, source)
+        if np.max(np.abs(fitted.cdf(ends) - [p_low, p_high])) < 1e-9:
+            return fitted
+    raise BoundsError(
+        f"no Beta distribution was found with {shown} as its central {format_number(level)} interval "
+        f"(scipy.optimize.root: {' '.join(str(message).split())})"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

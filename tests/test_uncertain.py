@@ -228,3 +228,28 @@ def test_draws_below_the_float_range_are_refused() -> None:
     assert fitted.mu == pytest.approx(-350 * math.log(10))
     with pytest.raises(BoundsError, match="below the float range"):
         budget_distribution(fitted, "0.9", draws=100_000, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "credibility"),
+    [
+        ("1e-12", "1e-10", "0.5"),  # both tails tiny: found from the Gamma approximation
+        ("0.9", "0.99", "0.9"),  # near 1: the mirrored Gamma start
+        ("1e-6", "0.999", "0.999"),  # spans almost all of (0, 1)
+        ("1e-300", "1e-200", "0.9"),
+        ("0.999", "0.9999999", "0.9"),
+    ],
+)
+def test_beta_fit_in_hard_corners(low: str, high: str, credibility: str) -> None:
+    fitted = epsilon_interval(low, high, credibility, distribution="beta")
+    level = float(credibility)
+    distribution = stats.beta(fitted.a, fitted.b)
+    assert distribution.cdf(float(low)) == pytest.approx((1 - level) / 2, abs=1e-9)
+    assert distribution.cdf(float(high)) == pytest.approx((1 + level) / 2, abs=1e-9)
+
+
+def test_beta_fit_below_float_range_is_refused() -> None:
+    with pytest.raises(BoundsError, match="reaches below 1e-300, where a Beta cannot be fitted"):
+        epsilon_interval("1e-400", "1e-399", "0.5", distribution="beta")
+    # the log-normal fit works in exact logarithms
+    assert epsilon_interval("1e-400", "1e-399", "0.5").mu == pytest.approx(-399.5 * math.log(10))
