@@ -33,6 +33,7 @@ from bounds.numbers import threshold as as_threshold
 
 __all__ = [
     "DEFAULT_QUANTILES",
+    "MAX_DRAWS",
     "BetaEpsilon",
     "BudgetDistribution",
     "LogNormalEpsilon",
@@ -40,6 +41,9 @@ __all__ = [
     "budget_distribution",
     "epsilon_interval",
 ]
+
+#: Most Monte Carlo draws in one call (each costs ~40 bytes in the intermediate arrays).
+MAX_DRAWS = 100_000_000
 
 #: Budget quantiles reported unless others are asked for.
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -481,8 +485,8 @@ def budget_distribution(
             raise ParameterError("quantile level", "in [0, 1]", level)
     if isinstance(epsilon, (LogNormalEpsilon, BetaEpsilon)):
         count = generations(draws, "draws")
-        if count < 1:
-            raise ParameterError("draws", "a whole number >= 1", draws)
+        if not 1 <= count <= MAX_DRAWS:
+            raise ParameterError("draws", f"a whole number from 1 to {MAX_DRAWS} (memory)", draws)
         used_seed: int | None = _seed(seed)
         values = epsilon.sample(count, np.random.default_rng(used_seed))
         if not (values > 0).all():
