@@ -118,9 +118,12 @@ def _beta_cdf_at_least(a: Fraction, b: Fraction, level: Fraction, x: Fraction) -
     """
     if a == b and x == Fraction(1, 2):
         return Fraction(1, 2) >= level
+    # ln B(a, b) subtracts log-gammas of size (a+b) ln(a+b): their digits are guard digits
+    magnitude = float(a + b) + 3.0
+    guard = 15 + int(math.log10(magnitude * math.log(magnitude)))
     dps = 30
     while dps <= _MAX_QUANTILE_DPS:
-        with mpmath.workdps(dps + 15):
+        with mpmath.workdps(dps + guard):
             value = _regularized_beta(to_mpf(a), to_mpf(b), to_mpf(x))
             gap = value - to_mpf(level)
             if abs(gap) > mpmath.mpf(10) ** (-dps):
