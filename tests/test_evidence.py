@@ -353,3 +353,16 @@ def test_posterior_predictive_budget_is_certified_against_the_formula() -> None:
         assert survival(234) >= mpmath.mpf("0.9") > survival(235)
     with pytest.raises(ParameterError, match="threshold must be given"):
         from_evidence(0, 1000).posterior_predictive_budget()
+
+
+@pytest.mark.parametrize("method", ["jeffreys", "wilson"])
+def test_approximate_methods_can_undercover_as_documented(method: str) -> None:
+    # 0 failures in n: Wilson gives z^2/(n+z^2) ~ 2.7/n and Jeffreys ~ 1.9/n, below the exact
+    # -ln(0.05)/n ~ 3.0/n, so at a true epsilon just under 3/n the exact coverage falls below 95%
+    trials, epsilon = 1000, 0.0029
+    every_k = np.arange(trials + 1)
+    upper = epsilon_upper_bound(every_k[:60], trials, "0.95", method)
+    coverage = float(np.sum(stats.binom.pmf(every_k[:60], trials, epsilon) * (upper >= epsilon)))
+    assert coverage < 0.95
+    exact_upper = epsilon_upper_bound(every_k[:60], trials, "0.95")
+    assert float(np.sum(stats.binom.pmf(every_k[:60], trials, epsilon) * (exact_upper >= epsilon))) >= 0.95
