@@ -8,15 +8,18 @@ such searches are bisections over integers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from decimal import Context, Decimal
 from fractions import Fraction
+from typing import Any
 
 import mpmath
 import numpy as np
 
 from bounds.numbers import exact, to_mpf
 
-__all__ = ["bits_float", "float_at_least", "float_bits", "smallest_float"]
+__all__ = ["bits_float", "float_at_least", "float_bits", "lossless", "smallest_float"]
 
 
 def float_bits(value: float) -> int:
@@ -92,3 +95,38 @@ def float_at_least(value: Fraction | mpmath.mpf) -> float:
     with mpmath.workdps(60):
         target = +value
         return smallest_float(lambda x: to_mpf(x) >= target, float(target))
+
+
+def lossless(value: Any) -> Any:
+    """A JSON-safe stand-in for an exact number that loses nothing.
+
+    A whole Fraction becomes an int; a Fraction whose float prints as exactly
+    it becomes that float (``0.605``); any other terminating decimal becomes its
+    exact decimal string (``"1e-4000"``, which a float would turn into 0); the
+    rest become ``"p/q"``. Anything else is returned unchanged.
+
+    Examples
+    --------
+    >>> lossless(Fraction(121, 200)), lossless(Fraction(1, 10**4000)), lossless(Fraction(1, 3))
+    (0.605, '1e-4000', '1/3')
+    """
+    if not isinstance(value, Fraction):
+        return value
+    if value.denominator == 1:
+        return value.numerator
+    as_float = float(value)
+    if math.isfinite(as_float) and as_float != 0 and exact(as_float, "value") == value:
+        return as_float
+    twos = fives = 0
+    rest = value.denominator
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    digits = value.numerator * 10**places // value.denominator
+    # a context wide enough for every digit: Decimal's default 28 digits would round 1 - 1e-29 to 1
+    context = Context(prec=int(abs(digits).bit_length() * 0.30103) + 5)
+    return str(Decimal(digits).scaleb(-places, context).normalize(context)).replace("E", "e")

@@ -32,7 +32,7 @@ import mpmath
 import numpy as np
 from scipy import special
 
-from bounds._floats import float_at_least, smallest_float
+from bounds._floats import float_at_least, lossless, smallest_float
 from bounds.budget import Budget
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
@@ -415,16 +415,16 @@ class EvidenceBound:
         return {
             "failures": self.failures,
             "trials": self.trials,
-            "confidence": float(self.confidence),
+            "confidence": lossless(self.confidence),
             "method": self.method,
             "epsilon_upper": self.epsilon_upper,
-            "point_estimate": float(self.point_estimate),
-            "threshold": None if self.threshold is None else float(self.threshold),
+            "point_estimate": lossless(self.point_estimate),
+            "threshold": lossless(self.threshold),
             "budget": None if self.budget is None else self.budget.n,
             "unbounded": None if self.budget is None else self.budget.unbounded,
             "certified": None if self.budget is None else self.budget.certified,
-            "prior": [float(a), float(b)],
-            "posterior": [float(a + self.failures), float(b + self.trials - self.failures)],
+            "prior": [lossless(a), lossless(b)],
+            "posterior": [lossless(a + self.failures), lossless(b + self.trials - self.failures)],
         }
 
     def __str__(self) -> str:

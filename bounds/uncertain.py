@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
+from bounds._floats import lossless
 from bounds.api import budget as vectorised_budget
 from bounds.budget import BudgetArray
 from bounds.errors import BoundsError, ParameterError
@@ -86,7 +87,7 @@ class LogNormalEpsilon:
 
     mu: float
     sigma: float
-    source: tuple[float, float, float] | None = None
+    source: tuple[Fraction, Fraction, Fraction] | None = None
 
     name = "lognormal"
 
@@ -124,7 +125,7 @@ class BetaEpsilon:
 
     a: float
     b: float
-    source: tuple[float, float, float] | None = None
+    source: tuple[Fraction, Fraction, Fraction] | None = None
 
     name = "beta"
 
@@ -164,11 +165,11 @@ class SampledEpsilon:
         return {"distribution": self.name, "count": int(self.samples.size)}
 
 
-def _source_dict(source: tuple[float, float, float] | None) -> dict[str, Any]:
+def _source_dict(source: tuple[Fraction, Fraction, Fraction] | None) -> dict[str, Any]:
     if source is None:
         return {}
     low, high, credibility = source
-    return {"low": low, "high": high, "credibility": credibility}
+    return {"low": lossless(low), "high": lossless(high), "credibility": lossless(credibility)}
 
 
 def epsilon_interval(low: Any, high: Any, credibility: Any, distribution: str = "lognormal") -> Any:
@@ -206,7 +207,7 @@ def epsilon_interval(low: Any, high: Any, credibility: Any, distribution: str = 
     level = confidence_level(credibility, "credibility")
     if distribution not in _DISTRIBUTIONS:
         raise ParameterError("distribution", f"one of {', '.join(_DISTRIBUTIONS)}", distribution)
-    source = (float(lo), float(hi), float(level))
+    source = (lo, hi, level)
     z = float(special.ndtri((1 + float(level)) / 2))
     log_lo, log_hi = _log(lo), _log(hi)
     mu, sigma = (log_lo + log_hi) / 2, (log_hi - log_lo) / (2 * z)
@@ -257,8 +258,8 @@ def _beta_starts(low: float, high: float, p_low: float, p_high: float) -> list[t
     return starts
 
 
-def _fit_beta(source: tuple[float, float, float], shown: str) -> BetaEpsilon:
-    low, high, level = source
+def _fit_beta(source: tuple[Fraction, Fraction, Fraction], shown: str) -> BetaEpsilon:
+    low, high, level = (float(value) for value in source)
     if low < 1e-300:
         raise BoundsError(f"epsilon interval {shown} reaches below 1e-300, where a Beta cannot be fitted in "
                           "floating point; use distribution='lognormal'")
@@ -384,7 +385,7 @@ class BudgetDistribution:
         data: dict[str, Any] = {
             "model": "independent",
             "epsilon_distribution": self.epsilon.to_dict(),
-            "threshold": float(self.threshold),
+            "threshold": lossless(self.threshold),
             "draws": self.draws,
             "seed": self.seed,
             "quantiles": {f"{level:g}": value for level, value in self.quantiles.items()},
@@ -419,8 +420,9 @@ def _describe(source: dict[str, Any]) -> str:
     fitted = (f"log-normal, ln epsilon ~ N({source['mu']:.6g}, {source['sigma']:.6g}^2) conditioned on <= 1"
               if kind == "lognormal" else f"Beta({source['a']:.6g}, {source['b']:.6g})")
     if "low" in source:
-        return (f"{format_number(source['low'])} to {format_number(source['high'])} with "
-                f"{format_number(source['credibility'] * 100)}% credibility, fitted as {fitted}")
+        low, high, level = (exact(source[key], key) for key in ("low", "high", "credibility"))
+        return (f"{format_number(low)} to {format_number(high)} with "
+                f"{format_number(level * 100)}% credibility, fitted as {fitted}")
     return fitted
 
 

@@ -366,3 +366,9 @@ def test_approximate_methods_can_undercover_as_documented(method: str) -> None:
     assert coverage < 0.95
     exact_upper = epsilon_upper_bound(every_k[:60], trials, "0.95")
     assert float(np.sum(stats.binom.pmf(every_k[:60], trials, epsilon) * (exact_upper >= epsilon))) >= 0.95
+
+
+def test_json_numbers_are_lossless() -> None:
+    # a threshold of 1e-400 is 0.0 as a float; the JSON keeps it exact
+    data = from_evidence(1, 3, "0.95", threshold="1e-400").to_dict()
+    assert data["threshold"] == "1e-400" and data["point_estimate"] == "1/3" and data["confidence"] == 0.95

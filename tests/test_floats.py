@@ -7,7 +7,7 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import example, given
 
-from bounds._floats import float_at_least, smallest_float
+from bounds._floats import float_at_least, lossless, smallest_float
 from bounds.numbers import exact
 from bounds.testing import strategies as bst
 
@@ -26,3 +26,12 @@ def test_float_at_least_is_the_smallest_float_whose_decimal_reaches_the_value(va
 def test_smallest_float_finds_the_threshold_from_a_bad_guess(value: Fraction) -> None:
     # a guess far off (0.5) still converges: gallop then bisection over bit patterns
     assert smallest_float(lambda x: x >= value, 0.5) == float_at_least(value)
+
+
+@given(value=bst.probabilities(max_exponent=400))
+@example(value=Fraction(1, 3))
+@example(value=Fraction(1, 10**4000))
+def test_lossless_round_trips(value: Fraction) -> None:
+    shown = lossless(value)
+    back = Fraction(shown) if isinstance(shown, str) and "/" in shown else exact(shown, "value")
+    assert back == value

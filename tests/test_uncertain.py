@@ -21,6 +21,7 @@ from bounds import Independent, max_epsilon
 from bounds.errors import BoundsError, ParameterError
 from bounds.uncertain import (
     BetaEpsilon,
+    BudgetDistribution,
     LogNormalEpsilon,
     SampledEpsilon,
     budget_distribution,
@@ -276,3 +277,11 @@ def test_subnormal_draws_get_exact_budgets() -> None:
     samples = [1e-320, 5e-324, 1e-300]
     result = budget_distribution(samples, "0.9")
     assert result.budgets.tolist() == [Independent(epsilon=value).budget("0.9").n for value in samples]
+
+
+def test_interval_source_is_kept_exact() -> None:
+    fitted = epsilon_interval("1e-400", "1e-399", "0.5")
+    assert fitted.to_dict()["low"] == "1e-400" and fitted.to_dict()["high"] == "1e-399"
+    # the text names the interval exactly although its ends underflow a float
+    summary = BudgetDistribution(fitted, Fraction(9, 10), 1, 0, np.ma.masked_array([1]), (0.5,))
+    assert "1e-400 to 1e-399 with 50% credibility" in str(summary)
