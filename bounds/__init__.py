@@ -13,7 +13,13 @@ from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
 from bounds.dependence import dependence_free, dependence_free_budget
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
-from bounds.evidence import EvidenceBound, epsilon_upper_bound, from_evidence, posterior_predictive
+from bounds.evidence import (
+    EvidenceBound,
+    epsilon_upper_bound,
+    from_evidence,
+    posterior_predictive,
+    trials_needed,
+)
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.markov import MarkovModulated
@@ -57,4 +63,5 @@ __all__ = [
     "required_epsilon",
     "solve",
     "survival",
+    "trials_needed",
 ]

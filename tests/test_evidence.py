@@ -19,7 +19,7 @@ from scipy import stats
 
 from bounds import Independent
 from bounds.errors import BoundsError, ParameterError
-from bounds.evidence import METHODS, epsilon_upper_bound, from_evidence
+from bounds.evidence import METHODS, epsilon_upper_bound, from_evidence, trials_needed
 from bounds.numbers import exact
 from bounds.testing import strategies as bst
 from tests.conftest import load_reference
@@ -372,3 +372,38 @@ def test_json_numbers_are_lossless() -> None:
     # a threshold of 1e-400 is 0.0 as a float; the JSON keeps it exact
     data = from_evidence(1, 3, "0.95", threshold="1e-400").to_dict()
     assert data["threshold"] == "1e-400" and data["point_estimate"] == "1/3" and data["confidence"] == 0.95
+
+
+@pytest.mark.parametrize(
+    ("generations", "threshold", "confidence"),
+    [(502, "0.605", "0.95"), (35, "0.9", "0.95"), (10**6, "0.5", "0.99"), (1, "0.5", "0.9")],
+)
+def test_trials_needed_for_a_clean_run_matches_the_closed_form(
+    generations: int, threshold: str, confidence: str
+) -> None:
+    needed = trials_needed(generations, threshold, confidence)
+    # 1 - (1-c)^(1/n) <= 1 - T^(1/N)  <=>  n >= ln(1-c) / ln(1 - eps_N), eps_N = 1 - T^(1/N)
+    with mpmath.workdps(50):
+        eps_n = 1 - mpmath.mpf(threshold) ** (mpmath.mpf(1) / generations)
+        continuous = mpmath.log(1 - mpmath.mpf(confidence)) / mpmath.log(1 - eps_n)
+    # the bound is rounded up to a float, so the certified count may exceed the real-number one by a hair
+    assert (
+        int(mpmath.ceil(continuous))
+        <= needed
+        <= int(mpmath.ceil(continuous * (1 + mpmath.mpf(10) ** -12))) + 1
+    )
+    assert from_evidence(0, needed, confidence, threshold=threshold).budget.n >= generations
+    if needed > 1:
+        assert from_evidence(0, needed - 1, confidence, threshold=threshold).budget.n < generations
+
+
+def test_trials_needed_with_failures_is_minimal() -> None:
+    needed = trials_needed(35, "0.9", failures=3)
+    assert (
+        from_evidence(3, needed, threshold="0.9").budget.n
+        >= 35
+        > from_evidence(3, needed - 1, threshold="0.9").budget.n
+    )
+    assert needed > trials_needed(35, "0.9")
+    with pytest.raises(ParameterError, match="threshold must be below 1"):
+        trials_needed(5, 1)
