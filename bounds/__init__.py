@@ -13,18 +13,12 @@ from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
 from bounds.dependence import dependence_free, dependence_free_budget
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
-from bounds.evidence import (
-    EvidenceBound,
-    epsilon_upper_bound,
-    from_evidence,
-    posterior_predictive,
-    trials_needed,
-)
+from bounds.evidence import EvidenceBound, epsilon_upper_bound, from_evidence, posterior_predictive
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.markov import MarkovModulated
 from bounds.models.mixture import FiniteMixture
-from bounds.sensitivity import elasticity, elasticity_fd, required_epsilon
+from bounds.sensitivity import elasticity, elasticity_fd, required_epsilon, trials_needed
 from bounds.uncertain import BudgetDistribution, budget_distribution, epsilon_interval
 
 __version__ = "0.1.0.dev0"

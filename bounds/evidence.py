@@ -47,7 +47,6 @@ __all__ = [
     "epsilon_upper_bound",
     "from_evidence",
     "posterior_predictive",
-    "trials_needed",
 ]
 
 #: Exact rational tail sums are used while ``trials * bits(epsilon)`` stays below this.
@@ -231,7 +230,7 @@ def _rule_of_three(k: int, n: int, confidence: Fraction) -> float:
     return float_at_least(min(Fraction(1), Fraction(3, n)))
 
 
-def _method_function(method: str) -> BoundMethod:
+def method_function(method: str) -> BoundMethod:
     if method not in METHODS:
         raise ParameterError("method", f"one of {', '.join(METHODS)}", method)
     return METHODS[method]
@@ -265,7 +264,7 @@ def epsilon_upper_bound(failures: Any, trials: Any, confidence: Any = "0.95",
     >>> epsilon_upper_bound([0, 3], [1000, 10000], "0.95")
     array([0.00299125, 0.00077518])
     """
-    function = _method_function(method)
+    function = method_function(method)
     if not any(isinstance(item, (list, tuple, np.ndarray)) for item in (failures, trials, confidence)):
         k, n = _counts(failures, trials)
         return function(k, n, confidence_level(confidence))
@@ -516,7 +515,7 @@ def from_evidence(
     """
     k, n = _counts(failures, trials)
     level = confidence_level(confidence)
-    function = _method_function(method)
+    function = method_function(method)
     a, b = _prior(prior)
     upper = function(k, n, level)
     target = None if threshold is None else as_threshold(threshold)
@@ -527,76 +526,3 @@ def from_evidence(
         result = budget
     return EvidenceBound(k, n, level, method, upper, target, result, (a, b))
 
-
-def trials_needed(
-    generations_required: Any,
-    threshold: Any,
-    confidence: Any = "0.95",
-    failures: Any = 0,
-    method: str = "clopper-pearson",
-) -> int:
-    r"""The fewest trials with ``failures`` failures whose bound certifies ``N`` generations at ``T``.
-
-    Parameters
-    ----------
-    generations_required : int
-        ``N >= 1``.
-    threshold : number
-        ``T`` in ``(0, 1)``.
-    confidence : number
-        Confidence level of the bound.
-    failures : int
-        Failures expected among the trials (0: a clean run).
-    method : str
-        Bound method (see :func:`from_evidence`).
-
-    Returns
-    -------
-    int
-        The smallest ``n`` such that ``from_evidence(failures, n, confidence,
-        method, threshold).budget.n >= N`` (each budget certified; the bound
-        falls as ``n`` grows, so the search is a gallop and a bisection).
-
-    Notes
-    -----
-    For a clean run and Clopper–Pearson this is about
-    ``ln(1-c) / ln(1 - epsilon_N)`` with ``epsilon_N = 1 - T^{1/N}``: to certify
-    502 generations at ``T = 0.605`` with 95% confidence takes 2993 clean trials
-    (``ln 0.05 / ln(1 - epsilon_N) = 2992.6``).
-
-    Examples
-    --------
-    >>> trials_needed(502, "0.605")
-    2993
-    >>> [from_evidence(0, n, threshold="0.605").budget.n for n in (2992, 2993)]
-    [501, 502]
-    """
-    count = generations(generations_required, "generations_required")
-    if count < 1:
-        raise ParameterError("generations_required", "a whole number >= 1", generations_required)
-    target = as_threshold(threshold)
-    if target == 1:
-        raise ParameterError(
-            "threshold", "below 1 (only epsilon = 0 keeps S = 1, which no finite evidence shows)", threshold
-        )
-    k = generations(failures, "failures")
-    level = confidence_level(confidence)
-    function = _method_function(method)
-
-    def enough(n: int) -> bool:
-        budget = Independent(epsilon=exact(function(k, n, level), "epsilon_upper")).budget(target)
-        assert isinstance(budget, Budget)
-        return budget.n is None or budget.n >= count
-
-    low, high = max(k, 1) - 1, max(k, 1)  # enough(low) is taken as False: n = k gives the bound 1
-    while not enough(high):
-        if high > 2**256:
-            raise CertificationError(f"no trial count up to 2**256 certifies {count} generations at T")
-        low, high = high, high * 2
-    while high - low > 1:
-        middle = (low + high) // 2
-        if enough(middle):
-            high = middle
-        else:
-            low = middle
-    return high

@@ -7,7 +7,9 @@ r"""How much the budget moves with its inputs, and what rate a required budget n
 * :func:`elasticity_fd` — finite differences of certified budgets for any
   model, through a factory ``value -> model``;
 * :func:`required_epsilon` — the largest rate (or model parameter) that still
-  allows ``N`` generations at ``T``.
+  allows ``N`` generations at ``T``;
+* :func:`trials_needed` — the fewest (clean) trials whose confidence bound
+  certifies ``N`` generations at ``T``.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from scipy import optimize
 from bounds._floats import float_bits, smallest_float
 from bounds.api import max_epsilon
 from bounds.budget import Budget, compare_survival, log_threshold
-from bounds.errors import BoundsError, ParameterError
+from bounds.errors import BoundsError, CertificationError, ParameterError
+from bounds.evidence import confidence_level, method_function
+from bounds.models.independent import Independent
 from bounds.numbers import exact, generations, probability, to_mpf
 from bounds.numbers import threshold as as_threshold
 
-__all__ = ["Elasticity", "elasticity", "elasticity_fd", "required_epsilon"]
+__all__ = ["Elasticity", "elasticity", "elasticity_fd", "required_epsilon", "trials_needed"]
 
 
 @dataclass(frozen=True)
@@ -260,3 +264,78 @@ def _float_root(factory: Callable[[Any], Any], count: int, target: Fraction, gue
     if not excess(low) >= 0 > excess(high):
         return guess
     return math.exp(optimize.brentq(excess, low, high, xtol=1e-14, rtol=1e-15))
+
+
+def trials_needed(
+    generations_required: Any,
+    threshold: Any,
+    confidence: Any = "0.95",
+    failures: Any = 0,
+    method: str = "clopper-pearson",
+) -> int:
+    r"""The fewest trials with ``failures`` failures whose bound certifies ``N`` generations at ``T``.
+
+    Parameters
+    ----------
+    generations_required : int
+        ``N >= 1``.
+    threshold : number
+        ``T`` in ``(0, 1)``.
+    confidence : number
+        Confidence level of the bound.
+    failures : int
+        Failures expected among the trials (0: a clean run).
+    method : str
+        Bound method (see :func:`from_evidence`).
+
+    Returns
+    -------
+    int
+        The smallest ``n`` such that ``from_evidence(failures, n, confidence,
+        method, threshold).budget.n >= N`` (each budget certified; the bound
+        falls as ``n`` grows, so the search is a gallop and a bisection).
+
+    Notes
+    -----
+    For a clean run and Clopper–Pearson this is about
+    ``ln(1-c) / ln(1 - epsilon_N)`` with ``epsilon_N = 1 - T^{1/N}``: to certify
+    502 generations at ``T = 0.605`` with 95% confidence takes 2993 clean trials
+    (``ln 0.05 / ln(1 - epsilon_N) = 2992.6``).
+
+    Examples
+    --------
+    >>> trials_needed(502, "0.605")
+    2993
+    >>> from bounds import from_evidence
+    >>> [from_evidence(0, n, threshold="0.605").budget.n for n in (2992, 2993)]
+    [501, 502]
+    """
+    count = generations(generations_required, "generations_required")
+    if count < 1:
+        raise ParameterError("generations_required", "a whole number >= 1", generations_required)
+    target = as_threshold(threshold)
+    if target == 1:
+        raise ParameterError(
+            "threshold", "below 1 (only epsilon = 0 keeps S = 1, which no finite evidence shows)", threshold
+        )
+    k = generations(failures, "failures")
+    level = confidence_level(confidence)
+    function = method_function(method)
+
+    def enough(n: int) -> bool:
+        budget = Independent(epsilon=exact(function(k, n, level), "epsilon_upper")).budget(target)
+        assert isinstance(budget, Budget)
+        return budget.n is None or budget.n >= count
+
+    low, high = max(k, 1) - 1, max(k, 1)  # enough(low) is taken as False: n = k gives the bound 1
+    while not enough(high):
+        if high > 2**256:
+            raise CertificationError(f"no trial count up to 2**256 certifies {count} generations at T")
+        low, high = high, high * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle
+    return high

@@ -19,8 +19,9 @@ from scipy import stats
 
 from bounds import Independent
 from bounds.errors import BoundsError, ParameterError
-from bounds.evidence import METHODS, epsilon_upper_bound, from_evidence, trials_needed
+from bounds.evidence import METHODS, epsilon_upper_bound, from_evidence
 from bounds.numbers import exact
+from bounds.sensitivity import trials_needed
 from bounds.testing import strategies as bst
 from tests.conftest import load_reference
 
