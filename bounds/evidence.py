@@ -49,6 +49,8 @@ __all__ = [
     "posterior_predictive",
 ]
 
+#: Largest ``min(k, n - k)`` accepted: the certified quantile takes about ``sqrt`` of it in series terms.
+MAX_MINORITY = 10**10
 #: Exact rational tail sums are used while ``trials * bits(epsilon)`` stays below this.
 _EXACT_BITS = 4_000
 #: Digits at which an undecided quantile comparison gives up (a tie would need absurd inputs).
@@ -83,6 +85,11 @@ def _counts(failures: object, trials: object) -> tuple[int, int]:
         raise ParameterError("trials", "a whole number >= 1", trials)
     if k > n:
         raise ParameterError("failures", f"at most trials = {n}", failures)
+    if min(k, n - k) > MAX_MINORITY:
+        # certifying a Beta quantile costs about sqrt(min(k, n-k)) series terms
+        raise ParameterError(
+            "failures", "such that failures or successes (the fewer) are at most 10**10", failures
+        )
     return k, n
 
 
@@ -118,9 +125,13 @@ def _beta_cdf_at_least(a: Fraction, b: Fraction, level: Fraction, x: Fraction) -
     """
     if a == b and x == Fraction(1, 2):
         return Fraction(1, 2) >= level
+    if _upper_tail_below(a, b, 1 - level, x):
+        return True
+    if _upper_tail_below(b, a, level, 1 - x, strict=True):  # 1 - X ~ Beta(b, a): I_x(a, b) < level
+        return False
     # ln B(a, b) subtracts log-gammas of size (a+b) ln(a+b): their digits are guard digits
-    magnitude = float(a + b) + 3.0
-    guard = 15 + int(math.log10(magnitude * math.log(magnitude)))
+    digits = max(_log10(a + b), 1.0)
+    guard = 16 + int(digits + math.log10(2.31 * digits))
     dps = 30
     while dps <= _MAX_QUANTILE_DPS:
         with mpmath.workdps(dps + guard):
@@ -133,6 +144,28 @@ def _beta_cdf_at_least(a: Fraction, b: Fraction, level: Fraction, x: Fraction) -
         f"could not decide whether I_x({format_number(a)}, {format_number(b)}) >= "
         f"{format_number(level)} at x = {format_number(x)} within {_MAX_QUANTILE_DPS} digits"
     )
+
+
+def _log10(value: Fraction) -> float:
+    # of the int parts, so that values far beyond the float range work
+    return math.log10(value.numerator) - math.log10(value.denominator)
+
+
+def _upper_tail_below(a: Fraction, b: Fraction, alpha: Fraction, x: Fraction, strict: bool = False) -> bool:
+    """Whether Markov's inequality proves ``P(X >= x) <= alpha`` (``<`` if strict) for ``X ~ Beta(a, b)``.
+
+    ``P(X >= x) <= E[X^m] / x^m`` with ``E[X^m] = prod_{i<m} (a+i)/(a+b+i)``, in
+    exact rationals. Far above the mean (``(a+b) x`` huge), where the series of
+    :func:`_regularized_beta` would need about ``(a+b) x`` terms, this settles
+    the comparison at once.
+    """
+    moment = power = Fraction(1)
+    for i in range(8):
+        moment *= (a + i) / (a + b + i)
+        power *= x
+        if moment < alpha * power or (not strict and moment == alpha * power):
+            return True
+    return False
 
 
 def _binomial_cdf_exact(k: int, n: int, p: Fraction) -> tuple[int, int] | None:
@@ -169,10 +202,23 @@ def _beta_quantile_upper(
                 return numerator * alpha.denominator <= alpha.numerator * denominator
         return _beta_cdf_at_least(a, b, level, x)
 
-    guess = float(special.betaincinv(float(a), float(b), float(level)))
-    if not np.isfinite(guess):
-        guess = 0.5
-    return smallest_float(holds, guess)
+    return smallest_float(holds, _quantile_guess(a, b, level))
+
+
+def _quantile_guess(a: Fraction, b: Fraction, level: Fraction) -> float:
+    """scipy's float quantile; for ``b`` beyond its reach, ``b X ~ Gamma(a)``; else 1/2 (only a start)."""
+    with np.errstate(all="ignore"):
+        if max(a, b) < 1e300:
+            guess = float(special.betaincinv(float(a), float(b), float(level)))
+            if np.isfinite(guess) and 0 < guess < 1:
+                return guess
+        if a < 1e300 and b > 1000 * a:
+            gamma_quantile = float(special.gammaincinv(float(a), float(level)))
+            return gamma_quantile / float(b) if b < 1e300 else 0.0
+        if b < 1e300 and a > 1000 * b:  # mirrored: a (1 - X) ~ Gamma(b)
+            gamma_quantile = float(special.gammaincinv(float(b), float(1 - level)))
+            return 1 - gamma_quantile / float(a) if a < 1e300 else 1.0
+    return 0.5
 
 
 # ---------------------------------------------------------------------------------------------

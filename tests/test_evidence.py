@@ -408,3 +408,23 @@ def test_trials_needed_with_failures_is_minimal() -> None:
     assert needed > trials_needed(35, "0.9")
     with pytest.raises(ParameterError, match="threshold must be below 1"):
         trials_needed(5, 1)
+
+
+@pytest.mark.parametrize("method", ["clopper-pearson", "jeffreys"])
+def test_trial_counts_beyond_the_float_range(method: str) -> None:
+    # b X ~ Gamma(a) for b >> a: the bound is gammaincinv(a, c) / b to relative error ~ a / b
+    a = 4 if method == "clopper-pearson" else 3.5
+    upper = epsilon_upper_bound(3, 10**300, "0.95", method)
+    assert upper == pytest.approx(stats.gamma.ppf(0.95, a) / 1e300, rel=1e-12)
+    # the exact bound ~3e-400 is below every positive float: the smallest one is the rounded-up bound
+    assert epsilon_upper_bound(0, 10**400, "0.95", method) == 5e-324
+    # mirrored: 2 successes in 1e400 trials, the bound is 1 - O(1e-400), which rounds up to 1.0
+    assert epsilon_upper_bound(10**400 - 2, 10**400, "0.95", method) == 1.0
+    assert epsilon_upper_bound(10**12, 10**12 + 5, "0.95", method) == pytest.approx(
+        1 - stats.gamma.ppf(0.05, 5 if method == "clopper-pearson" else 5.5) / 1e12, abs=2.3e-16  # 2 ulp at 1
+    )
+
+
+def test_too_many_failures_and_successes_is_refused() -> None:
+    with pytest.raises(ParameterError, match=r"failures must be such that failures or successes .* 10\*\*10"):
+        epsilon_upper_bound(10**11, 10**12, "0.95")
