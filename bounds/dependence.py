@@ -173,12 +173,16 @@ def lp_union_bounds(moments: Sequence[Any], count: int) -> tuple[float, float]:
     rows = [np.ones(count + 1)]
     targets = [1.0]
     for order, moment in enumerate(values, start=1):
+        if order > count:  # no failure count on {0..N} has C(k, order) > 0
+            if moment != 0:
+                raise BoundsError(f"S{order} = {format_number(moment)} is impossible for {count} generations")
+            continue
         scale = math.comb(count, order)
         coefficients = np.ones(count + 1)
         for step in range(order):  # C(k, order)/C(N, order) as a product of ratios, never overflowing
             coefficients *= np.maximum(ks - step, 0) / (count - step)
         rows.append(coefficients)
-        targets.append(float(moment / scale) if scale else 0.0)
+        targets.append(float(moment / scale))
     a_eq, b_eq = np.vstack(rows), np.array(targets)
     objective = np.zeros(count + 1)
     objective[0] = 1.0  # P(union) = 1 - p_0: minimise/maximise p_0
@@ -651,7 +655,8 @@ def dependence_free_budget(
         return BudgetInterval(guaranteed, None, target, rate, correlation, "kwerel", "dawson-sankoff")
     best: int | None = None
     k = 1
-    while best is None or level * (k + 1) < 2 * rate * best:
+    # g_k(N) <= 2 N eps/(k+1), so terms with (1-T)(k+1) >= 2 eps best cannot cross earlier
+    while best is None or (best > 1 and level * (k + 1) < 2 * rate * best):
         if k > max_steps:
             raise BoundsError(
                 f"the possible budget needs more than {max_steps} Dawson-Sankoff terms "
