@@ -629,6 +629,7 @@ def dependence_free_budget(
     """
     rate, target = probability(epsilon, "epsilon"), as_threshold(threshold)
     level = 1 - target
+    guaranteed: int | None
     if rho is None:
         guaranteed = None if rate == 0 else math.floor(level / rate)
         possible = None if 1 - rate >= target else 0
@@ -646,7 +647,7 @@ def dependence_free_budget(
         return BudgetInterval(value, value, target, rate, correlation, "kwerel", "dawson-sankoff")
     joint = pairwise_joint(rate, correlation)
     if rate > level:
-        guaranteed: int | None = 0
+        guaranteed = 0
     elif joint == rate:
         guaranteed = None
     else:
