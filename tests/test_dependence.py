@@ -312,3 +312,20 @@ def test_cli_budget_dependence(capsys: pytest.CaptureFixture[str]) -> None:
     assert rows["beta-mixture (rho=0.01)"] == 15667
     assert rows["any dependence, pairwise rho=0.01: guaranteed"] == 399
     assert rows["any dependence, pairwise rho=0.01: possible"] is None
+
+
+@pytest.mark.parametrize(
+    ("epsilon", "threshold", "rho"),
+    [("0.001", "0.605", "0"), ("0.01", "0.5", "0.001"), ("0.003", "0.95", "0.02"), ("0.05", "0.3", "0.01")],
+)
+def test_possible_budget_is_the_first_dawson_sankoff_crossing(epsilon: str, threshold: str, rho: str) -> None:
+    # brute force: scan every N with the exact Dawson-Sankoff bound (optimal k at each N)
+    result = dependence_free_budget(epsilon, threshold, rho)
+    assert result.possible is not None and result.possible < 5000
+    level = 1 - Fraction(threshold)
+    first = next(
+        n
+        for n in range(1, 10**4)
+        if dawson_sankoff(*binomial_moments(epsilon, n, rho)).value > level  # type: ignore[arg-type]
+    )
+    assert result.possible == first - 1
