@@ -137,3 +137,11 @@ def test_example_spec_and_symbolic() -> None:
     assert model == reference_model()
     closed_form = model.symbolic()
     assert abs(closed_form.evaluate(1000, 40) / mpmath.mpf(REFERENCE["values"][2]["survival"]) - 1) < 1e-25
+
+
+def test_symbolic_three_regimes_is_displayable() -> None:
+    model = MarkovModulated(
+        [["0.5", "0.5", "0"], ["0", "0.5", "0.5"], ["0.5", "0", "0.5"]], ["0.1", "0.2", "0.3"], [1, 0, 0]
+    )
+    closed_form = model.symbolic()
+    assert str(closed_form.substituted()) == "Trace(pi*D*(P*D)**(N - 1)*1)"

@@ -89,3 +89,11 @@ def test_example_spec() -> None:
     model = load_spec(EXAMPLES / "finite-mixture.toml")
     assert model == FiniteMixture(weights=["0.9", "0.1"], rates=["0.0001", "0.01"])
     assert model.budget("0.9").n == 181
+
+
+def test_symbolic_matches_exact() -> None:
+    model = FiniteMixture(weights=["0.9", "0.1"], rates=["0.0001", "0.01"])
+    exact = model.survival_exact(1000)
+    with mpmath.workdps(40):
+        value = model.symbolic().evaluate(1000, 40)
+        assert abs(value - mpmath.mpf(exact.numerator) / exact.denominator) < mpmath.mpf(10) ** -38

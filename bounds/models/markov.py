@@ -333,9 +333,9 @@ class MarkovModulated(SurvivalModel):
         transition = sympy.MatrixSymbol("P", size, size)
         keep_symbol = sympy.MatrixSymbol("D", size, size)
         start_symbol = sympy.MatrixSymbol("pi", 1, size)
-        expr = (
-            start_symbol * keep_symbol * sympy.MatPow(transition * keep_symbol, n - 1) * sympy.ones(size, 1)
-        )[0, 0]
+        ones = sympy.MatrixSymbol("1", size, 1)
+        # the trace of the 1 x 1 product is its only entry; indexing [0, 0] makes sympy expand the power
+        expr = sympy.Trace(start_symbol * keep_symbol * sympy.MatPow(transition * keep_symbol, n - 1) * ones)
         return SurvivalExpr(expr, n, {}, assumptions)
 
     def sample_failure_generation(
