@@ -16,8 +16,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bounds.dependence import binomial_moments, dawson_sankoff, kwerel, lp_union_bounds  # noqa: E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -167,6 +168,15 @@ def test_pairwise_interval_contains_the_truth(law: tuple[int, dict[tuple[int, ..
             best = max(best, sum((matrix[i][j] for i, j in tree), Fraction(0)))
     hunter = next(bound for bound in interval.bounds if bound.name == "hunter-worsley")
     assert hunter.value == min(Fraction(1), interval.s1 - best)
+    # three binomial moments: the LP still contains the truth and is at least as tight as with two
+    moments = [
+        sum((math.comb(sum(o), j) * p for o, p in probabilities.items()), Fraction(0)) for j in (1, 2, 3)
+    ]
+    union = 1 - survival
+    low3, high3 = lp_union_bounds(moments, count)
+    low2, high2 = lp_union_bounds(moments[:2], count)
+    assert low3 - 1e-9 <= union <= high3 + 1e-9
+    assert low3 >= low2 - 1e-9 and high3 <= high2 + 1e-9
 
 
 @given(
