@@ -339,3 +339,16 @@ def test_possible_budget_is_the_first_dawson_sankoff_crossing(epsilon: str, thre
         if dawson_sankoff(*binomial_moments(epsilon, n, rho)).value > level  # type: ignore[arg-type]
     )
     assert result.possible == first - 1
+
+
+def test_cli_interval_text_and_lp(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["interval", "--epsilon", "0.001", "-N", "10000", "--rho", "0.001", "--lp", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    names = {(bound["name"], bound["side"]): bound["union"] for bound in data["bounds"]}
+    assert names[("lp", "lower")] == pytest.approx(names[("dawson-sankoff", "lower")], abs=1e-9)
+    assert names[("lp", "upper")] == pytest.approx(names[("kwerel", "upper")], abs=1e-9)
+    assert data["survival_upper_bound"] == "Dawson-Sankoff"  # the LP is not credited with a tie
+    assert main(["interval", "--epsilon", "0.001", "-N", "500"]) == 0
+    text = capsys.readouterr().out
+    assert "S(N) >= 0.5   [Boole / Frechet (S1)]" in text
+    assert "S(N) <= 0.999   [Frechet (largest marginal)]" in text
