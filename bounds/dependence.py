@@ -22,15 +22,26 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import mpmath
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import minimum_spanning_tree
 
+from bounds.dependence_budget import BudgetInterval, dependence_free_budget
 from bounds.errors import BoundsError, ParameterError
 from bounds.numbers import exact, format_number, probability
 from bounds.numbers import generations as as_generations
-from bounds.numbers import threshold as as_threshold
+from bounds.union_bounds import (
+    LABELS,
+    UnionBound,
+    bonferroni,
+    boole,
+    dawson_sankoff,
+    frechet_lower,
+    hunter_worsley,
+    kounias,
+    kwerel,
+    pairwise_joint,
+)
 
 __all__ = [
     "BudgetInterval",
@@ -58,93 +69,9 @@ LP_MAX_GENERATIONS = 200_000
 #: Numerical slack below which the LP is not credited with improving on an exact bound.
 LP_TOLERANCE = 1e-9
 
-_LABELS = {
-    "frechet": "Frechet (largest marginal)",
-    "boole": "Boole / Frechet (S1)",
-    "bonferroni": "Bonferroni (S1 - S2)",
-    "kounias": "Kounias",
-    "hunter-worsley": "Hunter-Worsley (maximum spanning tree)",
-    "dawson-sankoff": "Dawson-Sankoff",
-    "kwerel": "Kwerel / Sathe-Pradhan-Shah",
-    "lp": "binomial-moment LP (Prekopa)",
-}
 #: On ties the first name in these orders is reported (closed forms before the float LP).
 _LOWER_ORDER = ("dawson-sankoff", "bonferroni", "frechet", "lp")
 _UPPER_ORDER = ("kwerel", "hunter-worsley", "kounias", "boole", "lp")
-
-
-@dataclass(frozen=True)
-class UnionBound:
-    """One bound on ``P(any failure in N generations)``.
-
-    ``side`` is ``"lower"`` or ``"upper"``; ``value`` is exact (a Fraction) for the
-    closed forms and a float for the LP.
-    """
-
-    name: str
-    side: str
-    value: Fraction | float
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self.name]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "label": self.label,
-            "side": self.side,
-            "union": float(self.value),
-            "survival": float(1 - self.value),
-        }
-
-
-def boole(s1: Fraction) -> UnionBound:
-    r"""Boole's inequality ``P(u F_i) <= min(1, S_1)`` (sharp given marginals: disjoint events)."""
-    return UnionBound("boole", "upper", min(Fraction(1), s1))
-
-
-def frechet_lower(marginals: Sequence[Fraction]) -> UnionBound:
-    r"""``P(u F_i) >= max_i P(F_i)`` (sharp given marginals: nested events)."""
-    return UnionBound("frechet", "lower", max(marginals))
-
-
-def bonferroni(s1: Fraction, s2: Fraction) -> UnionBound:
-    r"""Bonferroni's second inequality ``P(u F_i) >= S_1 - S_2``."""
-    return UnionBound("bonferroni", "lower", s1 - s2)
-
-
-def kounias(s1: Fraction, largest_row: Fraction) -> UnionBound:
-    r"""Kounias (1968): ``P(u F_i) <= S_1 - max_j sum_{i != j} P(F_i n F_j)``."""
-    return UnionBound("kounias", "upper", min(Fraction(1), s1 - largest_row))
-
-
-def hunter_worsley(s1: Fraction, tree_weight: Fraction) -> UnionBound:
-    r"""Hunter (1976) / Worsley (1982): ``P(u F_i) <= S_1 - sum_{(i,j) in T} P(F_i n F_j)``.
-
-    Valid for every spanning tree ``T`` of the complete graph; the maximum
-    spanning tree gives the best such bound.
-    """
-    return UnionBound("hunter-worsley", "upper", min(Fraction(1), s1 - tree_weight))
-
-
-def dawson_sankoff(s1: Fraction, s2: Fraction) -> UnionBound:
-    r"""Dawson & Sankoff (1967): ``P(u F_i) >= 2 S_1/(k+1) - 2 S_2/(k(k+1))``, ``k = 1 + floor(2 S_2/S_1)``.
-
-    Sharp given ``(S_1, S_2)``: it equals the binomial-moment LP minimum.
-    """
-    if s1 == 0:
-        return UnionBound("dawson-sankoff", "lower", Fraction(0))
-    k = 1 + math.floor(2 * s2 / s1)
-    return UnionBound("dawson-sankoff", "lower", 2 * s1 / (k + 1) - 2 * s2 / (k * (k + 1)))
-
-
-def kwerel(s1: Fraction, s2: Fraction, count: int) -> UnionBound:
-    r"""Kwerel (1975), Sathe, Pradhan & Shah (1980): ``P(u F_i) <= min(1, S_1 - 2 S_2 / N)``.
-
-    Sharp given ``(S_1, S_2)``: it equals the binomial-moment LP maximum.
-    """
-    return UnionBound("kwerel", "upper", min(Fraction(1), s1 - 2 * s2 / count))
 
 
 def lp_union_bounds(moments: Sequence[Any], count: int) -> tuple[float, float]:
@@ -173,12 +100,16 @@ def lp_union_bounds(moments: Sequence[Any], count: int) -> tuple[float, float]:
     rows = [np.ones(count + 1)]
     targets = [1.0]
     for order, moment in enumerate(values, start=1):
+        if order > count:  # no failure count on {0..N} has C(k, order) > 0
+            if moment != 0:
+                raise BoundsError(f"S{order} = {format_number(moment)} is impossible for {count} generations")
+            continue
         scale = math.comb(count, order)
         coefficients = np.ones(count + 1)
         for step in range(order):  # C(k, order)/C(N, order) as a product of ratios, never overflowing
             coefficients *= np.maximum(ks - step, 0) / (count - step)
         rows.append(coefficients)
-        targets.append(float(moment / scale) if scale else 0.0)
+        targets.append(float(moment / scale))
     a_eq, b_eq = np.vstack(rows), np.array(targets)
     objective = np.zeros(count + 1)
     objective[0] = 1.0  # P(union) = 1 - p_0: minimise/maximise p_0
@@ -196,12 +127,6 @@ def lp_union_bounds(moments: Sequence[Any], count: int) -> tuple[float, float]:
         results.append(solved.x[0])
     high_p0, low_p0 = results  # minimising p_0 maximises the union
     return float(min(1.0, max(0.0, 1 - low_p0))), float(min(1.0, max(0.0, 1 - high_p0)))
-
-
-def pairwise_joint(epsilon: Any, rho: Any) -> Fraction:
-    r"""``P(F_i n F_j) = eps**2 + rho eps (1 - eps)`` for identical marginals with correlation ``rho``."""
-    rate, correlation = probability(epsilon, "epsilon"), exact(rho, "rho")
-    return rate * rate + correlation * rate * (1 - rate)
 
 
 def rho_range(epsilon: Any, generations: Any) -> tuple[Fraction, Fraction]:
@@ -299,8 +224,8 @@ class SurvivalInterval:
             "S2": None if self.s2 is None else float(self.s2),
             "survival_lower": self.survival_lower,
             "survival_upper": self.survival_upper,
-            "survival_lower_bound": _LABELS[self.lower_bound],
-            "survival_upper_bound": _LABELS[self.upper_bound],
+            "survival_lower_bound": LABELS[self.lower_bound],
+            "survival_upper_bound": LABELS[self.upper_bound],
             "survival_lower_exact": str(self.lower) if isinstance(self.lower, Fraction) else None,
             "survival_upper_exact": str(self.upper) if isinstance(self.upper, Fraction) else None,
             "bounds": [bound.to_dict() for bound in self.bounds],
@@ -309,7 +234,7 @@ class SurvivalInterval:
     def __str__(self) -> str:
         return (
             f"S({self.generations}) in [{format_number(self.lower, 12)}, {format_number(self.upper, 12)}]"
-            f"  (lower: {_LABELS[self.lower_bound]}; upper: {_LABELS[self.upper_bound]})"
+            f"  (lower: {LABELS[self.lower_bound]}; upper: {LABELS[self.upper_bound]})"
         )
 
 
@@ -511,193 +436,3 @@ def dependence_free(
         rate,
         correlation,
     )
-
-
-@dataclass(frozen=True)
-class BudgetInterval:
-    """Budgets under every dependence consistent with the inputs: ``guaranteed <= N* <= possible``.
-
-    ``None`` means unbounded. ``guaranteed`` is proved for every consistent
-    model (``S(guaranteed) >= T``); no consistent model has a budget above
-    ``possible``. Both are exact (closed forms in rational arithmetic).
-    """
-
-    guaranteed: int | None
-    possible: int | None
-    threshold: Fraction
-    epsilon: Fraction
-    rho: Fraction | None
-    guaranteed_bound: str
-    possible_bound: str
-
-    def contains(self, budget: int | None) -> bool:
-        """Whether a model's budget (``None`` = unbounded) lies in ``[guaranteed, possible]``."""
-        low, high, value = (math.inf if x is None else x for x in (self.guaranteed, self.possible, budget))
-        return low <= value <= high
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "model": "any dependence",
-            "epsilon": float(self.epsilon),
-            "rho": None if self.rho is None else float(self.rho),
-            "threshold": float(self.threshold),
-            "budget": self.guaranteed,
-            "unbounded": self.guaranteed is None,
-            "guaranteed": self.guaranteed,
-            "possible": self.possible,
-            "possible_unbounded": self.possible is None,
-            "guaranteed_bound": _LABELS[self.guaranteed_bound],
-            "possible_bound": _LABELS[self.possible_bound],
-            "certified": True,
-            "certificate": "exact rational arithmetic",
-        }
-
-    def __str__(self) -> str:
-        def show(value: int | None) -> str:
-            return "unbounded" if value is None else str(value)
-
-        return f"budget in [{show(self.guaranteed)}, {show(self.possible)}] under any consistent dependence"
-
-
-def _first_crossing(epsilon: Fraction, joint: Fraction, level: Fraction, k: int) -> int | None:
-    """Smallest ``N >= 1`` with ``2 N eps/(k+1) - N (N-1) p2/(k (k+1)) > level``, or ``None``."""
-
-    def exceeds(n: int) -> bool:
-        return 2 * k * epsilon * n - joint * n * (n - 1) - level * k * (k + 1) > 0
-
-    linear = 2 * k * epsilon + joint
-    discriminant = linear * linear - 4 * joint * level * k * (k + 1)
-    if discriminant <= 0:
-        return None
-    digits = 40 + len(str(discriminant.denominator)) + len(str(k))
-    with mpmath.workdps(digits):
-        root = (
-            mpmath.mpf(linear.numerator) / linear.denominator
-            - mpmath.sqrt(mpmath.mpf(discriminant.numerator) / discriminant.denominator)
-        ) / (2 * mpmath.mpf(joint.numerator) / joint.denominator)
-        vertex = linear / (2 * joint)
-        candidate = max(1, int(mpmath.floor(root)) + 1)
-    while candidate > 1 and exceeds(candidate - 1):
-        candidate -= 1
-    while not exceeds(candidate):
-        candidate += 1
-        if candidate > vertex + 1:
-            return None
-    return candidate
-
-
-def dependence_free_budget(
-    epsilon: Any, threshold: Any, rho: Any = None, max_steps: int = 100_000
-) -> BudgetInterval:
-    r"""The budget interval ``[guaranteed, possible]`` under any dependence with marginal rate ``epsilon``.
-
-    Parameters
-    ----------
-    epsilon : number
-        Marginal failure probability of every generation.
-    threshold : number
-        ``T`` in ``(0, 1]``.
-    rho : number, optional
-        Common pairwise correlation of the failure indicators, in ``[0, 1]``.
-
-    Notes
-    -----
-    Marginals only: ``guaranteed = floor((1-T)/eps)`` (Boole; attained by disjoint
-    failure events), ``possible`` is unbounded when ``1 - eps >= T`` (one shared
-    failure event) and 0 otherwise. With ``rho``, ``p2 = eps**2 + rho eps(1-eps)``:
-    the guaranteed budget is the largest ``N`` with Kwerel's
-    ``N eps - (N-1) p2 <= 1 - T``, that is ``floor((1 - T - p2)/(eps - p2))``;
-    ``possible`` is one less than the first ``N`` at which Dawson-Sankoff's
-    ``max_k [2 N eps/(k+1) - N(N-1) p2/(k(k+1))]`` exceeds ``1 - T``, and it is
-    unbounded when ``1 - T >= eps**2/p2`` (a lineage that is flawed with
-    probability ``eps**2/p2`` and then fails at rate ``p2/eps`` has these
-    moments and survives with probability ``1 - eps**2/p2`` forever). A common
-    *negative* correlation cannot persist over unboundedly many generations, so
-    ``rho`` must be ``>= 0`` here.
-
-    Examples
-    --------
-    >>> dependence_free_budget("0.001", "0.605").guaranteed
-    395
-    >>> result = dependence_free_budget("0.001", "0.605", rho=0)
-    >>> result.guaranteed, result.possible
-    (395, 541)
-    """
-    rate, target = probability(epsilon, "epsilon"), as_threshold(threshold)
-    level = 1 - target
-    if rho is None:
-        guaranteed = None if rate == 0 else math.floor(level / rate)
-        possible = None if 1 - rate >= target else 0
-        return BudgetInterval(guaranteed, possible, target, rate, None, "boole", "frechet")
-    correlation = exact(rho, "rho")
-    if not 0 <= correlation <= 1:
-        raise ParameterError(
-            "rho",
-            "in [0, 1] for a budget (a common negative pairwise correlation is infeasible beyond "
-            "about 1/|rho| generations)",
-            rho,
-        )
-    if rate in (0, 1):
-        value = None if rate == 0 else 0
-        return BudgetInterval(value, value, target, rate, correlation, "kwerel", "dawson-sankoff")
-    joint = pairwise_joint(rate, correlation)
-    if rate > level:
-        guaranteed: int | None = 0
-    elif joint == rate:
-        guaranteed = None
-    else:
-        guaranteed = math.floor((level - joint) / (rate - joint))
-    if level >= rate * rate / joint:
-        return BudgetInterval(guaranteed, None, target, rate, correlation, "kwerel", "dawson-sankoff")
-    best: int | None = None
-    k = 1
-    while best is None or level * (k + 1) < 2 * rate * best:
-        if k > max_steps:
-            raise BoundsError(
-                f"the possible budget needs more than {max_steps} Dawson-Sankoff terms "
-                f"(T = {format_number(target)} is too close to 1 - eps**2/p2); raise max_steps"
-            )
-        crossing = _first_crossing(rate, joint, level, k)
-        if crossing is not None and (best is None or crossing < best):
-            best = crossing
-        k += 1
-    return BudgetInterval(guaranteed, best - 1, target, rate, correlation, "kwerel", "dawson-sankoff")
-
-
-def _register_comparison_rows() -> None:
-    from bounds.compare import ComparisonRow, comparison_row
-
-    @comparison_row
-    def _pairwise_rows(
-        epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
-    ) -> ComparisonRow | None:
-        rho = options.get("rho")
-        if rho is None:
-            return None
-        result = dependence_free_budget(epsilon, threshold, rho)
-        shown = format_number(exact(rho, "rho"))
-        return ComparisonRow(
-            f"any dependence, pairwise rho={shown}: guaranteed",
-            result.guaranteed,
-            "bound",
-            "every joint law with these marginals and pairwise correlations (Kwerel, sharp for N fixed)",
-        )
-
-    @comparison_row
-    def _pairwise_possible(
-        epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
-    ) -> ComparisonRow | None:
-        rho = options.get("rho")
-        if rho is None:
-            return None
-        result = dependence_free_budget(epsilon, threshold, rho)
-        shown = format_number(exact(rho, "rho"))
-        return ComparisonRow(
-            f"any dependence, pairwise rho={shown}: possible",
-            result.possible,
-            "bound",
-            "no joint law with these marginals and pairwise correlations has a larger budget",
-        )
-
-
-_register_comparison_rows()

@@ -253,11 +253,13 @@ class BetaMixture(SurvivalModel):
         size += self.a.denominator.bit_length() + self.b.denominator.bit_length()
         if n * (size + n.bit_length()) > _EXACT_BITS:
             return None
-        numerator, denominator = Fraction(1), Fraction(1)
-        for j in range(n):
-            numerator *= self.b + j
-            denominator *= self.a + self.b + j
-        return numerator / denominator
+        # (b+j)/(a+b+j) with b = p/q and a+b = r/s: multiply integers, reduce once at the end
+        p, q = self.b.numerator, self.b.denominator
+        total = self.a + self.b
+        r, s = total.numerator, total.denominator
+        upper = math.prod(p + j * q for j in range(n)) * s**n
+        lower = math.prod(r + j * s for j in range(n)) * q**n
+        return Fraction(upper, lower)
 
     def limit_exact(self) -> Fraction:
         return Fraction(0)

@@ -128,6 +128,24 @@ class MarkovModulated(SurvivalModel):
     def _powers(self) -> list[tuple[np.ndarray, float]]:
         return _rescaled_powers(self._float_parts[0], 64)
 
+    @cached_property
+    def _deficit_powers(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(M_k, u_k)`` with ``M_k = (P D)**(2**k)`` and ``u_k = 1 - M_k 1``, without rescaling.
+
+        ``u_0 = P f`` and ``u_{k+1} = u_k + M_k u_k`` add non-negative numbers only,
+        so failure probabilities near 0 keep their relative precision (``1 - S``
+        computed as a difference would lose it when the rates are tiny).
+        """
+        matrix, _ = self._float_parts
+        transition = np.array([[float(p) for p in row] for row in self.transition])
+        deficit = transition @ np.array([float(f) for f in self.failure])
+        powers = []
+        for _ in range(64):
+            powers.append((matrix, deficit))
+            deficit = deficit + matrix @ deficit
+            matrix = matrix @ matrix
+        return powers
+
     def _log_survival(self, n: np.ndarray) -> np.ndarray:
         flat = np.asarray(n, dtype=np.float64).ravel()
         exponents = [max(int(value) - 1, 0) for value in flat]
@@ -138,8 +156,25 @@ class MarkovModulated(SurvivalModel):
         result = np.where(flat == 0, 0.0, result)
         return result.reshape(np.shape(n))
 
+    def _log_failure_one(self, exponent: int) -> float:
+        """``ln S`` through ``1 - S = pi f + pi D u`` (accurate when ``S`` is near 1)."""
+        size = len(self.failure)
+        accumulated, deficit = np.eye(size), np.zeros(size)
+        k = 0
+        while exponent:
+            if exponent & 1:
+                matrix, step = self._deficit_powers[k]
+                deficit = deficit + accumulated @ step
+                accumulated = accumulated @ matrix
+            exponent >>= 1
+            k += 1
+        start = np.array([float(p) for p in self.initial])
+        failed = float(start @ np.array([float(f) for f in self.failure]) + self._float_parts[1] @ deficit)
+        return math.log1p(-failed) if failed < 1 else -math.inf
+
     def _log_survival_one(self, exponent: int, powers: list[tuple[np.ndarray, float]]) -> float:
         """``ln(pi D (P D)**exponent 1)``: one rescaled vector-matrix product per set bit."""
+        exponent_in = exponent
         vector = self._float_parts[1]
         log_scale = 0.0
         k = 0
@@ -155,7 +190,11 @@ class MarkovModulated(SurvivalModel):
             exponent >>= 1
             k += 1
         total = float(vector.sum())
-        return log_scale + math.log(total) if total > 0 else -math.inf
+        value = log_scale + math.log(total) if total > 0 else -math.inf
+        if value > -0.7 and exponent_in < 2**64:
+            # S > 1/2: the product of numbers near 1 has lost the digits of 1 - S; use the deficit form
+            return self._log_failure_one(exponent_in)
+        return value
 
     # -- high precision -----------------------------------------------------------------------
     def _guard_bits(self, n: int) -> int:
@@ -289,13 +328,14 @@ class MarkovModulated(SurvivalModel):
             step = sympy.Matrix([[_rational(p) for p in row] for row in self.transition]) * keep
             start = sympy.Matrix([[_rational(p) for p in self.initial]])
             expr = (start * keep * step ** (n - 1) * sympy.ones(size, 1))[0]
-            return SurvivalExpr(sympy.simplify(expr), n, {}, assumptions)
+            # left unsimplified: simplify() pulls out c**-N, which lambdify evaluates as an underflowing float
+            return SurvivalExpr(expr, n, {}, assumptions)
         transition = sympy.MatrixSymbol("P", size, size)
         keep_symbol = sympy.MatrixSymbol("D", size, size)
         start_symbol = sympy.MatrixSymbol("pi", 1, size)
-        expr = (
-            start_symbol * keep_symbol * sympy.MatPow(transition * keep_symbol, n - 1) * sympy.ones(size, 1)
-        )[0, 0]
+        ones = sympy.MatrixSymbol("1", size, 1)
+        # the trace of the 1 x 1 product is its only entry; indexing [0, 0] makes sympy expand the power
+        expr = sympy.Trace(start_symbol * keep_symbol * sympy.MatPow(transition * keep_symbol, n - 1) * ones)
         return SurvivalExpr(expr, n, {}, assumptions)
 
     def sample_failure_generation(
