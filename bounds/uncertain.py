@@ -107,6 +107,7 @@ class LogNormalEpsilon:
         """``size`` draws by inverting the truncated normal CDF of ``ln epsilon``."""
         kept = special.ndtr(-self.mu / self.sigma)
         log_epsilon = self.mu + self.sigma * special.ndtri(rng.random(size) * kept)
+        # ndtri(u * kept) <= -mu/sigma already; the minimum only absorbs its last-ulp rounding
         return np.exp(np.minimum(log_epsilon, 0.0))
 
     def to_dict(self) -> dict[str, Any]:
