@@ -11,24 +11,36 @@ exact integer, certified in exact rational or interval arithmetic.
 
 from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
+from bounds.dependence import dependence_free, dependence_free_budget
 from bounds.derive import Derivation, derive
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
+from bounds.evidence import EvidenceBound, epsilon_upper_bound, from_evidence, posterior_predictive
 from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
+from bounds.models.exchangeable import BetaMixture
 from bounds.models.explicit import Expression, Rates
+from bounds.models.markov import MarkovModulated
+from bounds.models.mixture import FiniteMixture
 from bounds.models.schedule import Geometric, Power, TwoRate
+from bounds.sensitivity import elasticity, elasticity_fd, required_epsilon, trials_needed
+from bounds.uncertain import BudgetDistribution, budget_distribution, epsilon_interval
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BetaMixture",
     "BoundsError",
     "Budget",
     "BudgetArray",
+    "BudgetDistribution",
     "CertificationError",
     "Derivation",
+    "EvidenceBound",
     "Expression",
     "ExpressionError",
+    "FiniteMixture",
     "Geometric",
     "Independent",
+    "MarkovModulated",
     "Model",
     "ParameterError",
     "Power",
@@ -39,10 +51,21 @@ __all__ = [
     "TwoRate",
     "__version__",
     "budget",
+    "budget_distribution",
+    "dependence_free",
+    "dependence_free_budget",
     "derive",
+    "elasticity",
+    "elasticity_fd",
+    "epsilon_interval",
+    "epsilon_upper_bound",
+    "from_evidence",
     "load_spec",
     "max_epsilon",
     "model_from_spec",
+    "posterior_predictive",
+    "required_epsilon",
     "solve",
     "survival",
+    "trials_needed",
 ]

@@ -10,7 +10,9 @@ import sys
 
 from bounds.cli import (
     commands_basic,  # noqa: F401  (registers budget, survival, compare, demo)
+    commands_dependence,  # noqa: F401  (registers interval)
     commands_derive,  # noqa: F401  (registers derive)
+    commands_evidence,  # noqa: F401  (registers evidence)
     commands_plot,  # noqa: F401  (registers plot)
     commands_sweep,  # noqa: F401  (registers sweep)
 )

@@ -79,12 +79,16 @@ def command(
     return register
 
 
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--epsilon E | --p P | --spec FILE``: exactly one way to say which model."""
+def add_model_arguments(parser: argparse.ArgumentParser) -> Any:
+    """``--epsilon E | --p P | --spec FILE``: exactly one way to say which model.
+
+    Returns the mutually exclusive group, so a command can add alternatives to it.
+    """
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--epsilon", metavar="E", help="per-generation failure probability, exact decimal")
     group.add_argument("--p", metavar="P", help="per-generation preservation probability 1 - epsilon")
     group.add_argument("--spec", metavar="FILE", help="TOML file describing the model (see README)")
+    return group
 
 
 def model_from_arguments(args: argparse.Namespace) -> Any:

@@ -8,7 +8,8 @@ from typing import Any
 import mpmath
 
 from bounds.budget import Budget
-from bounds.cli._core import Output, add_model_arguments, command, model_from_arguments
+from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
+from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
 from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
 from bounds.numbers import format_near, format_number
@@ -16,8 +17,15 @@ from bounds.numbers import generations as as_generations
 
 
 def _budget_arguments(parser: argparse.ArgumentParser) -> None:
-    add_model_arguments(parser)
+    add_interval_arguments(parser, add_model_arguments(parser))
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+    parser.add_argument(
+        "--dependence", choices=["any"], default=None,
+        help="'any': budget interval under every dependence with the given marginal rate",
+    )
+    parser.add_argument(
+        "--rho", metavar="R", default=None, help="with --dependence any: pairwise correlation of failures"
+    )
 
 
 def budget_text(result: Budget) -> str:
@@ -37,6 +45,17 @@ def budget_text(result: Budget) -> str:
 
 @command("budget", "certified budget: the largest N with S(N) >= T", _budget_arguments)
 def budget_command(args: argparse.Namespace) -> Output:
+    uncertain = interval_budget(args)
+    if uncertain is not None:
+        return uncertain
+    if args.dependence == "any":
+        from bounds.cli.commands_dependence import dependence_budget_output
+
+        return dependence_budget_output(args)
+    if args.rho is not None:
+        raise UsageError(
+            "bounds budget: --rho needs --dependence any (for a correlated model use a beta-mixture spec)"
+        )
     result = model_from_arguments(args).budget(args.threshold)
     return Output(result.to_dict(), budget_text(result))
 
@@ -69,6 +88,10 @@ def survival_command(args: argparse.Namespace) -> Output:
 def _compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epsilon", required=True, metavar="E", help="marginal per-generation failure probability")
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+    parser.add_argument(
+        "--rho", metavar="R", default=None,
+        help="pairwise correlation of failures: adds correlated-model and dependence rows",
+    )
 
 
 def comparison_table(rows: list[ComparisonRow]) -> str:

@@ -1,15 +1,21 @@
 """The model families. Importing this package registers every built-in model."""
 
 from bounds.models.base import Model, SurvivalExpr, SurvivalModel
+from bounds.models.exchangeable import BetaMixture
 from bounds.models.explicit import Expression, Rates
 from bounds.models.independent import Independent
+from bounds.models.markov import MarkovModulated
+from bounds.models.mixture import FiniteMixture
 from bounds.models.registry import load_spec, model_from_spec, registered
 from bounds.models.schedule import Geometric, Power, TwoRate
 
 __all__ = [
+    "BetaMixture",
     "Expression",
+    "FiniteMixture",
     "Geometric",
     "Independent",
+    "MarkovModulated",
     "Model",
     "Power",
     "Rates",
