@@ -12,11 +12,24 @@ exact integer, certified in exact rational or interval arithmetic.
 from bounds.api import budget, max_epsilon, survival
 from bounds.budget import Budget, BudgetArray, solve
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
-from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
+from bounds.models import (
+    AbsorbingChain,
+    Independent,
+    Model,
+    PersistentUnsafe,
+    SurvivalExpr,
+    SurvivalModel,
+    load_spec,
+    model_from_spec,
+)
+from bounds.unsafe import cone_mass
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AbsorbingChain",
+    "PersistentUnsafe",
+    "cone_mass",
     "BoundsError",
     "Budget",
     "BudgetArray",

@@ -28,7 +28,8 @@ import mpmath
 import numpy as np
 
 from bounds.errors import CertificationError
-from bounds.numbers import MAX_DECIMAL_EXPONENT, format_number, threshold as as_threshold
+from bounds.numbers import MAX_DECIMAL_EXPONENT, format_number
+from bounds.numbers import threshold as as_threshold
 
 __all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
 
@@ -183,6 +184,7 @@ class Budget:
             "certified": self.certified,
             "certificate": self.certificate,
             **parameters,
+            **{key: _jsonable(value) for key, value in _context(self.model, self.threshold).items()},
         }
 
     def __str__(self) -> str:
@@ -234,6 +236,12 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return _jsonable(value.tolist())
     return value
+
+
+def _context(model: Any, threshold: Fraction) -> dict[str, Any]:
+    """Facts a model reports beside its budget (``budget_context``), e.g. the cap a persistent floor imposes."""
+    method = getattr(model, "budget_context", None)
+    return method(threshold) if callable(method) else {}
 
 
 def _float_candidate(model: Any, threshold: Fraction) -> int:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from bounds.cli import commands_basic  # noqa: F401  (registers budget, survival, compare, demo)
+from bounds.cli import (
+    commands_basic,  # noqa: F401  (registers budget, survival, compare, demo)
+    commands_unsafe,  # noqa: F401  (registers describe, trilemma)
+)
 from bounds.cli._core import run
 
 __all__ = ["main"]

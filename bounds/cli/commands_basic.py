@@ -11,7 +11,8 @@ from bounds.budget import Budget
 from bounds.cli._core import Output, add_model_arguments, command, model_from_arguments
 from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
-from bounds.numbers import format_number, generations as as_generations
+from bounds.numbers import format_number
+from bounds.numbers import generations as as_generations
 
 
 def _budget_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +32,9 @@ def budget_text(result: Budget) -> str:
         lines.append(f"           S({result.n}) = {format_number(at, 12)} >= T")
         lines.append(f"           S({result.n + 1}) = {format_number(after, 12)} < T")
     lines.append(f"certified  by {result.certificate}")
+    context = getattr(result.model, "budget_context", None)
+    for key, value in (context(result.threshold) if callable(context) else {}).items():
+        lines.append(f"{key:13} {'unbounded' if value is None else value}")
     return "\n".join(lines)
 
 
@@ -67,6 +71,7 @@ def survival_command(args: argparse.Namespace) -> Output:
 def _compare_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epsilon", required=True, metavar="E", help="marginal per-generation failure probability")
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+    parser.add_argument("--mass", metavar="DELTA", help="persistent unsafe mass: adds the floor's budget and cap")
 
 
 def comparison_table(rows: list[ComparisonRow]) -> str:

@@ -1,12 +1,16 @@
 """The model families. Importing this package registers every built-in model."""
 
+from bounds.models.absorbing import AbsorbingChain
 from bounds.models.base import Model, SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec, model_from_spec, registered
+from bounds.models.unsafe import PersistentUnsafe
 
 __all__ = [
+    "AbsorbingChain",
     "Independent",
     "Model",
+    "PersistentUnsafe",
     "SurvivalExpr",
     "SurvivalModel",
     "load_spec",
