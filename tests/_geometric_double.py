@@ -55,7 +55,9 @@ class GeometricDouble(SurvivalModel):
             value = mpmath.fprod(1 - self.rate_mp(i, dps + 10) for i in range(1, int(n) + 1))
         return +value
 
-    def survival_exact(self, n: int) -> Fraction:
+    def survival_exact(self, n: int) -> Fraction | None:
+        if n > 3000:
+            return None
         value = Fraction(1)
         for i in range(1, int(n) + 1):
             value *= 1 - self.rate_exact(i)
@@ -67,7 +69,10 @@ class GeometricDouble(SurvivalModel):
         with mpmath.workdps(dps + 10):
             a = mpmath.mpf(self.epsilon1.numerator) / self.epsilon1.denominator
             q = mpmath.mpf(self.ratio.numerator) / self.ratio.denominator
-            return mpmath.qp(a, q)
+            # log (a; q)_inf = -sum_j a**j / (j (1 - q**j)); mpmath.qp does not converge for q near 1
+            if a >= 1:
+                return mpmath.mpf(0)
+            return mpmath.exp(-mpmath.nsum(lambda j: a**j / (j * (1 - q**j)), [1, mpmath.inf]))
 
     def symbolic(self) -> SurvivalExpr:
         n = sympy.Symbol("N", nonnegative=True, integer=True)
