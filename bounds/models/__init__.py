@@ -2,17 +2,24 @@
 
 from bounds.models.absorbing import AbsorbingChain
 from bounds.models.base import Model, SurvivalExpr, SurvivalModel
+from bounds.models.explicit import Expression, Rates
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec, model_from_spec, registered
+from bounds.models.schedule import Geometric, Power, TwoRate
 from bounds.models.unsafe import PersistentUnsafe
 
 __all__ = [
     "AbsorbingChain",
+    "Expression",
+    "Geometric",
     "Independent",
     "Model",
     "PersistentUnsafe",
+    "Power",
+    "Rates",
     "SurvivalExpr",
     "SurvivalModel",
+    "TwoRate",
     "load_spec",
     "model_from_spec",
     "registered",

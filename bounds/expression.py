@@ -1,0 +1,414 @@
+"""A safe rate expression in the generation index ``i`` (``"1e-3 * 0.9**i"``).
+
+The text is parsed with :func:`ast.parse` and every node is checked against a
+whitelist; nothing the user writes is ever passed to ``eval`` or
+:func:`sympy.sympify`. From the validated tree this module builds, itself,
+
+* a numpy evaluator (float64, vectorised over an array of indices),
+* an mpmath evaluator (any precision, used to certify budgets),
+* an exact evaluator (a :class:`~fractions.Fraction` when the value is rational
+  and cheap: only numbers, ``i``, ``+ - * /`` and integer powers), and
+* a sympy expression (for :meth:`~bounds.models.base.SurvivalModel.symbolic`).
+
+Allowed: numbers, the name ``i``, ``+ - * / **``, unary minus and plus,
+parentheses, and the functions ``exp``, ``log``, ``sqrt`` (one argument) and
+``min``, ``max`` (two or more). Numbers are exact decimals as written
+(``0.1`` is ``1/10``). Everything else (attributes, subscripts, other names,
+keywords, lambdas, comprehensions, strings, comparisons) raises
+:class:`~bounds.errors.ExpressionError`, as do constant powers whose exponent
+exceeds :data:`MAX_CONSTANT_EXPONENT` (``9**9**9``) and texts longer than
+:data:`MAX_LENGTH` characters.
+
+Examples
+--------
+>>> rate = parse_expression("1e-3 * 0.9**(i - 1)")
+>>> rate.exact(2)
+Fraction(9, 10000)
+>>> rate.numpy(np.array([1.0, 2.0, 3.0])).round(8)
+array([0.001  , 0.0009 , 0.00081])
+>>> parse_expression("__import__('os')")
+Traceback (most recent call last):
+...
+bounds.errors.ExpressionError: expression: the name '__import__' is not allowed...
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import numpy as np
+import sympy
+
+from bounds.errors import ExpressionError
+
+__all__ = ["MAX_CONSTANT_EXPONENT", "MAX_LENGTH", "RateExpression", "parse_expression"]
+
+#: Longest accepted expression text.
+MAX_LENGTH = 1000
+#: Largest ``|exponent|`` of a power whose exponent does not depend on ``i``.
+MAX_CONSTANT_EXPONENT = 1000
+#: Largest number of nodes in the parsed tree, and its largest nesting depth.
+_MAX_NODES = 400
+_MAX_DEPTH = 40
+#: Exact evaluation gives up (returns None) beyond this many bits.
+_MAX_EXACT_BITS = 20_000
+#: In mpmath, a power or exp whose natural log exceeds this is treated as +inf (as float64 overflows).
+_MP_OVERFLOW_LOG = 10**6
+
+_UNARY = {"exp", "log", "sqrt"}
+_VARIADIC = {"min", "max"}
+_BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+
+# A validated tree is nested tuples: ("num", Fraction, text), ("i",), ("neg", x),
+# (op, a, b) for op in add/sub/mul/div/pow, ("call", name, (args...)).
+Tree = tuple[Any, ...]
+
+
+def _fail(text: str, reason: str) -> ExpressionError:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return ExpressionError(f"expression: {reason} (in {shown!r})")
+
+
+def _number(node: ast.Constant, text: str) -> Tree:
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(text, f"only numbers and the name 'i' are allowed, got {value!r}")
+    source = ast.get_source_segment(text, node) or repr(value)
+    try:
+        decimal = Decimal(source.replace("_", ""))
+    except InvalidOperation:
+        raise _fail(text, f"cannot read the number {source!r}") from None
+    if not decimal.is_finite() or (isinstance(value, float) and not np.isfinite(value)):
+        raise _fail(text, f"the number {source} is outside the float64 range")
+    if decimal and abs(decimal.adjusted()) > 300:
+        raise _fail(text, f"the number {source} is outside the float64 range")
+    return ("num", Fraction(decimal), source)
+
+
+def _convert(node: ast.AST, text: str, depth: int) -> Tree:
+    if depth > _MAX_DEPTH:
+        raise _fail(text, f"nesting deeper than {_MAX_DEPTH} levels")
+    if isinstance(node, ast.Expression):
+        return _convert(node.body, text, depth + 1)
+    if isinstance(node, ast.Constant):
+        return _number(node, text)
+    if isinstance(node, ast.Name):
+        if node.id != "i":
+            raise _fail(text, f"the name {node.id!r} is not allowed; the only variable is 'i'")
+        return ("i",)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        operand = _convert(node.operand, text, depth + 1)
+        return ("neg", operand) if isinstance(node.op, ast.USub) else operand
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left = _convert(node.left, text, depth + 1)
+        right = _convert(node.right, text, depth + 1)
+        tree = (_BINARY[type(node.op)], left, right)
+        if tree[0] == "pow":
+            _check_power(left, right, text)
+        return tree
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name):
+            raise _fail(text, "only calls of exp, log, sqrt, min and max are allowed")
+        name = node.func.id
+        if name not in _UNARY | _VARIADIC:
+            raise _fail(text, f"the name {name!r} is not allowed; functions: exp, log, sqrt, min, max")
+        if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
+            raise _fail(text, f"{name}() takes plain positional arguments")
+        if name in _UNARY and len(node.args) != 1:
+            raise _fail(text, f"{name}() takes exactly one argument, got {len(node.args)}")
+        if name in _VARIADIC and len(node.args) < 2:
+            raise _fail(text, f"{name}() takes at least two arguments, got {len(node.args)}")
+        return ("call", name, tuple(_convert(arg, text, depth + 1) for arg in node.args))
+    if isinstance(node, ast.Attribute):
+        raise _fail(text, "attribute access ('.') is not allowed")
+    kind = type(node).__name__
+    raise _fail(text, f"{kind} syntax is not allowed; use numbers, i, + - * / **, exp, log, sqrt, min, max")
+
+
+def _uses_index(tree: Tree) -> bool:
+    if tree[0] == "i":
+        return True
+    if tree[0] == "num":
+        return False
+    if tree[0] == "call":
+        return any(_uses_index(arg) for arg in tree[2])
+    return any(_uses_index(part) for part in tree[1:])
+
+
+def _check_power(base: Tree, exponent: Tree, text: str) -> None:
+    """Refuse constant exponents beyond ``MAX_CONSTANT_EXPONENT`` (``9**9**9`` would never finish)."""
+    if _uses_index(exponent):
+        return
+    with mpmath.workdps(30):
+        try:
+            value = _mp_compile(exponent, text)(mpmath.mpf(1))
+        except (_NotReal, ZeroDivisionError):
+            raise _fail(text, "a constant exponent must be a finite real number") from None
+    if not mpmath.isfinite(value) or abs(value) > MAX_CONSTANT_EXPONENT:
+        raise _fail(text, f"a constant exponent must be at most {MAX_CONSTANT_EXPONENT} in size, "
+                          f"got {mpmath.nstr(value, 6)}")
+
+
+# -- evaluators -------------------------------------------------------------------------
+
+def _np_compile(tree: Tree) -> Callable[[np.ndarray], np.ndarray]:
+    kind = tree[0]
+    if kind == "num":
+        constant = float(tree[1])
+        return lambda i: np.full(np.shape(i), constant)
+    if kind == "i":
+        return lambda i: i
+    if kind == "neg":
+        inner = _np_compile(tree[1])
+        return lambda i: -inner(i)
+    if kind == "call":
+        args = [_np_compile(arg) for arg in tree[2]]
+        if tree[1] in _VARIADIC:
+            reduce = np.minimum if tree[1] == "min" else np.maximum
+
+            def variadic(i: np.ndarray) -> np.ndarray:
+                result = args[0](i)
+                for arg in args[1:]:
+                    result = reduce(result, arg(i))
+                return result
+
+            return variadic
+        function = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt}[tree[1]]
+        return lambda i: function(args[0](i))
+    left, right = _np_compile(tree[1]), _np_compile(tree[2])
+    operations = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "pow": np.power}
+    operation = operations[kind]
+    return lambda i: operation(left(i), right(i))
+
+
+class _NotReal(ArithmeticError):
+    """An mpmath intermediate value left the real line (log or sqrt of a negative number)."""
+
+
+def _mp_real(value: Any, text: str) -> mpmath.mpf:
+    if not isinstance(value, mpmath.mpf):
+        raise _NotReal
+    return value
+
+
+def _mp_pow(base: mpmath.mpf, exponent: mpmath.mpf, text: str) -> mpmath.mpf:
+    if base < 0 and exponent != mpmath.floor(exponent):
+        raise _NotReal
+    if base != 0 and abs(exponent * mpmath.log(abs(base))) > _MP_OVERFLOW_LOG:
+        sign = -1 if base < 0 and int(exponent) % 2 else 1
+        return mpmath.inf * sign if exponent * mpmath.log(abs(base)) > 0 else mpmath.mpf(0)
+    if base == 0 and exponent < 0:
+        raise ZeroDivisionError
+    return _mp_real(mpmath.power(base, exponent), text)
+
+
+def _mp_compile(tree: Tree, text: str) -> Callable[[mpmath.mpf], mpmath.mpf]:
+    kind = tree[0]
+    if kind == "num":
+        numerator, denominator = tree[1].numerator, tree[1].denominator
+        return lambda i: mpmath.mpf(numerator) / denominator
+    if kind == "i":
+        return lambda i: i
+    if kind == "neg":
+        inner = _mp_compile(tree[1], text)
+        return lambda i: -inner(i)
+    if kind == "call":
+        args = [_mp_compile(arg, text) for arg in tree[2]]
+        name = tree[1]
+        if name in _VARIADIC:
+            pick = min if name == "min" else max
+            return lambda i: pick(arg(i) for arg in args)
+        if name == "exp":
+            def exp(i: mpmath.mpf) -> mpmath.mpf:
+                x = args[0](i)
+                return mpmath.inf if x > _MP_OVERFLOW_LOG else mpmath.exp(x)
+            return exp
+        function = mpmath.log if name == "log" else mpmath.sqrt
+        return lambda i: _mp_real(function(args[0](i)), text)
+    left, right = _mp_compile(tree[1], text), _mp_compile(tree[2], text)
+    if kind == "pow":
+        return lambda i: _mp_pow(left(i), right(i), text)
+    operation: Callable[[Any, Any], Any] = {
+        "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+    }[kind]
+    return lambda i: operation(left(i), right(i))
+
+
+def _exact(tree: Tree, i: int) -> Fraction | None:
+    """The exact rational value, or None when it is irrational or too large to be cheap."""
+    kind = tree[0]
+    if kind == "num":
+        return tree[1]
+    if kind == "i":
+        return Fraction(i)
+    if kind == "call":
+        if tree[1] not in _VARIADIC:
+            return None
+        values = [_exact(arg, i) for arg in tree[2]]
+        if any(value is None for value in values):
+            return None
+        return min(values) if tree[1] == "min" else max(values)  # type: ignore[type-var]
+    if kind == "neg":
+        inner = _exact(tree[1], i)
+        return None if inner is None else -inner
+    left, right = _exact(tree[1], i), _exact(tree[2], i)
+    if left is None or right is None:
+        return None
+    if kind == "add":
+        result = left + right
+    elif kind == "sub":
+        result = left - right
+    elif kind == "mul":
+        result = left * right
+    elif kind == "div":
+        if right == 0:
+            raise ZeroDivisionError
+        result = left / right
+    else:
+        if right.denominator != 1:
+            return None
+        size = max(left.numerator.bit_length(), left.denominator.bit_length())
+        if size * abs(right.numerator) > _MAX_EXACT_BITS:
+            return None
+        if left == 0 and right < 0:
+            raise ZeroDivisionError
+        result = left ** int(right)
+    if max(result.numerator.bit_length(), result.denominator.bit_length()) > _MAX_EXACT_BITS:
+        return None
+    return result
+
+
+def _sympy(tree: Tree, index: sympy.Symbol) -> sympy.Expr:
+    kind = tree[0]
+    if kind == "num":
+        return sympy.Rational(tree[1].numerator, tree[1].denominator)
+    if kind == "i":
+        return index
+    if kind == "neg":
+        return -_sympy(tree[1], index)
+    if kind == "call":
+        args = [_sympy(arg, index) for arg in tree[2]]
+        functions = {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt}
+        if tree[1] in functions:
+            return functions[tree[1]](*args)
+        return (sympy.Min if tree[1] == "min" else sympy.Max)(*args)
+    left, right = _sympy(tree[1], index), _sympy(tree[2], index)
+    if kind == "add":
+        return left + right
+    if kind == "sub":
+        return left - right
+    if kind == "mul":
+        return left * right
+    if kind == "div":
+        return left / right
+    return sympy.Pow(left, right)
+
+
+@dataclass(frozen=True)
+class RateExpression:
+    """A validated rate expression ``f(i)``; build one with :func:`parse_expression`.
+
+    Attributes
+    ----------
+    text : str
+        The expression as written.
+    tree : tuple
+        The validated syntax tree (nested tuples).
+    """
+
+    text: str
+    tree: Tree
+
+    @property
+    def uses_index(self) -> bool:
+        """Whether the value depends on ``i`` (otherwise the rate is constant)."""
+        return _uses_index(self.tree)
+
+    def _check(self, i: Any, value: Any) -> None:
+        raise ExpressionError(
+            f"expression {self.text!r} must give a rate in [0, 1] at every generation; "
+            f"at i = {i} it gives {value}"
+        )
+
+    def numpy(self, i: np.ndarray) -> np.ndarray:
+        """``f(i)`` in float64 for an array of indices; out-of-range values raise, never clip."""
+        index = np.asarray(i, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            values = np.asarray(_np_compile(self.tree)(index), dtype=np.float64)
+        values = np.broadcast_to(values, index.shape)
+        bad = ~((values >= 0) & (values <= 1))
+        if bad.any():
+            first = np.flatnonzero(bad.ravel())[0]
+            self._check(int(index.ravel()[first]), float(values.ravel()[first]))
+        return values
+
+    def mp(self, i: int, dps: int) -> mpmath.mpf:
+        """``f(i)`` with mpmath at ``dps`` digits (plus guard digits)."""
+        with mpmath.workdps(dps + 10):
+            try:
+                value = _mp_compile(self.tree, self.text)(mpmath.mpf(i))
+            except ZeroDivisionError:
+                raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
+            except _NotReal:
+                raise ExpressionError(
+                    f"expression {self.text!r} is not a real number at i = {i} "
+                    "(log or sqrt of a negative number, or a negative number to a fractional power)"
+                ) from None
+            if not (0 <= value <= 1):
+                self._check(i, mpmath.nstr(value, 8))
+        return value
+
+    def exact(self, i: int) -> Fraction | None:
+        """``f(i)`` as an exact rational when it is one and cheap to compute, else ``None``."""
+        try:
+            value = _exact(self.tree, i)
+        except ZeroDivisionError:
+            raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
+        if value is not None and not 0 <= value <= 1:
+            self._check(i, float(value))
+        return value
+
+    def sympy(self, index: sympy.Symbol) -> sympy.Expr:
+        """The expression in sympy, built from the validated tree (never from the text)."""
+        return _sympy(self.tree, index)
+
+
+def parse_expression(text: object) -> RateExpression:
+    """Parse and validate a rate expression in ``i``.
+
+    Raises
+    ------
+    ExpressionError
+        For anything outside the whitelist, with the reason.
+
+    Examples
+    --------
+    >>> parse_expression("min(1, 1e-4 * i**0.5)").text
+    'min(1, 1e-4 * i**0.5)'
+    >>> parse_expression("9**9**9")
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ExpressionError: expression: a constant exponent must be at most 1000 in size, ...
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"expression must be a string such as '1e-3 * 0.9**i', got {text!r:.80}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression must be at most {MAX_LENGTH} characters, got {len(text)}")
+    if not text.strip():
+        raise ExpressionError("expression must not be empty; write a rate in i such as '1e-3 * 0.9**i'")
+    try:
+        parsed = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        raise _fail(text, f"not a valid expression ({error.msg})") from None
+    except (ValueError, MemoryError, RecursionError):
+        raise _fail(text, "not a valid expression") from None
+    if sum(1 for _ in ast.walk(parsed)) > _MAX_NODES:
+        raise _fail(text, f"more than {_MAX_NODES} syntax nodes")
+    return RateExpression(text, _convert(parsed, text.strip(), 0))
