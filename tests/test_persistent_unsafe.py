@@ -258,3 +258,54 @@ def test_direct_path_refuses_beyond_its_limit() -> None:
         model.log_survival(10**12)
     with pytest.raises(BoundsError, match="needs 1000000000000 rate evaluations"):
         model.survival_mp(10**12, 20)
+
+
+# -- with the real schedule models ------------------------------------------------------------------
+
+
+def test_real_geometric_acceptance_case() -> None:
+    from bounds import Geometric
+
+    base = Geometric(epsilon1="0.01", ratio="0.5")
+    assert base.budget("0.9").unbounded
+    assert base.limit() == pytest.approx(0.980132952888561291931699786736, rel=1e-12)
+    model = PersistentUnsafe(base, "0.001")
+    assert model._layout_kind == "base-then-floor"
+    result = model.budget("0.9")
+    assert result.n == brute_budget(geometric_rate(**GEOMETRIC), constant(Fraction(1, 1000)), Fraction(9, 10)) == 90
+    assert result.certified
+    assert model.cap("0.9").n == 105
+    assert result.to_dict()["cap"] == 105
+    # agrees with the test double everywhere, also at N = 1e15
+    double = PersistentUnsafe(GeometricDouble(**GEOMETRIC, trend="nonincreasing"), "0.001")
+    counts = np.array([0, 1, 4, 5, 90, 10**6, 10**15])
+    np.testing.assert_allclose(model.log_survival(counts), double.log_survival(counts), rtol=1e-13, atol=1e-15)
+
+
+def test_real_schedules_under_a_floor_match_brute_force() -> None:
+    from bounds import Geometric, Power, Rates, TwoRate
+
+    floor = constant(Fraction(1, 500))
+    cases = [
+        (Geometric(epsilon1="0.001", ratio="1.01"), geometric_rate(Fraction(1, 1000), Fraction(101, 100))),
+        (Power(epsilon1="0.05", exponent="2"), None),
+        (Rates(["0.01", "0.004", "0.0005"]), None),
+        (TwoRate(epsilon_key="0.01", epsilon_other="0.0001", key_every=7), None),
+    ]
+    for base, rate in cases:
+        rate = rate or base.rate_exact
+        for mode in ("floor", "additive"):
+            model = PersistentUnsafe(base, "0.002", mode=mode)
+            assert model.budget("0.5").n == brute_budget(rate, floor, Fraction(1, 2), mode)
+            assert model.survival_exact(150) == brute_survival(rate, floor, 150, mode)
+
+
+def test_two_rate_keeps_its_closed_form_under_a_floor() -> None:
+    from bounds import TwoRate
+
+    model = PersistentUnsafe(TwoRate(epsilon_key="0.01", epsilon_other="0.0001", key_every=10), "0.001")
+    assert model._layout_kind == "equivalent"
+    n = 10**15
+    keys = n // 10
+    expected = keys * math.log1p(-0.01) + (n - keys) * math.log1p(-0.001)
+    assert float(model.log_survival(n)) == pytest.approx(expected, rel=1e-13)

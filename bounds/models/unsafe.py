@@ -22,11 +22,13 @@ import sympy
 
 from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
+from bounds.models.explicit import Rates
 from bounds.models.independent import Independent
 from bounds.models.registry import Spec, model_from_spec, register
+from bounds.models.schedule import Geometric, Power, TwoRate
 from bounds.numbers import format_number, positive, probability, to_mpf
 
-__all__ = ["PersistentUnsafe", "rate_trend"]
+__all__ = ["PersistentUnsafe", "floored_equivalent", "rate_trend"]
 
 #: Largest number of generations summed term by term in float64 (about a second of work).
 FLOAT_DIRECT_LIMIT = 2**26
@@ -59,6 +61,61 @@ def rate_trend(model: Any) -> str | None:
 @rate_trend.register
 def _independent_trend(model: Independent) -> str:
     return "constant"
+
+
+@rate_trend.register
+def _geometric_trend(model: Geometric) -> str:
+    # min(1, eps1 r**(i-1)): the cap at 1 keeps a rising schedule non-decreasing
+    if model.epsilon1 == 0 or model.ratio == 1:
+        return "constant"
+    return "nonincreasing" if model.ratio < 1 else "nondecreasing"
+
+
+@rate_trend.register
+def _power_trend(model: Power) -> str:
+    return "constant" if model.epsilon1 == 0 else "nonincreasing"  # eps1 i**(-s) with s > 0
+
+
+@rate_trend.register
+def _rates_trend(model: Rates) -> str | None:
+    rates = list(model.rates) + ([Fraction(0)] if model.tail == "zero" else [])
+    steps = [later - earlier for earlier, later in zip(rates, rates[1:], strict=False)]
+    if all(step == 0 for step in steps):
+        return "constant"
+    if all(step <= 0 for step in steps):
+        return "nonincreasing"
+    if all(step >= 0 for step in steps):
+        return "nondecreasing"
+    return None
+
+
+def _combine(rate: Fraction, mass: Fraction, mode: str) -> Fraction:
+    return max(rate, mass) if mode == "floor" else 1 - (1 - rate) * (1 - mass)
+
+
+@singledispatch
+def floored_equivalent(model: Any, mass: Fraction, mode: str) -> Any:
+    """A model of the same family equal to ``model`` under a constant floor, or ``None``.
+
+    Families closed under ``epsilon -> max(epsilon, delta)`` (constant rates,
+    periodic key decisions) register here, so that a non-monotone base such as
+    :class:`~bounds.models.schedule.TwoRate` keeps its closed form under a floor.
+    """
+    return None
+
+
+@floored_equivalent.register
+def _independent_floored(model: Independent, mass: Fraction, mode: str) -> Independent:
+    return Independent(epsilon=_combine(model.epsilon, mass, mode))
+
+
+@floored_equivalent.register
+def _two_rate_floored(model: TwoRate, mass: Fraction, mode: str) -> TwoRate:
+    return TwoRate(
+        epsilon_key=_combine(model.epsilon_key, mass, mode),
+        epsilon_other=_combine(model.epsilon_other, mass, mode),
+        key_every=model.key_every,
+    )
 
 
 def _partial_sums(points: np.ndarray, terms: Any, what: str) -> np.ndarray:
@@ -123,7 +180,10 @@ class PersistentUnsafe(SurvivalModel):
     so ``S'(infinity) = 0`` whenever :math:`\delta_1 > 0` and every budget is
     finite, however fast the base improves. :meth:`cap` gives the certified cap.
 
-    Cost. Additive mode factorises, :math:`\ln S' = \ln S_{base} + \sum \ln(1-\delta_i)`:
+    Cost. A base whose family is closed under the floor (``Independent``,
+    the periodic ``TwoRate``; see :func:`floored_equivalent`) is replaced by
+    that family's model with the floor folded into its rates, keeping its
+    closed form. Otherwise additive mode factorises, :math:`\ln S' = \ln S_{base} + \sum \ln(1-\delta_i)`:
     O(1) for a constant floor. Floor mode uses the base's monotonicity
     (:func:`rate_trend`): for a constant or falling base rate and a
     non-decreasing floor, :math:`\varepsilon_i - \delta_i` falls, so the base
@@ -281,7 +341,16 @@ class PersistentUnsafe(SurvivalModel):
         return 0  # equal to 50 digits: either side gives the same factor to that precision
 
     @cached_property
+    def _equivalent(self) -> Any:
+        """The base's own family with the floor folded into its rates (constant floor only), or ``None``."""
+        if self.growth is not None:
+            return None
+        return floored_equivalent(self.base, self.mass, self.mode)
+
+    @cached_property
     def _layout_kind(self) -> str:
+        if self._equivalent is not None:
+            return "equivalent"
         if self.mode == "additive" or self.mass == 0:
             return "factorised"
         trend = rate_trend(self.base)
@@ -358,6 +427,8 @@ class PersistentUnsafe(SurvivalModel):
         return np.array([table.get(value, -np.inf) for value in n.ravel().tolist()]).reshape(n.shape)
 
     def _log_survival(self, n: np.ndarray) -> np.ndarray:
+        if self._equivalent is not None:
+            return np.asarray(self._equivalent.log_survival(n), dtype=np.float64)
         if self.mass == 0:
             return self._base_log(n)
         top = int(n.max())
@@ -404,6 +475,8 @@ class PersistentUnsafe(SurvivalModel):
         n = int(n)
         if n == 0:
             return mpmath.mpf(1)
+        if self._equivalent is not None:
+            return self._equivalent.survival_mp(n, dps)
         if self.mass == 0:
             return self.base.survival_mp(n, dps)
         work = dps + 10 + len(str(n))
@@ -439,6 +512,8 @@ class PersistentUnsafe(SurvivalModel):
         def base(m: int) -> Fraction | None:
             return Fraction(1) if m == 0 else (exact_base(m) if exact_base is not None else None)
 
+        if self._equivalent is not None:
+            return self._equivalent.survival_exact(n)
         if self.mass == 0:
             return base(n)
         kind = self._layout_kind
