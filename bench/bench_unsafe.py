@@ -42,26 +42,30 @@ def run(quick: bool) -> list[dict[str, Any]]:
         exact_log = mpmath.log(chain.survival_mp(n, 20))
     relative = abs(value / float(exact_log) - 1)
     assert relative < 1e-9 and value == cached, (value, exact_log)
-    results.append({
-        "name": "absorbing log_survival(1e15)",
-        "seconds": seconds,
-        "baseline": "numpy.linalg.matrix_power(Q, N) (underflows)",
-        "baseline_seconds": naive_seconds,
-        "ratio": seconds / naive_seconds,
-        "notes": f"ln S = {value:.12g} (relative error {relative:.1e} against mpmath); repeated call "
-                 f"{cached_seconds * 1e6:.0f} us; baseline gives S = {naive} (ln = -inf)",
-    })
+    results.append(
+        {
+            "name": "absorbing log_survival(1e15)",
+            "seconds": seconds,
+            "baseline": "numpy.linalg.matrix_power(Q, N) (underflows)",
+            "baseline_seconds": naive_seconds,
+            "ratio": seconds / naive_seconds,
+            "notes": f"ln S = {value:.12g} (relative error {relative:.1e} against mpmath); repeated call "
+            f"{cached_seconds * 1e6:.0f} us; baseline gives S = {naive} (ln = -inf)",
+        }
+    )
 
     # 2. the certifying path at N = 1e15: mpmath repeated squaring against the float path
     high, high_seconds = _timed(lambda: chain.survival_mp(n, 30))
-    results.append({
-        "name": "absorbing survival_mp(1e15, 30 digits)",
-        "seconds": high_seconds,
-        "baseline": "float64 log_survival(1e15)",
-        "baseline_seconds": cached_seconds,
-        "ratio": high_seconds / cached_seconds,
-        "notes": f"S(1e15) = {mpmath.nstr(high, 12)}",
-    })
+    results.append(
+        {
+            "name": "absorbing survival_mp(1e15, 30 digits)",
+            "seconds": high_seconds,
+            "baseline": "float64 log_survival(1e15)",
+            "baseline_seconds": cached_seconds,
+            "ratio": high_seconds / cached_seconds,
+            "notes": f"S(1e15) = {mpmath.nstr(high, 12)}",
+        }
+    )
 
     # 3. a persistent floor under a geometric schedule at N = 1e15: O(log N) switch search
     #    against a term-by-term sum (baseline timed on 1e6 terms, scaled linearly to 1e15)
@@ -71,14 +75,16 @@ def run(quick: bool) -> list[dict[str, Any]]:
     index = np.arange(1, terms + 1, dtype=np.float64)
     _, direct_seconds = _timed(lambda: np.sum(np.log1p(-np.maximum(model.base.rate(index), 0.001))))
     scaled = direct_seconds * n / terms
-    results.append({
-        "name": "persistent floor log_survival(1e15)",
-        "seconds": floor_seconds,
-        "baseline": "term-by-term sum (timed on 1e6 terms, scaled to 1e15)",
-        "baseline_seconds": scaled,
-        "ratio": floor_seconds / scaled,
-        "notes": f"ln S = {floor_value:.12g}",
-    })
+    results.append(
+        {
+            "name": "persistent floor log_survival(1e15)",
+            "seconds": floor_seconds,
+            "baseline": "term-by-term sum (timed on 1e6 terms, scaled to 1e15)",
+            "baseline_seconds": scaled,
+            "ratio": floor_seconds / scaled,
+            "notes": f"ln S = {floor_value:.12g}",
+        }
+    )
     return results
 
 

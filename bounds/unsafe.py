@@ -91,7 +91,9 @@ class ConeMass:
             return mpmath.mpf(0)
         with mpmath.workdps(dps + 15):
             x = to_mpf(1 - c * c)
-            cap = mpmath.betainc(mpmath.mpf(self.dimension - 1) / 2, mpmath.mpf(1) / 2, 0, x, regularized=True)
+            cap = mpmath.betainc(
+                mpmath.mpf(self.dimension - 1) / 2, mpmath.mpf(1) / 2, 0, x, regularized=True
+            )
             value = to_mpf(self.near_mass) * cap / 2
         return +value
 

@@ -47,8 +47,14 @@ class GeometricDouble(SurvivalModel):
 
     def _log_survival(self, n: np.ndarray) -> np.ndarray:
         top = int(n.max())
-        sums = np.concatenate([[0.0], np.cumsum(np.log1p(-self.rate(np.arange(1, top + 1))))]) if top else [0.0]
-        return np.asarray(sums)[n.astype(np.int64)]
+        with np.errstate(divide="ignore"):  # a rate capped at 1 gives log 0 = -inf
+            return self._sums(top)[n.astype(np.int64)]
+
+    def _sums(self, top: int) -> np.ndarray:
+        sums = (
+            np.concatenate([[0.0], np.cumsum(np.log1p(-self.rate(np.arange(1, top + 1))))]) if top else [0.0]
+        )
+        return np.asarray(sums)
 
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
         with mpmath.workdps(dps + 10 + len(str(n))):
@@ -56,7 +62,8 @@ class GeometricDouble(SurvivalModel):
         return +value
 
     def survival_exact(self, n: int) -> Fraction | None:
-        if n > 3000:
+        # denominators grow like 10**(n**2): exact products only for small n (as a real model would)
+        if n * n * max(self.ratio.denominator, self.epsilon1.denominator).bit_length() > 2_000_000:
             return None
         value = Fraction(1)
         for i in range(1, int(n) + 1):
@@ -81,6 +88,8 @@ class GeometricDouble(SurvivalModel):
         return SurvivalExpr(
             sympy.Product(1 - e * r ** (i - 1), (i, 1, n)),
             n,
-            {e: sympy.Rational(self.epsilon1.numerator, self.epsilon1.denominator),
-             r: sympy.Rational(self.ratio.numerator, self.ratio.denominator)},
+            {
+                e: sympy.Rational(self.epsilon1.numerator, self.epsilon1.denominator),
+                r: sympy.Rational(self.ratio.numerator, self.ratio.denominator),
+            },
         )

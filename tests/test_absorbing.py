@@ -26,7 +26,10 @@ def exact_survival(matrix: list[list[Fraction]], alpha: list[Fraction], n: int) 
     """alpha Q^n 1 with Fractions, written here independently of the code under test."""
     vector = list(alpha)
     for _ in range(n):
-        vector = [sum((vector[r] * matrix[r][c] for r in range(len(vector))), Fraction(0)) for c in range(len(vector))]
+        vector = [
+            sum((vector[r] * matrix[r][c] for r in range(len(vector))), Fraction(0))
+            for c in range(len(vector))
+        ]
     return sum(vector, Fraction(0))
 
 
@@ -35,10 +38,14 @@ def test_reference_survival_through_log_survival(row: dict) -> None:
     chain = reference_chain()
     with mpmath.workdps(40):
         expected_log = mpmath.log(mpmath.mpf(row["survival"]))
-        assert float(chain.log_survival(row["generations"])) == pytest.approx(float(expected_log), rel=1e-9, abs=1e-15)
+        assert float(chain.log_survival(row["generations"])) == pytest.approx(
+            float(expected_log), rel=1e-9, abs=1e-15
+        )
         # S(N) itself, where it fits a float: 1e-9 relative
         if float(row["survival"]) > 1e-300:
-            assert float(chain.survival(row["generations"])) == pytest.approx(float(row["survival"]), rel=1e-9)
+            assert float(chain.survival(row["generations"])) == pytest.approx(
+                float(row["survival"]), rel=1e-9
+            )
         # the certifying path to 25 digits, even at 1.55e-862948
         value = chain.survival_mp(row["generations"], 30)
         assert abs(value / mpmath.mpf(row["survival"]) - 1) < mpmath.mpf(10) ** -25
@@ -47,7 +54,9 @@ def test_reference_survival_through_log_survival(row: dict) -> None:
 def test_reference_mean_generations_and_decay_rate() -> None:
     chain = reference_chain()
     assert chain.mean_generations_exact() == Fraction(REFERENCE["mean_generations_to_unsafe"])
-    assert chain.mean_generations() == pytest.approx(float(REFERENCE["mean_generations_to_unsafe"]), rel=1e-12)
+    assert chain.mean_generations() == pytest.approx(
+        float(REFERENCE["mean_generations_to_unsafe"]), rel=1e-12
+    )
     assert chain.decay_rate() == pytest.approx(float(REFERENCE["decay_rate"]), rel=1e-12)
     with mpmath.workdps(40):
         assert abs(chain.decay_rate_mp(30) - mpmath.mpf(REFERENCE["decay_rate"])) < mpmath.mpf(10) ** -28
@@ -58,18 +67,24 @@ def test_reference_mean_generations_and_decay_rate() -> None:
 
 def test_mean_generations_is_the_sum_of_survivals() -> None:
     # E[T] = sum_{N >= 0} P(T > N) = sum_N S(N): an independent route to alpha (I - Q)^{-1} 1
-    chain = AbsorbingChain([["0.5", "0.3", "0.1"], ["0.2", "0.6", "0.1"], ["0", "0.4", "0.5"]], ["0.5", "0.5", "0"])
+    chain = AbsorbingChain(
+        [["0.5", "0.3", "0.1"], ["0.2", "0.6", "0.1"], ["0", "0.4", "0.5"]], ["0.5", "0.5", "0"]
+    )
     total = float(np.sum(chain.survival(np.arange(0, 2000))))
     assert chain.mean_generations() == pytest.approx(total, rel=1e-12)
     assert float(chain.mean_generations_exact()) == pytest.approx(total, rel=1e-12)
 
 
 def test_three_state_constructor_reproduces_reference_matrix() -> None:
-    chain = AbsorbingChain.aligned_drifted(drift="0.004", failure="0.125", audit="0.2", recovery="0.125", direct="0.001")
+    chain = AbsorbingChain.aligned_drifted(
+        drift="0.004", failure="0.125", audit="0.2", recovery="0.125", direct="0.001"
+    )
     assert chain.Q == reference_chain().Q
     assert chain.names == ("aligned", "drifted")
     # audits help: detecting drift more often lengthens the expected time to unsafe
-    weaker = AbsorbingChain.aligned_drifted(drift="0.004", failure="0.125", audit="0.1", recovery="0.125", direct="0.001")
+    weaker = AbsorbingChain.aligned_drifted(
+        drift="0.004", failure="0.125", audit="0.1", recovery="0.125", direct="0.001"
+    )
     assert weaker.mean_generations_exact() < chain.mean_generations_exact()
 
 
@@ -79,7 +94,11 @@ def test_exact_path_matches_independent_fractions_and_certifies_budget() -> None
     alpha = [Fraction(entry) for entry in REFERENCE["initial"]]
     assert chain.survival_exact(37) == exact_survival(matrix, alpha, 37)
     result = chain.budget("0.5")
-    assert exact_survival(matrix, alpha, result.n) >= Fraction(1, 2) > exact_survival(matrix, alpha, result.n + 1)
+    assert (
+        exact_survival(matrix, alpha, result.n)
+        >= Fraction(1, 2)
+        > exact_survival(matrix, alpha, result.n + 1)
+    )
     assert result.certified
 
 
@@ -91,7 +110,9 @@ def test_log_survival_at_1e15_matches_high_precision() -> None:
     assert np.isfinite(value)
     assert value == pytest.approx(float(expected), rel=1e-9)
     # and the decay rate governs it: ln S(2N) - ln S(N) = N ln rho (up to the transient constant)
-    assert (chain.log_survival(2 * 10**15) - value) / 10**15 == pytest.approx(np.log(chain.decay_rate()), rel=1e-9)
+    assert (chain.log_survival(2 * 10**15) - value) / 10**15 == pytest.approx(
+        np.log(chain.decay_rate()), rel=1e-9
+    )
 
 
 def test_quasi_stationary_is_the_conditional_limit() -> None:
@@ -103,8 +124,15 @@ def test_quasi_stationary_is_the_conditional_limit() -> None:
     np.testing.assert_allclose(vector @ q, chain.decay_rate() * vector, rtol=1e-12)
     # distribution of a lineage still safe after many generations, from mpmath matrix powers
     with mpmath.workdps(30):
-        power = mpmath.matrix([[mpmath.mpf(Fraction(e).numerator) / Fraction(e).denominator for e in row]
-                               for row in REFERENCE["Q"]]) ** 20000
+        power = (
+            mpmath.matrix(
+                [
+                    [mpmath.mpf(Fraction(e).numerator) / Fraction(e).denominator for e in row]
+                    for row in REFERENCE["Q"]
+                ]
+            )
+            ** 20000
+        )
         row = [power[0, 0], power[0, 1]]
         conditional = [float(value / sum(row)) for value in row]
     np.testing.assert_allclose(vector, conditional, rtol=1e-9)
@@ -164,8 +192,14 @@ def test_budget_is_certified(chain: AbsorbingChain, threshold: Fraction) -> None
         (([["0.9", "0.2"], ["0.1", "0.5"]], [1, 0]), r"row 0 of Q \('aligned'\) must be a sum of at most 1"),
         (([["0.9", "0.05"]], [1]), r"Q must be a square matrix"),
         (([["0.9", "0.05"], ["0.1"]], [1, 0]), r"Q must be a square matrix"),
-        (([["0.9", "0.05"], ["0.1", "0.5"]], [1, 0, 0]), r"initial must be a distribution over the 2 transient"),
-        (([["0.9", "0.05"], ["0.1", "0.5"]], ["0.5", "0.4"]), r"initial must be a distribution: entries summing"),
+        (
+            ([["0.9", "0.05"], ["0.1", "0.5"]], [1, 0, 0]),
+            r"initial must be a distribution over the 2 transient",
+        ),
+        (
+            ([["0.9", "0.05"], ["0.1", "0.5"]], ["0.5", "0.4"]),
+            r"initial must be a distribution: entries summing",
+        ),
         (([["0.9", "0.05"], ["0.1", "0.5"]], ["1.5", "-0.5"]), r"initial\[0\] must be in \[0, 1\]"),
         (([["1", "0"], ["0.1", "0.5"]], [0, 1]), r"singular: transient state\(s\) 'aligned' never leave"),
         (([["0.5", "0.5"], ["0.5", "0.5"]], [1, 0]), r"'aligned', 'drifted' never leave"),

@@ -38,7 +38,12 @@ def test_describe_absorbing_spec(capsys) -> None:
 def test_describe_persistent_unsafe_and_plain_models(capsys, tmp_path) -> None:
     code, out, _ = run(capsys, "describe", "--spec", str(EXAMPLES / "persistent-unsafe.toml"), "--json")
     data = json.loads(out)
-    assert (data["model"], data["mass"], data["mode"], data["limit"]) == ("persistent-unsafe", 0.001, "floor", 0)
+    assert (data["model"], data["mass"], data["mode"], data["limit"]) == (
+        "persistent-unsafe",
+        0.001,
+        "floor",
+        0,
+    )
     assert data["base"] == {"model": "independent", "epsilon": 0.0001, "limit": 0}
     code, out, _ = run(capsys, "describe", "--spec", str(EXAMPLES / "independent.toml"), "--json")
     assert json.loads(out) == {"model": "independent", "epsilon": 0.001, "limit": 0}
@@ -47,7 +52,8 @@ def test_describe_persistent_unsafe_and_plain_models(capsys, tmp_path) -> None:
 def test_budget_of_a_floored_geometric_reports_the_cap(capsys, tmp_path) -> None:
     spec = tmp_path / "floored.toml"
     spec.write_text(
-        'model = "persistent-unsafe"\nmass = "0.001"\n[base]\nmodel = "geometric"\nepsilon1 = "0.01"\nratio = "0.5"\n'
+        'model = "persistent-unsafe"\nmass = "0.001"\n'
+        '[base]\nmodel = "geometric"\nepsilon1 = "0.01"\nratio = "0.5"\n'
     )
     code, out, _ = run(capsys, "budget", "--spec", str(spec), "--threshold", "0.9", "--json")
     data = json.loads(out)
@@ -68,8 +74,20 @@ def test_absorbing_budget_and_survival_from_spec(capsys) -> None:
 
 def test_trilemma_json_and_text(capsys) -> None:
     row = load_reference("cone_mass")[1]
-    argv = ["trilemma", "--gradient", "10", "--path-lipschitz", "1", "--defense-lipschitz", "1.5", "2",
-            "--dimension", "16", "--near-mass", "0.01"]
+    argv = [
+        "trilemma",
+        "--gradient",
+        "10",
+        "--path-lipschitz",
+        "1",
+        "--defense-lipschitz",
+        "1.5",
+        "2",
+        "--dimension",
+        "16",
+        "--near-mass",
+        "0.01",
+    ]
     code, out, _ = run(capsys, *argv, "--json")
     data = json.loads(out)
     assert code == 0
@@ -88,8 +106,23 @@ def test_trilemma_json_and_text(capsys) -> None:
 
 
 def test_trilemma_without_a_cone(capsys) -> None:
-    code, out, _ = run(capsys, "trilemma", "--gradient", "2", "--path-lipschitz", "1", "--defense-lipschitz", "1",
-                       "--dimension", "8", "--near-mass", "1", "-T", "0.9", "--json")
+    code, out, _ = run(
+        capsys,
+        "trilemma",
+        "--gradient",
+        "2",
+        "--path-lipschitz",
+        "1",
+        "--defense-lipschitz",
+        "1",
+        "--dimension",
+        "8",
+        "--near-mass",
+        "1",
+        "-T",
+        "0.9",
+        "--json",
+    )
     data = json.loads(out)
     assert (data["mass"], data["cap"], data["cap_unbounded"]) == (0.0, None, True)
 
@@ -97,16 +130,71 @@ def test_trilemma_without_a_cone(capsys) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--gradient", "0", "--path-lipschitz", "1", "--defense-lipschitz", "1", "--dimension", "3",
-          "--near-mass", "1"], "gradient must be a positive number, got '0'"),
-        (["--gradient", "1", "--path-lipschitz", "1", "--defense-lipschitz", "1", "-2", "--dimension", "3",
-          "--near-mass", "1"], r"defense_lipschitz[1] must be a positive number, got '-2'"),
-        (["--gradient", "1", "--path-lipschitz", "1", "--defense-lipschitz", "1", "--dimension", "1.5",
-          "--near-mass", "1"], "dimension must be a whole number >= 2"),
-        (["--gradient", "1", "--path-lipschitz", "1", "--defense-lipschitz", "1", "--dimension", "3",
-          "--near-mass", "2"], "near_mass must be in [0, 1]"),
-        (["--gradient", "1", "--path-lipschitz", "1", "--dimension", "3", "--near-mass", "1"],
-         "the following arguments are required: --defense-lipschitz"),
+        (
+            [
+                "--gradient",
+                "0",
+                "--path-lipschitz",
+                "1",
+                "--defense-lipschitz",
+                "1",
+                "--dimension",
+                "3",
+                "--near-mass",
+                "1",
+            ],
+            "gradient must be a positive number, got '0'",
+        ),
+        (
+            [
+                "--gradient",
+                "1",
+                "--path-lipschitz",
+                "1",
+                "--defense-lipschitz",
+                "1",
+                "-2",
+                "--dimension",
+                "3",
+                "--near-mass",
+                "1",
+            ],
+            r"defense_lipschitz[1] must be a positive number, got '-2'",
+        ),
+        (
+            [
+                "--gradient",
+                "1",
+                "--path-lipschitz",
+                "1",
+                "--defense-lipschitz",
+                "1",
+                "--dimension",
+                "1.5",
+                "--near-mass",
+                "1",
+            ],
+            "dimension must be a whole number >= 2",
+        ),
+        (
+            [
+                "--gradient",
+                "1",
+                "--path-lipschitz",
+                "1",
+                "--defense-lipschitz",
+                "1",
+                "--dimension",
+                "3",
+                "--near-mass",
+                "2",
+            ],
+            "near_mass must be in [0, 1]",
+        ),
+        (
+            ["--gradient", "1", "--path-lipschitz", "1", "--dimension", "3", "--near-mass", "1"],
+            "the following arguments are required: --defense-lipschitz",
+        ),
     ],
 )
 def test_trilemma_bad_input_exits_2(capsys, argv: list[str], message: str) -> None:
@@ -120,9 +208,15 @@ def test_trilemma_bad_input_exits_2(capsys, argv: list[str], message: str) -> No
     [
         ('model = "absorbing"\nQ = [["0.9", "0.2"], ["0.1", "0.5"]]\ninitial = [1, 0]\n', "row 0 of Q"),
         ('model = "absorbing"\nQ = [["1", "0"], ["0.1", "0.5"]]\ninitial = [1, 0]\n', "I - Q is singular"),
-        ('model = "absorbing"\nQ = [["0.9"]]\ninitial = [1, 0]\n', "initial must be a distribution over the 1"),
-        ('model = "persistent-unsafe"\nmass = "0.001"\nmode = "max"\n[base]\nmodel = "independent"\nepsilon = "0.1"\n',
-         "mode must be 'floor' or 'additive'"),
+        (
+            'model = "absorbing"\nQ = [["0.9"]]\ninitial = [1, 0]\n',
+            "initial must be a distribution over the 1",
+        ),
+        (
+            'model = "persistent-unsafe"\nmass = "0.001"\nmode = "max"\n'
+            '[base]\nmodel = "independent"\nepsilon = "0.1"\n',
+            "mode must be 'floor' or 'additive'",
+        ),
         ('model = "persistent-unsafe"\nmass = "0.001"\nbase = "independent"\n', "'base' must be a table"),
     ],
 )

@@ -20,8 +20,9 @@ REFERENCE = load_reference("cone_mass")
 
 @pytest.mark.parametrize("row", REFERENCE, ids=lambda row: f"d={row['dimension']}")
 def test_reference_rows(row: dict) -> None:
-    result = cone_mass(row["gradient"], row["path_lipschitz"], row["defense_lipschitz"], row["dimension"],
-                       row["near_mass"])
+    result = cone_mass(
+        row["gradient"], row["path_lipschitz"], row["defense_lipschitz"], row["dimension"], row["near_mass"]
+    )
     assert result.cos_half_angle == pytest.approx(float(row["cos_half_angle"]), rel=1e-12)
     expected = float(row["mass"])
     if expected == 0:
@@ -50,7 +51,9 @@ def test_closed_form_in_three_dimensions() -> None:
         assert result.mass == pytest.approx(float(expected), rel=1e-12)
 
 
-@pytest.mark.parametrize(("dimension", "cosine"), [(2, "0.5"), (3, "0.2"), (16, "0.4"), (50, "0.1"), (200, "0.05")])
+@pytest.mark.parametrize(
+    ("dimension", "cosine"), [(2, "0.5"), (3, "0.2"), (16, "0.4"), (50, "0.1"), (200, "0.05")]
+)
 def test_monte_carlo_on_the_sphere(dimension: int, cosine: str) -> None:
     # isotropic directions: normalised Gaussian vectors; the cone is <u, v> > c with u = e_1
     rng = np.random.default_rng(dimension)
@@ -68,7 +71,9 @@ def test_monte_carlo_on_the_sphere(dimension: int, cosine: str) -> None:
     assert abs(fraction - result.mass) <= 4 * spread
 
 
-positives = probabilities(min_value=Fraction(1, 10**6), max_value=1, max_exponent=6).map(lambda value: value * 10)
+positives = probabilities(min_value=Fraction(1, 10**6), max_value=1, max_exponent=6).map(
+    lambda value: value * 10
+)
 
 
 @given(positives, positives, positives, st.integers(2, 400), probabilities(max_exponent=6), positives)

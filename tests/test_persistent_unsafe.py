@@ -74,7 +74,9 @@ def test_structured_and_direct_paths_agree_with_brute_force() -> None:
     direct = PersistentUnsafe(GeometricDouble(**GEOMETRIC), "0.001")
     assert structured._layout_kind == "base-then-floor" and direct._layout_kind == "direct"
     counts = np.array([0, 1, 3, 4, 5, 50, 200, 1000])
-    np.testing.assert_allclose(structured.log_survival(counts), direct.log_survival(counts), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        structured.log_survival(counts), direct.log_survival(counts), rtol=1e-13, atol=1e-15
+    )
     rate, floor = geometric_rate(**GEOMETRIC), constant(Fraction(1, 1000))
     for n in (1, 4, 5, 77):
         exact = brute_survival(rate, floor, n)
@@ -92,7 +94,9 @@ def test_large_n_uses_the_switch_index() -> None:
     # eps_i > 0.001 exactly for i <= 4 (0.01 * 0.5**3 = 0.00125, 0.01 * 0.5**4 = 0.000625)
     head = brute_survival(geometric_rate(**GEOMETRIC), constant(Fraction(0)), 4)
     with mpmath.workdps(40):
-        expected = mpmath.log(mpmath.mpf(head.numerator) / head.denominator) + (n - 4) * mpmath.log1p(-mpmath.mpf("0.001"))
+        expected = mpmath.log(mpmath.mpf(head.numerator) / head.denominator) + (n - 4) * mpmath.log1p(
+            -mpmath.mpf("0.001")
+        )
         assert float(model.log_survival(n)) == pytest.approx(float(expected), rel=1e-14)
         assert abs(mpmath.log(model.survival_mp(n, 30)) / expected - 1) < mpmath.mpf(10) ** -28
 
@@ -132,7 +136,9 @@ def test_non_monotone_base_is_summed_term_by_term() -> None:
     floor = constant(Fraction(1, 1000))
     for n in (1, 2, 3, 10, 301):
         assert model.survival_exact(n) == brute_survival(rate, floor, n)
-        assert float(model.log_survival(n)) == pytest.approx(math.log(brute_survival(rate, floor, n)), rel=1e-13)
+        assert float(model.log_survival(n)) == pytest.approx(
+            math.log(brute_survival(rate, floor, n)), rel=1e-13
+        )
     assert model.budget("0.5").n == brute_budget(rate, floor, Fraction(1, 2))
 
 
@@ -147,7 +153,9 @@ def test_growing_floor(mode: str) -> None:
     for n in (1, 5, 18, 19, 40):
         assert model.survival_exact(n) == brute_survival(rate, floor, n, mode)
     assert model.survival(19) == 0 and model.survival_mp(25, 20) == 0
-    assert float(model.log_survival(18)) == pytest.approx(math.log(brute_survival(rate, floor, 18, mode)), rel=1e-13)
+    assert float(model.log_survival(18)) == pytest.approx(
+        math.log(brute_survival(rate, floor, 18, mode)), rel=1e-13
+    )
     assert model.budget("0.5").n == brute_budget(rate, floor, Fraction(1, 2), mode)
     assert model.cap("0.5").n == brute_budget(constant(Fraction(0)), floor, Fraction(1, 2))
 
@@ -188,7 +196,9 @@ def test_symbolic_agrees_with_numeric() -> None:
 
 @pytest.mark.parametrize("mode", ["floor", "additive"])
 def test_monte_carlo_agrees(mode: str) -> None:
-    model = PersistentUnsafe(GeometricDouble(Fraction(1, 20), Fraction(9, 10), "nonincreasing"), "0.01", mode=mode)
+    model = PersistentUnsafe(
+        GeometricDouble(Fraction(1, 20), Fraction(9, 10), "nonincreasing"), "0.01", mode=mode
+    )
     generations = [1, 5, 20, 60, 150]
     result = simulate(model, generations, trials=100_000, seed=3)
     assert result.agrees_with(model.survival(generations), sigmas=4)
@@ -198,9 +208,14 @@ def _budget_or_inf(result) -> float:
     return math.inf if result.n is None else result.n
 
 
-@given(epsilons(max_exponent=12), epsilons(min_value=Fraction(1, 10**12), max_exponent=12),
-       thresholds(max_exponent=6), st.sampled_from(["floor", "additive"]))
+@given(
+    epsilons(max_exponent=12),
+    epsilons(min_value=Fraction(1, 10**12), max_exponent=12),
+    thresholds(max_exponent=6),
+    st.sampled_from(["floor", "additive"]),
+)
 @example(Fraction(1, 1000), Fraction(1, 1000), Fraction(605, 1000), "floor")  # a tie: eps == delta
+@example(1 - Fraction(1, 10**5), 1 - Fraction(1, 10**12), Fraction(1), "additive")  # float(eps') rounds to 1
 def test_a_floor_never_increases_a_budget_and_the_cap_holds(epsilon, delta, threshold, mode) -> None:
     base = Independent(epsilon=epsilon)
     model = PersistentUnsafe(base, delta, mode=mode)
@@ -210,10 +225,12 @@ def test_a_floor_never_increases_a_budget_and_the_cap_holds(epsilon, delta, thre
     assert not result.unbounded and result.n <= cap.n
 
 
-@given(epsilons(max_exponent=5).map(lambda value: value / 10 + Fraction(1, 10**6)),
-       st.sampled_from([Fraction(1, 2), Fraction(9, 10), Fraction(99, 100), Fraction(101, 100)]),
-       epsilons(max_exponent=5).map(lambda value: value / 10 + Fraction(1, 10**5)),
-       thresholds(max_exponent=2))
+@given(
+    epsilons(max_exponent=5).map(lambda value: value / 10 + Fraction(1, 10**6)),
+    st.sampled_from([Fraction(1, 2), Fraction(9, 10), Fraction(99, 100), Fraction(101, 100)]),
+    epsilons(max_exponent=5).map(lambda value: value / 10 + Fraction(1, 10**5)),
+    thresholds(max_exponent=2),
+)
 def test_a_floor_never_increases_a_geometric_budget(epsilon1, ratio, delta, threshold) -> None:
     trend = "nonincreasing" if ratio < 1 else "nondecreasing"
     base = GeometricDouble(epsilon1, ratio, trend)
@@ -227,9 +244,17 @@ def test_a_floor_never_increases_a_geometric_budget(epsilon1, ratio, delta, thre
     ("arguments", "error", "message"),
     [
         ((Independent(epsilon="0.01"), "1.5"), ParameterError, r"mass must be in \[0, 1\], got '1.5'"),
-        ((Independent(epsilon="0.01"), "0.001", "max"), ParameterError, "mode must be 'floor' or 'additive', got 'max'"),
+        (
+            (Independent(epsilon="0.01"), "0.001", "max"),
+            ParameterError,
+            "mode must be 'floor' or 'additive', got 'max'",
+        ),
         ((Independent(epsilon="0.01"), "0.001", "floor", "0.5"), ParameterError, "growth must be >= 1"),
-        ((Independent(epsilon="0.01"), "0.001", "floor", "-2"), ParameterError, "growth must be a positive number"),
+        (
+            (Independent(epsilon="0.01"), "0.001", "floor", "-2"),
+            ParameterError,
+            "growth must be a positive number",
+        ),
         ((object(), "0.001"), ParameterError, "base must be a schedule-like model"),
         ((Independent(epsilon="0.01"), float("nan")), ParameterError, "mass must be a finite number"),
     ],
@@ -240,8 +265,12 @@ def test_bad_input_is_named(arguments, error, message) -> None:
 
 
 def test_spec_with_base_table(tmp_path) -> None:
-    spec = {"model": "persistent-unsafe", "mass": "0.001", "mode": "floor",
-            "base": {"model": "independent", "epsilon": "0.0001"}}
+    spec = {
+        "model": "persistent-unsafe",
+        "mass": "0.001",
+        "mode": "floor",
+        "base": {"model": "independent", "epsilon": "0.0001"},
+    }
     model = model_from_spec(spec)
     assert model.budget("0.9").n == 105
     with pytest.raises(SpecError, match=r"spec.base: unknown field\(s\) 'epsilom'"):
@@ -272,14 +301,20 @@ def test_real_geometric_acceptance_case() -> None:
     model = PersistentUnsafe(base, "0.001")
     assert model._layout_kind == "base-then-floor"
     result = model.budget("0.9")
-    assert result.n == brute_budget(geometric_rate(**GEOMETRIC), constant(Fraction(1, 1000)), Fraction(9, 10)) == 90
+    assert (
+        result.n
+        == brute_budget(geometric_rate(**GEOMETRIC), constant(Fraction(1, 1000)), Fraction(9, 10))
+        == 90
+    )
     assert result.certified
     assert model.cap("0.9").n == 105
     assert result.to_dict()["cap"] == 105
     # agrees with the test double everywhere, also at N = 1e15
     double = PersistentUnsafe(GeometricDouble(**GEOMETRIC, trend="nonincreasing"), "0.001")
     counts = np.array([0, 1, 4, 5, 90, 10**6, 10**15])
-    np.testing.assert_allclose(model.log_survival(counts), double.log_survival(counts), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        model.log_survival(counts), double.log_survival(counts), rtol=1e-13, atol=1e-15
+    )
 
 
 def test_real_schedules_under_a_floor_match_brute_force() -> None:
@@ -292,8 +327,8 @@ def test_real_schedules_under_a_floor_match_brute_force() -> None:
         (Rates(["0.01", "0.004", "0.0005"]), None),
         (TwoRate(epsilon_key="0.01", epsilon_other="0.0001", key_every=7), None),
     ]
-    for base, rate in cases:
-        rate = rate or base.rate_exact
+    for base, known_rate in cases:
+        rate = known_rate or base.rate_exact
         for mode in ("floor", "additive"):
             model = PersistentUnsafe(base, "0.002", mode=mode)
             assert model.budget("0.5").n == brute_budget(rate, floor, Fraction(1, 2), mode)

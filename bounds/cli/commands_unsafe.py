@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
+from bounds.budget import Budget
 from bounds.cli._core import Output, command
 from bounds.compare import ComparisonRow, comparison_row
 from bounds.models.independent import Independent
@@ -42,23 +43,34 @@ def describe_text(summary: dict[str, Any], indent: str = "") -> str:
     return "\n".join(lines)
 
 
-@command("describe", "a model's summary: parameters, limit, decay rate, mean generations", _describe_arguments)
+@command(
+    "describe", "a model's summary: parameters, limit, decay rate, mean generations", _describe_arguments
+)
 def describe_command(args: argparse.Namespace) -> Output:
     model = load_spec(args.spec)
     method = getattr(model, "describe", None)
-    summary = method() if callable(method) else {"model": model.name, **model.parameters(), "limit": model.limit()}
+    summary = (
+        method() if callable(method) else {"model": model.name, **model.parameters(), "limit": model.limit()}
+    )
     return Output(summary, describe_text(summary))
 
 
 def _trilemma_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gradient", required=True, metavar="G", help="score gradient norm G > 0 at the fixed point")
+    parser.add_argument(
+        "--gradient", required=True, metavar="G", help="score gradient norm G > 0 at the fixed point"
+    )
     parser.add_argument("--path-lipschitz", required=True, metavar="L", help="path-Lipschitz constant l > 0")
     parser.add_argument(
-        "--defense-lipschitz", required=True, nargs="+", metavar="K",
+        "--defense-lipschitz",
+        required=True,
+        nargs="+",
+        metavar="K",
         help="defense Lipschitz constant K > 0, or one per pipeline stage (K = K_1 K_2 ...)",
     )
     parser.add_argument("--dimension", required=True, metavar="D", help="input dimension d >= 2")
-    parser.add_argument("--near-mass", required=True, metavar="M", help="input mass m in [0, 1] of the linear neighbourhood")
+    parser.add_argument(
+        "--near-mass", required=True, metavar="M", help="input mass m in [0, 1] of the linear neighbourhood"
+    )
     parser.add_argument("--threshold", "-T", metavar="T", help="also report the budget cap this mass implies")
 
 
@@ -89,14 +101,16 @@ def trilemma_command(args: argparse.Namespace) -> Output:
 
 
 @comparison_row
-def _persistent_floor(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+def _persistent_floor(
+    epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
+) -> ComparisonRow | None:
     if options.get("mass") is None:
         return None
     mass = probability(options["mass"], "--mass")
-    result = PersistentUnsafe(Independent(epsilon=epsilon), mass).budget(threshold)
+    result = cast(Budget, PersistentUnsafe(Independent(epsilon=epsilon), mass).budget(threshold))
     return ComparisonRow(
         f"persistent floor delta = {format_number(mass)}",
-        result.n,  # type: ignore[union-attr]
+        result.n,
         "model",
         "an unsafe mass delta no defense removes: epsilon_i' = max(epsilon, delta)",
     )
@@ -107,8 +121,10 @@ def _floor_cap(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) 
     if options.get("mass") is None:
         return None
     mass = probability(options["mass"], "--mass")
-    cap = Independent(epsilon=mass).budget(threshold)
+    cap = cast(Budget, Independent(epsilon=mass).budget(threshold))
     return ComparisonRow(
-        "cap floor(ln T/ln(1-delta))", cap.n, "bound",  # type: ignore[union-attr]
+        "cap floor(ln T/ln(1-delta))",
+        cap.n,
+        "bound",
         "no budget exceeds it while the unsafe mass persists, however good the defenses",
     )

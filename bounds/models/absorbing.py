@@ -47,9 +47,8 @@ def _matrix(value: Any) -> list[list[Fraction]]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) == 0:
         raise ParameterError("Q", "a non-empty list of rows of probabilities", value)
     rows = []
-    for row in value:
-        if isinstance(row, np.ndarray):
-            row = row.tolist()
+    for given in value:
+        row = given.tolist() if isinstance(given, np.ndarray) else given
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
             raise ParameterError("Q", "a list of rows (lists of probabilities)", value)
         rows.append(list(row))
@@ -57,8 +56,10 @@ def _matrix(value: Any) -> list[list[Fraction]]:
     lengths = [len(row) for row in rows]
     if any(length != size for length in lengths):
         raise ParameterError(
-            "Q", f"a square matrix (one row and one column per transient state); it has {size} rows of "
-            f"lengths {lengths}", value
+            "Q",
+            f"a square matrix (one row and one column per transient state); it has {size} rows of "
+            f"lengths {lengths}",
+            value,
         )
     return [[probability(entry, f"Q[{r}][{c}]") for c, entry in enumerate(row)] for r, row in enumerate(rows)]
 
@@ -164,7 +165,9 @@ class AbsorbingChain(SurvivalModel):
         alpha = tuple(probability(entry, f"initial[{index}]") for index, entry in enumerate(initial))
         if sum(alpha, Fraction(0)) != 1:
             raise ParameterError(
-                "initial", "a distribution: entries summing to exactly 1", format_number(sum(alpha, Fraction(0)), 12)
+                "initial",
+                "a distribution: entries summing to exactly 1",
+                format_number(sum(alpha, Fraction(0)), 12),
             )
         object.__setattr__(self, "initial", alpha)
         self._check_leaves()
@@ -342,7 +345,10 @@ class AbsorbingChain(SurvivalModel):
 
     # -- summaries ----------------------------------------------------------------------------
     def decay_rate(self) -> float:
-        r"""Spectral radius :math:`\rho(Q)`: ``S(N+1)/S(N) -> rho(Q)`` (when alpha reaches the slowest class)."""
+        r"""Spectral radius :math:`\rho(Q)`: ``S(N+1)/S(N) -> rho(Q)`` when alpha reaches the slowest class.
+
+        (A lineage that starts where the slowest class cannot be reached decays faster.)
+        """
         return float(np.max(np.abs(np.linalg.eigvals(self._q_float))))
 
     def decay_rate_mp(self, dps: int) -> mpmath.mpf:
@@ -367,7 +373,10 @@ class AbsorbingChain(SurvivalModel):
         )
         solution = system.LUsolve(sympy.ones(size, 1))
         value = sum(
-            (sympy.Rational(a.numerator, a.denominator) * solution[index] for index, a in enumerate(self.initial)),
+            (
+                sympy.Rational(a.numerator, a.denominator) * solution[index]
+                for index, a in enumerate(self.initial)
+            ),
             sympy.Integer(0),
         )
         rational = sympy.Rational(value)
@@ -403,13 +412,17 @@ class AbsorbingChain(SurvivalModel):
         # a 2-state chain has a closed form sympy can derive; larger ones stay a matrix power
         expr = product[0, 0] if size <= 2 else sympy.Trace(product)
         values = {
-            q: sympy.ImmutableMatrix(size, size, [sympy.Rational(e.numerator, e.denominator) for r in self.Q for e in r]),
-            alpha: sympy.ImmutableMatrix(1, size, [sympy.Rational(e.numerator, e.denominator) for e in self.initial]),
+            q: sympy.ImmutableMatrix(
+                size, size, [sympy.Rational(e.numerator, e.denominator) for r in self.Q for e in r]
+            ),
+            alpha: sympy.ImmutableMatrix(
+                1, size, [sympy.Rational(e.numerator, e.denominator) for e in self.initial]
+            ),
         }
         return SurvivalExpr(
             expr,
             n,
-            values,  # type: ignore[arg-type]
+            values,
             (
                 "each generation the lineage moves between transient states by Q (Markov property)",
                 "what a row of Q lacks to sum to 1 is the probability of becoming unsafe, which is absorbing",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import InitVar, dataclass
 from fractions import Fraction
 from typing import Any
@@ -26,6 +27,16 @@ def _digits_bits(value: Fraction) -> int:
     if value == 0:
         return 0
     return max(0, value.denominator.bit_length() - value.numerator.bit_length() + 1)
+
+
+def _log_keep(epsilon: Fraction) -> float:
+    """``ln(1 - epsilon)`` in float64, also where ``float(epsilon)`` rounds to 1 (``1 - 1e-17``)."""
+    if epsilon == 1:
+        return -math.inf
+    if epsilon <= Fraction(1, 2):
+        return float(np.log1p(-float(epsilon)))
+    with mpmath.workdps(30):  # 1 - epsilon is exact; its float may underflow, its log does not
+        return float(mpmath.log(to_mpf(1 - epsilon)))
 
 
 @register("independent")
@@ -82,7 +93,7 @@ class Independent(SurvivalModel):
         return {"epsilon": self.epsilon}
 
     def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        rate = np.log1p(-float(self.epsilon)) if self.epsilon < 1 else -np.inf
+        rate = _log_keep(self.epsilon)
         with np.errstate(invalid="ignore"):
             return np.where(n == 0, 0.0, n * rate)
 

@@ -231,7 +231,9 @@ class PersistentUnsafe(SurvivalModel):
             raise ParameterError("mode", "'floor' or 'additive'", self.mode)
         growth = None if self.growth is None else positive(self.growth, "growth")
         if growth is not None and growth < 1:
-            raise ParameterError("growth", ">= 1 (a persistent floor may grow with depth, not shrink)", self.growth)
+            raise ParameterError(
+                "growth", ">= 1 (a persistent floor may grow with depth, not shrink)", self.growth
+            )
         object.__setattr__(self, "growth", None if growth == 1 else growth)
 
     @classmethod
@@ -245,7 +247,8 @@ class PersistentUnsafe(SurvivalModel):
 
     def __repr__(self) -> str:
         growth = "" if self.growth is None else f", growth={format_number(self.growth, 12)}"
-        return f"PersistentUnsafe({self.base!r}, mass={format_number(self.mass, 12)}, mode={self.mode!r}{growth})"
+        mass = format_number(self.mass, 12)
+        return f"PersistentUnsafe({self.base!r}, mass={mass}, mode={self.mode!r}{growth})"
 
     # -- the floor delta_i -------------------------------------------------------------------
     @cached_property
@@ -268,14 +271,18 @@ class PersistentUnsafe(SurvivalModel):
                 j -= 1
             return j + 1
         if near_integer:
-            raise CertificationError("cannot decide where the growing floor reaches 1: an exact tie is too large to check")
+            raise CertificationError(
+                "cannot decide where the growing floor reaches 1: an exact tie is too large to check"
+            )
         return estimate + 1
 
     def _delta_float(self, i: np.ndarray) -> np.ndarray:
         if self.growth is None or self.mass == 0:
             return np.full(np.shape(i), float(self.mass))
         with np.errstate(over="ignore"):
-            value = float(self.mass) * np.exp((np.asarray(i, dtype=np.float64) - 1) * math.log(float(self.growth)))
+            value = float(self.mass) * np.exp(
+                (np.asarray(i, dtype=np.float64) - 1) * math.log(float(self.growth))
+            )
         return np.where(np.asarray(i) >= self.first_certain, 1.0, np.minimum(value, 1.0))
 
     def _delta_mp(self, i: int) -> mpmath.mpf:
@@ -363,11 +370,14 @@ class PersistentUnsafe(SurvivalModel):
     def _switch(self, top: int) -> int:
         """``K``: the leading generations ``1..K`` (capped at ``top``) are ruled by the first part."""
         if self._layout_kind == "base-then-floor":
+
             def leads(i: int) -> bool:
                 return self._base_minus_floor(i) > 0
         else:
+
             def leads(i: int) -> bool:
                 return self._base_minus_floor(i) < 0
+
         state = self.__dict__.setdefault("_switch_state", {"known": 0, "first_false": None})
         if state["first_false"] is not None:
             return min(state["first_false"] - 1, top)
@@ -413,7 +423,9 @@ class PersistentUnsafe(SurvivalModel):
         table = dict(zip(finite.tolist(), sums.tolist(), strict=True))
 
         def cumulative(values: np.ndarray) -> np.ndarray:
-            return np.array([table[v] if v < certain else -np.inf for v in values.ravel().tolist()]).reshape(values.shape)
+            return np.array([table[v] if v < certain else -np.inf for v in values.ravel().tolist()]).reshape(
+                values.shape
+            )
 
         with np.errstate(invalid="ignore"):
             return np.where(n > start, cumulative(n) - cumulative(start), 0.0)
@@ -444,7 +456,9 @@ class PersistentUnsafe(SurvivalModel):
                 if kind == "base-then-floor":
                     value = self._base_log(lead) + self._floor_log(switch, n)
                 else:
-                    tail = np.where(n > switch, self._base_log(n) - self._base_log(np.full(n.shape, switch)), 0.0)
+                    tail = np.where(
+                        n > switch, self._base_log(n) - self._base_log(np.full(n.shape, switch)), 0.0
+                    )
                     value = self._floor_log(0.0, lead) + tail
         return np.where(n == 0, 0.0, value)
 
@@ -463,7 +477,9 @@ class PersistentUnsafe(SurvivalModel):
         if n >= self.first_certain:  # type: ignore[operator]
             return mpmath.mpf(0)
         if n - start > MP_DIRECT_LIMIT:
-            raise BoundsError(f"{self!r}: the growing floor over {n - start} generations exceeds {MP_DIRECT_LIMIT}")
+            raise BoundsError(
+                f"{self!r}: the growing floor over {n - start} generations exceeds {MP_DIRECT_LIMIT}"
+            )
         growth, delta = to_mpf(self.growth), self._delta_mp(start + 1)
         product = mpmath.mpf(1)
         for _ in range(n - start):
@@ -582,10 +598,10 @@ class PersistentUnsafe(SurvivalModel):
         """
         if self.growth is None:
             return Independent(epsilon=self.mass)
-        return PersistentUnsafe(Independent(epsilon=0), self.mass, "floor", self.growth)
+        return PersistentUnsafe(Independent(epsilon=Fraction(0)), self.mass, "floor", self.growth)
 
     def cap(self, threshold: Any) -> Any:
-        r"""Certified cap on every budget: :math:`\lfloor \ln T / \ln(1 - \delta) \rfloor` for constant ``delta``.
+        r"""The certified cap on budgets: :math:`\lfloor \ln T / \ln(1 - \delta) \rfloor`.
 
         Returns the :class:`~bounds.budget.Budget` of :meth:`floor_model` (the
         ``Independent(delta)`` budget for a constant floor; unbounded when ``delta = 0``).
@@ -595,11 +611,17 @@ class PersistentUnsafe(SurvivalModel):
     def budget_context(self, threshold: Fraction) -> dict[str, Any]:
         """What ``Budget.to_dict`` reports beside the budget: the cap the floor imposes."""
         cap = self.cap(threshold)
-        formula = "floor(ln T / ln(1 - delta))" if self.growth is None else "budget of the growing floor alone"
+        formula = (
+            "floor(ln T / ln(1 - delta))" if self.growth is None else "budget of the growing floor alone"
+        )
         return {"cap": cap.n, "cap_unbounded": cap.unbounded, "cap_formula": formula}
 
     def describe(self) -> dict[str, Any]:
-        base = self.base.describe() if callable(getattr(self.base, "describe", None)) else {"model": self.base.name}
+        base = (
+            self.base.describe()
+            if callable(getattr(self.base, "describe", None))
+            else {"model": self.base.name}
+        )
         return {**super().describe(), "base": base}
 
     # -- symbolic -----------------------------------------------------------------------------------
@@ -616,7 +638,10 @@ class PersistentUnsafe(SurvivalModel):
             g = sympy.Symbol("g", positive=True)
             values[g] = sympy.Rational(self.growth.numerator, self.growth.denominator)
             floor = sympy.Min(1, delta * g ** (i - 1))
-        assumptions = (*inner.assumptions, "a persistent unsafe mass delta_i fails alignment at every generation")
+        assumptions = (
+            *inner.assumptions,
+            "a persistent unsafe mass delta_i fails alignment at every generation",
+        )
         if self.mode == "additive":
             if self.growth is None:
                 expr = inner.expr * (1 - delta) ** n
