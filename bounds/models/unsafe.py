@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property, singledispatch
+from functools import cached_property
 from typing import Any
 
 import mpmath
@@ -22,10 +22,9 @@ import sympy
 
 from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
-from bounds.models.explicit import Rates
 from bounds.models.independent import Independent
 from bounds.models.registry import Spec, model_from_spec, register
-from bounds.models.schedule import Geometric, Power, TwoRate
+from bounds.models.trends import floored_equivalent, rate_trend
 from bounds.numbers import format_number, positive, probability, to_mpf
 
 __all__ = ["PersistentUnsafe", "floored_equivalent", "rate_trend"]
@@ -41,81 +40,6 @@ _CHUNK = 2**20
 _COMPARE_DPS = 60
 _MAX_SIMULATED_GENERATIONS = 10_000_000
 _REQUIRED = ("rate", "rate_mp", "rate_exact", "log_survival", "survival_mp")
-
-
-@singledispatch
-def rate_trend(model: Any) -> str | None:
-    """How a schedule-like model's rate ``epsilon_i`` moves with ``i``, when that is known.
-
-    Returns ``"constant"``, ``"nonincreasing"``, ``"nondecreasing"`` or
-    ``None`` (unknown or neither). A model may answer through its own
-    ``rate_trend()`` method; a family whose module cannot be edited registers
-    an answer here with ``@rate_trend.register(Family)``. A known trend lets
-    :class:`PersistentUnsafe` find the one index where the floor takes over and
-    evaluate ``S(N)`` for ``N = 10**15`` in O(log N) rate evaluations.
-    """
-    method = getattr(model, "rate_trend", None)
-    return method() if callable(method) else None
-
-
-@rate_trend.register
-def _independent_trend(model: Independent) -> str:
-    return "constant"
-
-
-@rate_trend.register
-def _geometric_trend(model: Geometric) -> str:
-    # min(1, eps1 r**(i-1)): the cap at 1 keeps a rising schedule non-decreasing
-    if model.epsilon1 == 0 or model.ratio == 1:
-        return "constant"
-    return "nonincreasing" if model.ratio < 1 else "nondecreasing"
-
-
-@rate_trend.register
-def _power_trend(model: Power) -> str:
-    return "constant" if model.epsilon1 == 0 else "nonincreasing"  # eps1 i**(-s) with s > 0
-
-
-@rate_trend.register
-def _rates_trend(model: Rates) -> str | None:
-    rates = list(model.rates) + ([Fraction(0)] if model.tail == "zero" else [])
-    steps = [later - earlier for earlier, later in zip(rates, rates[1:], strict=False)]
-    if all(step == 0 for step in steps):
-        return "constant"
-    if all(step <= 0 for step in steps):
-        return "nonincreasing"
-    if all(step >= 0 for step in steps):
-        return "nondecreasing"
-    return None
-
-
-def _combine(rate: Fraction, mass: Fraction, mode: str) -> Fraction:
-    return max(rate, mass) if mode == "floor" else 1 - (1 - rate) * (1 - mass)
-
-
-@singledispatch
-def floored_equivalent(model: Any, mass: Fraction, mode: str) -> Any:
-    """A model of the same family equal to ``model`` under a constant floor, or ``None``.
-
-    Families closed under ``epsilon -> max(epsilon, delta)`` (constant rates,
-    periodic key decisions) register here, so that a non-monotone base such as
-    :class:`~bounds.models.schedule.TwoRate` keeps its closed form under a floor.
-    """
-    return None
-
-
-@floored_equivalent.register
-def _independent_floored(model: Independent, mass: Fraction, mode: str) -> Independent:
-    return Independent(epsilon=_combine(model.epsilon, mass, mode))
-
-
-@floored_equivalent.register
-def _two_rate_floored(model: TwoRate, mass: Fraction, mode: str) -> TwoRate:
-    return TwoRate(
-        epsilon_key=_combine(model.epsilon_key, mass, mode),
-        epsilon_other=_combine(model.epsilon_other, mass, mode),
-        key_every=model.key_every,
-    )
 
 
 def _partial_sums(points: np.ndarray, terms: Any, what: str) -> np.ndarray:
@@ -617,12 +541,19 @@ class PersistentUnsafe(SurvivalModel):
         return {"cap": cap.n, "cap_unbounded": cap.unbounded, "cap_formula": formula}
 
     def describe(self) -> dict[str, Any]:
-        base = (
-            self.base.describe()
-            if callable(getattr(self.base, "describe", None))
-            else {"model": self.base.name}
+        """Summary: the floor, the limit (0 when ``delta > 0``), the cap's formula and the base's summary."""
+        describe_base = getattr(self.base, "describe", None)
+        base = describe_base() if callable(describe_base) else {"model": self.base.name}
+        summary: dict[str, Any] = {"model": self.name, "mass": self.mass, "mode": self.mode}
+        summary["growth"] = self.growth
+        if self.first_certain is not None:
+            summary["certain_failure_from"] = self.first_certain
+        summary["limit"] = self.limit()
+        summary["cap_formula"] = (
+            "floor(ln T / ln(1 - delta))" if self.growth is None else "budget of the growing floor alone"
         )
-        return {**super().describe(), "base": base}
+        summary["base"] = base
+        return summary
 
     # -- symbolic -----------------------------------------------------------------------------------
     def symbolic(self) -> SurvivalExpr:
