@@ -86,6 +86,13 @@ def test_three_state_constructor_reproduces_reference_matrix() -> None:
         drift="0.004", failure="0.125", audit="0.1", recovery="0.125", direct="0.001"
     )
     assert weaker.mean_generations_exact() < chain.mean_generations_exact()
+    # a rollback that fails half the time moves audit * 1/2 = 0.1 of the drifted row to unsafe
+    risky = AbsorbingChain.aligned_drifted(
+        drift="0.004", failure="0.125", audit="0.2", recovery="0.125", direct="0.001", rollback_failure="0.5"
+    )
+    assert risky.Q[1] == (Fraction(2, 10), Fraction(6, 10))
+    assert risky.survival_exact(1) == chain.survival_exact(1)  # starts aligned: no audit yet
+    assert risky.survival_exact(2) < chain.survival_exact(2)
 
 
 def test_exact_path_matches_independent_fractions_and_certifies_budget() -> None:

@@ -208,6 +208,7 @@ class AbsorbingChain(SurvivalModel):
         audit: Any = 0,
         recovery: Any = 0,
         direct: Any = 0,
+        rollback_failure: Any = 0,
     ) -> AbsorbingChain:
         r"""The three-state chain aligned → drifted → unsafe, with audits and recovery.
 
@@ -217,14 +218,17 @@ class AbsorbingChain(SurvivalModel):
           (to unsafe), the successor drifts with probability ``drift`` (to
           drifted), and otherwise stays aligned;
         * **drifted**: an audit detects the drift with probability ``audit`` and
-          rolls the lineage back to the last aligned model (to aligned); if it
-          is not detected, the drift becomes unsafe with probability
-          ``failure``, corrects itself with probability ``recovery`` (to
-          aligned), and otherwise persists.
+          rolls the lineage back to the last aligned model (to aligned), except
+          that the rollback itself goes wrong with probability
+          ``rollback_failure`` (to unsafe: the cost of rolling back, e.g. a
+          compromised checkpoint); if it is not detected, the drift becomes
+          unsafe with probability ``failure``, corrects itself with probability
+          ``recovery`` (to aligned), and otherwise persists.
 
-        So ``Q = [[1 - drift - direct, drift], [audit + (1-audit) recovery,
-        (1-audit)(1 - failure - recovery)]]`` and the drifted state becomes
-        unsafe with probability ``(1 - audit) failure``. The lineage starts aligned.
+        So ``Q = [[1 - drift - direct, drift], [audit (1 - rollback_failure) +
+        (1-audit) recovery, (1-audit)(1 - failure - recovery)]]`` and the
+        drifted state becomes unsafe with probability
+        ``audit rollback_failure + (1 - audit) failure``. The lineage starts aligned.
 
         Examples
         --------
@@ -236,6 +240,7 @@ class AbsorbingChain(SurvivalModel):
         drift, failure = probability(drift, "drift"), probability(failure, "failure")
         audit, recovery = probability(audit, "audit"), probability(recovery, "recovery")
         direct = probability(direct, "direct")
+        rollback_failure = probability(rollback_failure, "rollback_failure")
         if drift + direct > 1:
             raise ParameterError("drift + direct", "at most 1", format_number(drift + direct))
         if failure + recovery > 1:
@@ -243,7 +248,7 @@ class AbsorbingChain(SurvivalModel):
         missed = 1 - audit
         matrix = [
             [1 - drift - direct, drift],
-            [audit + missed * recovery, missed * (1 - failure - recovery)],
+            [audit * (1 - rollback_failure) + missed * recovery, missed * (1 - failure - recovery)],
         ]
         return cls(matrix, [1, 0], ("aligned", "drifted"))
 
