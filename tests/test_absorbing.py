@@ -109,6 +109,24 @@ def test_exact_path_matches_independent_fractions_and_certifies_budget() -> None
     assert result.certified
 
 
+def as_fraction(value: mpmath.mpf) -> Fraction:
+    mantissa, exponent = value.man_exp
+    return Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+
+
+@pytest.mark.parametrize("n", [1, 2, 37, 10**4, 10**9, 10**15])
+def test_interval_enclosure_contains_the_value_and_is_tight(n: int) -> None:
+    chain = reference_chain()
+    low, high = chain.survival_bounds(n, 30)
+    with mpmath.workdps(60):
+        value = chain.survival_mp(n, 50)
+        assert low <= value <= high
+        assert (high - low) / value < mpmath.mpf(10) ** -29
+    if n <= 37:
+        exact = chain.survival_exact(n)
+        assert as_fraction(low) <= exact <= as_fraction(high)
+
+
 def test_log_survival_at_1e15_matches_high_precision() -> None:
     chain = reference_chain()
     value = chain.log_survival(10**15)

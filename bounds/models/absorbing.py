@@ -25,9 +25,11 @@ import mpmath
 import numpy as np
 import scipy.linalg
 import sympy
+from mpmath import iv
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
+from bounds._interval import endpoints, interval_fraction, interval_precision
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
@@ -109,7 +111,9 @@ class AbsorbingChain(SurvivalModel):
     able to reach unsafe; otherwise ``I - Q`` is singular and the chain is
     refused (a state that never leaves has ``S(infinity) > 0``; model it with a
     zero rate instead). The fundamental matrix :math:`(I-Q)^{-1}` is never
-    formed: ``mean_generations`` solves :math:`(I-Q)x = \mathbf 1`.
+    formed: ``mean_generations`` solves :math:`(I-Q)x = \mathbf 1`. Budgets are
+    certified with exact rationals for small ``N`` and otherwise with a rigorous
+    interval enclosure of ``S(N)`` (interval repeated squaring).
 
     References
     ----------
@@ -321,6 +325,29 @@ class AbsorbingChain(SurvivalModel):
                     matrix = matrix * matrix
             value = mpmath.fsum(vector[0, c] for c in range(size))
         return +value
+
+    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
+        """A rigorous enclosure of ``S(n)`` by interval repeated squaring (entries are non-negative)."""
+        n = int(n)
+        size = len(self.Q)
+        # no cancellation: each squaring at most doubles the relative width, so log2(n) guard bits suffice
+        bits = int(3.33 * dps) + 2 * n.bit_length() + 2 * size.bit_length() + 40
+        with interval_precision(bits):
+            matrix = [[interval_fraction(entry) for entry in row] for row in self.Q]
+            vector = [interval_fraction(entry) for entry in self.initial]
+            zero = iv.mpf(0)
+
+            def times(left: list[Any], right: list[list[Any]]) -> list[Any]:
+                return [sum((left[r] * right[r][c] for r in range(size)), zero) for c in range(size)]
+
+            count = n
+            while count:
+                if count & 1:
+                    vector = times(vector, matrix)
+                count >>= 1
+                if count:
+                    matrix = [times(row, matrix) for row in matrix]
+            return endpoints(sum(vector, zero))
 
     @cached_property
     def _integer_form(self) -> tuple[list[list[int]], int, list[int], int]:
