@@ -15,18 +15,32 @@ from bounds.dependence import dependence_free, dependence_free_budget
 from bounds.derive import Derivation, derive
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
 from bounds.evidence import EvidenceBound, epsilon_upper_bound, from_evidence, posterior_predictive
-from bounds.models import Independent, Model, SurvivalExpr, SurvivalModel, load_spec, model_from_spec
-from bounds.models.exchangeable import BetaMixture
-from bounds.models.explicit import Expression, Rates
-from bounds.models.markov import MarkovModulated
-from bounds.models.mixture import FiniteMixture
-from bounds.models.schedule import Geometric, Power, TwoRate
+from bounds.models import (
+    AbsorbingChain,
+    BetaMixture,
+    Expression,
+    FiniteMixture,
+    Geometric,
+    Independent,
+    MarkovModulated,
+    Model,
+    PersistentUnsafe,
+    Power,
+    Rates,
+    SurvivalExpr,
+    SurvivalModel,
+    TwoRate,
+    load_spec,
+    model_from_spec,
+)
 from bounds.sensitivity import elasticity, elasticity_fd, required_epsilon, trials_needed
 from bounds.uncertain import BudgetDistribution, budget_distribution, epsilon_interval
+from bounds.unsafe import cone_mass
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "AbsorbingChain",
     "BetaMixture",
     "BoundsError",
     "Budget",
@@ -43,6 +57,7 @@ __all__ = [
     "MarkovModulated",
     "Model",
     "ParameterError",
+    "PersistentUnsafe",
     "Power",
     "Rates",
     "SpecError",
@@ -52,6 +67,7 @@ __all__ = [
     "__version__",
     "budget",
     "budget_distribution",
+    "cone_mass",
     "dependence_free",
     "dependence_free_budget",
     "derive",

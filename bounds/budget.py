@@ -182,6 +182,7 @@ class Budget:
             "certified": self.certified,
             "certificate": self.certificate,
             **parameters,
+            **{key: json_value(value) for key, value in _context(self.model, self.threshold).items()},
         }
 
     def __str__(self) -> str:
@@ -244,6 +245,12 @@ class BudgetArray:
 
     def __len__(self) -> int:
         return len(self.unbounded)
+
+
+def _context(model: Any, threshold: Fraction) -> dict[str, Any]:
+    """Facts a model reports beside its budget (``budget_context``), e.g. the cap a persistent floor imposes."""
+    method = getattr(model, "budget_context", None)
+    return method(threshold) if callable(method) else {}
 
 
 def _float_candidate(model: Any, threshold: Fraction) -> int:

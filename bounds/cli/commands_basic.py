@@ -40,6 +40,9 @@ def budget_text(result: Budget) -> str:
         lines.append(f"           S({result.n}) = {format_near(at, result.threshold, 12)} >= T")
         lines.append(f"           S({result.n + 1}) = {format_near(after, result.threshold, 12)} < T")
     lines.append(f"certified  by {result.certificate}")
+    context = getattr(result.model, "budget_context", None)
+    for key, value in (context(result.threshold) if callable(context) else {}).items():
+        lines.append(f"{key:13} {'unbounded' if value is None else value}")
     return "\n".join(lines)
 
 
@@ -92,6 +95,7 @@ def _compare_arguments(parser: argparse.ArgumentParser) -> None:
         "--rho", metavar="R", default=None,
         help="pairwise correlation of failures: adds correlated-model and dependence rows",
     )
+    parser.add_argument("--mass", metavar="DELTA", help="persistent unsafe mass: adds the floor's budget and cap")
 
 
 def comparison_table(rows: list[ComparisonRow]) -> str:

@@ -1,5 +1,6 @@
 """The model families. Importing this package registers every built-in model."""
 
+from bounds.models.absorbing import AbsorbingChain
 from bounds.models.base import Model, SurvivalExpr, SurvivalModel
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.explicit import Expression, Rates
@@ -8,8 +9,10 @@ from bounds.models.markov import MarkovModulated
 from bounds.models.mixture import FiniteMixture
 from bounds.models.registry import load_spec, model_from_spec, registered
 from bounds.models.schedule import Geometric, Power, TwoRate
+from bounds.models.unsafe import PersistentUnsafe
 
 __all__ = [
+    "AbsorbingChain",
     "BetaMixture",
     "Expression",
     "FiniteMixture",
@@ -17,6 +20,7 @@ __all__ = [
     "Independent",
     "MarkovModulated",
     "Model",
+    "PersistentUnsafe",
     "Power",
     "Rates",
     "SurvivalExpr",

@@ -94,9 +94,15 @@ class SurvivalExpr:
 
     def substituted(self) -> sympy.Expr:
         """The expression with parameter values substituted, left unevaluated for display."""
-        return self.expr.subs(
-            {symbol: sympy.UnevaluatedExpr(value) for symbol, value in self.values.items()}
-        )
+        try:
+            return self.expr.subs({symbol: sympy.UnevaluatedExpr(value) for symbol, value in self.values.items()})
+        except (TypeError, ValueError):
+            # Matrix elements and Max/Min refuse unevaluated numbers: substitute the values themselves,
+            # and where even that fails show the symbolic form alone
+            try:
+                return self.expr.subs(self.values)
+            except (TypeError, ValueError):
+                return self.expr
 
     def evaluate(self, n: int, dps: int = 30) -> mpmath.mpf:
         """Evaluate the expression at ``n`` with mpmath, independently of the numeric code.

@@ -28,6 +28,7 @@ def _digits_bits(value: Fraction) -> int:
     return max(0, value.denominator.bit_length() - value.numerator.bit_length() + 1)
 
 
+
 @register("independent")
 @dataclass(frozen=True, repr=False, init=False)
 class Independent(SurvivalModel):

@@ -398,7 +398,7 @@ def check_model(
     ...         return 0.5 ** n
     >>> for line in check_model(Halving()).skipped:
     ...     print(line)
-    limit: the object has no limit()
+    limit: the object has no limit(), or it refuses (S(infinity) unknown)
     survival_mp: the object has none
     budgets: the object has no budget(T) method
     >>> class Recovering(Halving):

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 __all__ = [
@@ -241,3 +242,81 @@ def _expressions() -> st.SearchStrategy[Any]:
         st.sampled_from(["1e-2", "2e-2", "5e-2"]),
     )
     return st.builds(Expression, templates, horizon=st.just(3000))
+
+
+def _distributions(size: int, *, leftover: bool = False) -> st.SearchStrategy[list[Fraction]]:
+    """Exact probability vectors of ``size`` entries summing to 1 (or to at most 1 with ``leftover``)."""
+    slots = size + 1 if leftover else size
+    weights = st.lists(st.integers(0, 1000), min_size=slots, max_size=slots).filter(lambda drawn: sum(drawn) > 0)
+    return weights.map(lambda drawn: [Fraction(weight, sum(drawn)) for weight in drawn[:size]])
+
+
+@register_model_strategy("beta-mixture")
+def _beta_mixtures() -> st.SearchStrategy[Any]:
+    from bounds.models.exchangeable import BetaMixture
+
+    # a = mean (1 - rho)/rho stays above ~1e-3 so budgets stay within the solver's reach
+    return st.builds(
+        BetaMixture,
+        mean=epsilons(min_value=Fraction(1, 10**4), max_value=Fraction(1, 2)),
+        rho=probabilities(min_value=Fraction(1, 10**6), max_value=Fraction(1, 10)),
+    )
+
+
+@register_model_strategy("finite-mixture")
+def _finite_mixtures() -> st.SearchStrategy[Any]:
+    from bounds.models.mixture import FiniteMixture
+
+    @st.composite
+    def mixtures(draw: st.DrawFn) -> Any:
+        size = draw(st.integers(1, 4))
+        rates = draw(st.lists(epsilons(max_exponent=8), min_size=size, max_size=size))
+        return FiniteMixture(draw(_distributions(size)), rates)
+
+    return mixtures()
+
+
+@register_model_strategy("markov")
+def _markov_models() -> st.SearchStrategy[Any]:
+    from bounds.models.markov import MarkovModulated
+
+    @st.composite
+    def chains(draw: st.DrawFn) -> Any:
+        size = draw(st.integers(1, 3))
+        transition = [draw(_distributions(size)) for _ in range(size)]
+        failure = draw(st.lists(epsilons(max_exponent=8), min_size=size, max_size=size))
+        return MarkovModulated(transition, failure, draw(_distributions(size)))
+
+    return chains()
+
+
+@register_model_strategy("absorbing")
+def _absorbing_chains() -> st.SearchStrategy[Any]:
+    from bounds.errors import BoundsError
+    from bounds.models.absorbing import AbsorbingChain
+
+    @st.composite
+    def chains(draw: st.DrawFn) -> Any:
+        size = draw(st.integers(1, 3))
+        # each row keeps a share for the absorbing unsafe set, so Q is sub-stochastic by construction
+        rows = [draw(_distributions(size, leftover=True)) for _ in range(size)]
+        try:
+            return AbsorbingChain(rows, draw(_distributions(size)))
+        except BoundsError:  # a closed class of transient states (I - Q singular): rare, refused
+            assume(False)
+            raise
+
+    return chains()
+
+
+@register_model_strategy("persistent-unsafe")
+def _persistent_unsafe() -> st.SearchStrategy[Any]:
+    from bounds.models.unsafe import PersistentUnsafe
+
+    bases = st.one_of(_independent_models(), _geometric_schedules(), _two_rate_schedules())
+    return st.builds(
+        PersistentUnsafe,
+        bases,
+        mass=epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 10)),
+        mode=st.sampled_from(["floor", "additive"]),
+    )

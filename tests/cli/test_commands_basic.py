@@ -109,7 +109,7 @@ BAD_COMMANDS = [
     (["budget", "--epsilon", "0.1", "--threshold", "1.01"], "threshold must be in (0, 1]"),
     (["budget", "--epsilon", "0.1", "--threshold", "x"], "threshold must be a decimal number"),
     (["budget", "--epsilon", "0.1"], "the following arguments are required: --threshold"),
-    (["budget", "--threshold", "0.5"], "one of the arguments --epsilon --p --spec is required"),
+    (["budget", "--threshold", "0.5"], "one of the arguments --epsilon --p --spec --epsilon-interval is required"),
     (["budget", "--epsilon", "0.1", "--p", "0.9", "--threshold", "0.5"], "not allowed with argument"),
     (["survival", "--epsilon", "0.1", "--generations", "-1"], "--generations must be a whole number >= 0"),
     (["survival", "--epsilon", "0.1", "--generations", "2.5"], "--generations must be a whole number >= 0"),

@@ -1,0 +1,130 @@
+"""``bounds describe`` and ``bounds trilemma``, and the persistent-floor comparison row."""
+
+from __future__ import annotations
+
+import argparse
+from fractions import Fraction
+from typing import Any, cast
+
+from bounds.budget import Budget
+from bounds.cli._core import Output, command
+from bounds.compare import ComparisonRow, comparison_row
+from bounds.models.independent import Independent
+from bounds.models.registry import load_spec
+from bounds.models.unsafe import PersistentUnsafe
+from bounds.numbers import format_number, probability
+from bounds.unsafe import cone_mass
+
+
+def _describe_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--spec", required=True, metavar="FILE", help="TOML file describing the model")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{key} = {_show(item)}" for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_show(item) for item in value) + "]"
+    if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool):
+        return format_number(value, 12)
+    return str(value)
+
+
+def describe_text(summary: dict[str, Any], indent: str = "") -> str:
+    """One ``key  value`` line per entry; nested model summaries are indented."""
+    width = max(len(key) for key in summary)
+    lines = []
+    for key, value in summary.items():
+        if isinstance(value, dict) and "model" in value:
+            lines.append(f"{indent}{key}:")
+            lines.append(describe_text(value, indent + "  "))
+        else:
+            lines.append(f"{indent}{key:{width}}  {_show(value)}")
+    return "\n".join(lines)
+
+
+@command(
+    "describe", "a model's summary: parameters, limit, decay rate, mean generations", _describe_arguments
+)
+def describe_command(args: argparse.Namespace) -> Output:
+    model = load_spec(args.spec)
+    method = getattr(model, "describe", None)
+    summary = (
+        method() if callable(method) else {"model": model.name, **model.parameters(), "limit": model.limit()}
+    )
+    return Output(summary, describe_text(summary))
+
+
+def _trilemma_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gradient", required=True, metavar="G", help="score gradient norm G > 0 at the fixed point"
+    )
+    parser.add_argument("--path-lipschitz", required=True, metavar="L", help="path-Lipschitz constant l > 0")
+    parser.add_argument(
+        "--defense-lipschitz",
+        required=True,
+        nargs="+",
+        metavar="K",
+        help="defense Lipschitz constant K > 0, or one per pipeline stage (K = K_1 K_2 ...)",
+    )
+    parser.add_argument("--dimension", required=True, metavar="D", help="input dimension d >= 2")
+    parser.add_argument(
+        "--near-mass", required=True, metavar="M", help="input mass m in [0, 1] of the linear neighbourhood"
+    )
+    parser.add_argument("--threshold", "-T", metavar="T", help="also report the budget cap this mass implies")
+
+
+@command("trilemma", "persistent unsafe mass of the Defense Trilemma's steep cone", _trilemma_arguments)
+def trilemma_command(args: argparse.Namespace) -> Output:
+    stages = args.defense_lipschitz if len(args.defense_lipschitz) > 1 else args.defense_lipschitz[0]
+    result = cone_mass(args.gradient, args.path_lipschitz, stages, args.dimension, args.near_mass)
+    data = result.to_dict()
+    lines = [
+        f"cos half-angle  c = l (K + 1) / G = {format_number(result.cos_half_angle_exact, 12)}"
+        + ("  (>= 1: no steep cone)" if result.cos_half_angle_exact >= 1 else ""),
+        f"unsafe mass     delta = m * 1/2 I_(1-c^2)((d-1)/2, 1/2) = {format_number(result.mass, 12)}",
+    ]
+    if args.threshold is not None:
+        cap = result.cap(args.threshold)
+        data["threshold"] = args.threshold
+        data["cap"] = cap.n
+        data["cap_unbounded"] = cap.unbounded
+        shown = "unbounded (no persistent mass)" if cap.n is None else str(cap.n)
+        lines.append(
+            f"budget cap      floor(ln T / ln(1 - delta)) = {shown} at T = {args.threshold} "
+            f"(certified; delta rounded down, which keeps the cap valid)"
+        )
+    lines.append("assumptions:")
+    lines.extend(f"  - {text}" for text in result.assumptions)
+    lines.append("reference: Bhatt et al., The Defense Trilemma, arXiv:2604.06436")
+    return Output(data, "\n".join(lines))
+
+
+@comparison_row
+def _persistent_floor(
+    epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
+) -> ComparisonRow | None:
+    if options.get("mass") is None:
+        return None
+    mass = probability(options["mass"], "--mass")
+    result = cast(Budget, PersistentUnsafe(Independent(epsilon=epsilon), mass).budget(threshold))
+    return ComparisonRow(
+        f"persistent floor delta = {format_number(mass)}",
+        result.n,
+        "model",
+        "an unsafe mass delta no defense removes: epsilon_i' = max(epsilon, delta)",
+    )
+
+
+@comparison_row
+def _floor_cap(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    if options.get("mass") is None:
+        return None
+    mass = probability(options["mass"], "--mass")
+    cap = cast(Budget, Independent(epsilon=mass).budget(threshold))
+    return ComparisonRow(
+        "cap floor(ln T/ln(1-delta))",
+        cap.n,
+        "bound",
+        "no budget exceeds it while the unsafe mass persists, however good the defenses",
+    )
