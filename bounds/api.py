@@ -125,7 +125,8 @@ def _budget_float_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: s
     from_epsilon = rate_name == "epsilon"
     epsilon = given if from_epsilon else 1.0 - given
     keep = 1.0 - epsilon if from_epsilon else given
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # subnormal rates overflow the ratio to inf: such elements are left to the exact path
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         log_keep = np.log1p(-epsilon)
         log_target = np.log(target)
         ratio = log_target / log_keep  # +inf or NaN where epsilon == 0: left to the exact path

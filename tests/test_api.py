@@ -144,3 +144,11 @@ def test_max_epsilon_running_example() -> None:
 def test_sandwich_relation_used_by_compare() -> None:
     # floor((1-T)/eps) <= N* <= floor(ln(1/T)/eps) for the running example
     assert math.floor((1 - 0.605) / 0.001) == 395 <= 502 <= math.floor(math.log(1 / 0.605) / 0.001)
+
+
+def test_subnormal_rates_in_arrays_are_settled_exactly() -> None:
+    # log(T)/log1p(-5e-324) overflows to inf (a RuntimeWarning, an error under our settings)
+    result = bounds.budget(epsilon=np.array([5e-324, 0.001]), threshold=np.array([0.5, 0.605]))
+    with mpmath.workdps(400):
+        expected = int(mpmath.floor(mpmath.log(mpmath.mpf("0.5")) / mpmath.log1p(-mpmath.mpf("5e-324"))))
+    assert result.n.tolist() == [expected, 502]

@@ -12,7 +12,7 @@ from bounds.cli import main
 from bounds.unsafe import ASSUMPTIONS
 from tests.conftest import load_reference
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "specs"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

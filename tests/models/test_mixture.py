@@ -15,7 +15,7 @@ from bounds.models import load_spec
 from bounds.simulate import simulate
 from bounds.testing.strategies import epsilons
 
-EXAMPLES = Path(__file__).parent.parent / "examples" / "specs"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
 
 def test_closed_form_against_exact_and_mpmath() -> None:

@@ -19,7 +19,7 @@ from bounds.testing.strategies import epsilons
 from tests.conftest import load_reference
 
 REFERENCE = load_reference("markov")
-EXAMPLES = Path(__file__).parent.parent / "examples" / "specs"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
 
 def reference_model() -> MarkovModulated:

@@ -19,7 +19,7 @@ from bounds.testing.strategies import epsilons, thresholds
 from tests.conftest import load_reference
 
 REFERENCE = load_reference("beta_mixture")
-EXAMPLES = Path(__file__).parent.parent / "examples" / "specs"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
 
 def mp_log_survival(a: Fraction, b: Fraction, n: int, dps: int = 80) -> mpmath.mpf:

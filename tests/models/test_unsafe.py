@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bounds import BoundsError, Independent, ParameterError, PersistentUnsafe, SpecError, model_from_spec
 from bounds.simulate import simulate
 from bounds.testing.strategies import epsilons, thresholds
-from tests._geometric_double import GeometricDouble
+from tests.models._geometric_double import GeometricDouble
 
 GEOMETRIC = {"epsilon1": Fraction(1, 100), "ratio": Fraction(1, 2)}
 
