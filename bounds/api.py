@@ -115,19 +115,18 @@ def _first_bad(values: np.ndarray, good: np.ndarray) -> Any:
 def _budget_float_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
     given = rates.astype(np.float64, copy=False)
     target = thresholds.astype(np.float64, copy=False)
-    # comparisons are False for NaN, so these masks also catch NaN and +-inf
-    rate_ok = (given >= 0) & (given <= 1)
-    if not rate_ok.all():
-        raise ParameterError(rate_name, "in [0, 1]", _first_bad(rates, rate_ok))
-    target_ok = (target > 0) & (target <= 1)
-    if not target_ok.all():
-        raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, target_ok))
+    # min/max propagate NaN and comparisons with NaN are False: one pass each, no temporaries
+    if not (given.min() >= 0 and given.max() <= 1):
+        raise ParameterError(rate_name, "in [0, 1]", _first_bad(rates, (given >= 0) & (given <= 1)))
+    if not (target.min() > 0 and target.max() <= 1):
+        raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
     from_epsilon = rate_name == "epsilon"
     epsilon = given if from_epsilon else 1.0 - given
     keep = 1.0 - epsilon if from_epsilon else given
     # subnormal rates overflow the ratio to inf: such elements are left to the exact path
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_keep = np.log1p(-epsilon)
+        log_keep = np.negative(epsilon)
+        np.log1p(log_keep, out=log_keep)
         log_target = np.log(target)
         ratio = log_target / log_keep  # +inf or NaN where epsilon == 0: left to the exact path
         floor = np.floor(ratio)
@@ -154,11 +153,17 @@ def _settle_unsure(
     floor: np.ndarray, sure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray, rate_name: str
 ) -> np.ndarray:
     """Decide the elements the float path could not certify with the scalar solver."""
-    budgets = np.where(sure, floor, 0).astype(np.int64).astype(object)
-    for index in zip(*np.nonzero(~sure), strict=True):
-        budgets[index] = _element_budget(rates[index], thresholds[index], rate_name).n or 0
-    fits = all(value < 2**63 for value in budgets.flat)
-    return budgets.astype(np.int64) if fits else budgets
+    settled = {
+        index: _element_budget(rates[index], thresholds[index], rate_name).n or 0
+        for index in zip(*np.nonzero(~sure), strict=True)
+    }
+    # stay in int64 (no per-element Python objects) unless a settled budget needs more
+    budgets = np.where(sure, floor, 0).astype(np.int64)
+    if any(value >= 2**63 for value in settled.values()):
+        budgets = budgets.astype(object)  # Python ints, exact at any size
+    for index, value in settled.items():
+        budgets[index] = value
+    return budgets
 
 
 def survival(epsilon: Any = None, n: Any = None, *, p: Any = None) -> Any:
