@@ -84,7 +84,8 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "demo")
     assert code == 0
     for fragment in ("0.999^50  = 0.9512", "0.999^500 = 0.6064", "budget at T = 0.605: 502",
-                     "budget at T = 0.5:   692", "0.999^502 = 0.6052", "independent", "395"):
+                     "budget at T = 0.5:   692", "0.999^502 = 0.6052", "independent", "395",
+                     "beta-mixture (rho=0.01)                        15667"):
         assert fragment in out
     data = run_json(capsys, "demo")
     assert data["budget_0.605"]["budget"] == 502 and data["budget_0.5"]["budget"] == 692
