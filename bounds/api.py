@@ -122,31 +122,64 @@ def _budget_float_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: s
         raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
     from_epsilon = rate_name == "epsilon"
     epsilon = given if from_epsilon else 1.0 - given
-    keep = 1.0 - epsilon if from_epsilon else given
-    # subnormal rates overflow the ratio to inf: such elements are left to the exact path
+    # subnormal rates overflow the ratio to inf, epsilon = 0 divides by zero: both are left
+    # unsure (comparisons with inf/NaN are False) and settled by the exact path or the mask
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_keep = np.negative(epsilon)
-        np.log1p(log_keep, out=log_keep)
-        log_target = np.log(target)
-        ratio = log_target / log_keep  # +inf or NaN where epsilon == 0: left to the exact path
-        floor = np.floor(ratio)
-        distance = ratio - floor
-        np.minimum(distance, 1.0 - distance, out=distance)
-        # floor(ratio) is certain when the distance to the nearest integer exceeds the
-        # propagated error bound: inputs rounded to float (relative 2**-53 each; for p-input
-        # the absolute error of p dominates when epsilon is tiny) and 64 ulp per log/log1p.
-        # Scaled by |log_keep| * keep to avoid a division:
-        #   distance * |log_keep| * keep > 64u * (keep * (1 + |log_target|) + ratio * weight)
-        weight = epsilon if from_epsilon else keep
-        bound = keep * (1.0 - log_target)
-        bound += ratio * weight
-        bound *= _ULP_MARGIN
-        distance *= log_keep
-        distance *= keep
-        sure = (-distance > bound) & (ratio < 2.0**52) & (target > 1e-300)
+        floor, sure = (_floor_from_epsilon if from_epsilon else _floor_from_p)(epsilon, target)
     result = floor.astype(np.int64) if sure.all() else _settle_unsure(floor, sure, rates, thresholds, rate_name)
     unbounded = epsilon == 0
     return BudgetArray(np.ma.masked_array(result, mask=unbounded), unbounded, thresholds)
+
+
+def _floor_from_epsilon(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``floor(ln T / ln(1 - eps))`` in float64 and where it is certain, for rates given as epsilon.
+
+    Error bound, for eps <= 1/2 (so 1 - eps >= 1/2 and |ln(1 - eps)| >= eps): the inputs are
+    rounded to float (relative 2**-53 each), which moves ln T by at most 2**-53 and
+    ln(1 - eps) by at most 2**-53 relative; log, log1p and the division add their own ulps.
+    With 64 ulp per operation, the ratio x is off by less than 64u (1/|ln(1-eps)| + 3|x|),
+    so its floor is certain when the distance d to the nearest integer satisfies
+    ``d |ln(1-eps)| > 64u (1 - 3 ln T)``. Larger rates are left to the exact path.
+    """
+    log_keep = np.negative(epsilon)
+    np.log1p(log_keep, out=log_keep)
+    ratio = np.log(target)
+    bound = ratio * (-3 * _ULP_MARGIN)
+    bound += _ULP_MARGIN
+    np.divide(ratio, log_keep, out=ratio)
+    floor = np.floor(ratio)
+    np.subtract(ratio, floor, out=ratio)
+    np.minimum(ratio, 1.0 - ratio, out=ratio)
+    np.multiply(ratio, log_keep, out=ratio)
+    np.negative(ratio, out=ratio)
+    sure = ratio > bound
+    sure &= floor < 2.0**52
+    sure &= epsilon <= 0.5
+    sure &= target > 2.3e-308  # normal floats: the relative rounding bound holds
+    return floor, sure
+
+
+def _floor_from_p(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`_floor_from_epsilon`, for rates given as p = 1 - eps.
+
+    The absolute rounding error of p dominates when eps is tiny; scaled by |ln p| * p,
+    the floor is certain when ``d |ln p| p > 64u (p (1 + |ln T|) + x p)``.
+    """
+    keep = 1.0 - epsilon
+    log_keep = np.negative(epsilon)
+    np.log1p(log_keep, out=log_keep)
+    log_target = np.log(target)
+    ratio = log_target / log_keep
+    floor = np.floor(ratio)
+    distance = ratio - floor
+    np.minimum(distance, 1.0 - distance, out=distance)
+    bound = keep * (1.0 - log_target)
+    bound += ratio * keep
+    bound *= _ULP_MARGIN
+    distance *= log_keep
+    distance *= keep
+    sure = (-distance > bound) & (ratio < 2.0**52) & (target > 2.3e-308)
+    return floor, sure
 
 
 def _settle_unsure(
