@@ -492,6 +492,10 @@ def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivatio
     >>> derive(bounds.budget(epsilon="0.1", threshold="0.81")).values["budget"]
     2
     """
+    _load_families()  # result types (intervals, evidence) register themselves on import
+    registered = derive.dispatch(type(subject))
+    if registered is not _derive_base:
+        return registered(subject, threshold, digits=digits)
     if not hasattr(subject, "symbolic") or not hasattr(subject, "budget"):
         raise BoundsError(
             f"cannot derive {type(subject).__name__}: give a model, a Budget, or a result type "
@@ -503,6 +507,9 @@ def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivatio
     if not isinstance(budget, Budget):
         raise ParameterError("threshold", "a single number (derivations are per threshold)", threshold)
     return budget_derivation(budget, digits)
+
+
+_derive_base = derive.dispatch(object)
 
 
 @derive.register
