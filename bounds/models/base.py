@@ -38,11 +38,14 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, overload, runtime_checkable
 
+import functools
+
 import mpmath
 import numpy as np
 import sympy
 
 from bounds.errors import ParameterError
+from bounds.numeric.contexts import FLOAT, is_context
 from bounds.numbers import format_number, generations
 
 if TYPE_CHECKING:
@@ -192,20 +195,28 @@ class SurvivalModel:
         """A closed-form guess at the budget (certified afterwards), or ``None``."""
         return None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "log_survival" in cls.__dict__:
+            cls.log_survival = _public_log_survival(cls.__dict__["log_survival"])  # type: ignore[method-assign]
+
     # -- provided -------------------------------------------------------------------
-    def log_survival(self, n: Any) -> Any:
-        """Natural logarithm of ``S(n)``, vectorised over ``n``.
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        """Natural logarithm of ``S(n)``: ``log_survival(ctx, n)`` in a number context, or
+        ``log_survival(n)`` in float64, validated and vectorised over ``n``.
 
         Stays finite where ``S(n)`` underflows float64 (``1e-900000`` is
         ``-2072326.6...``); ``-inf`` only where ``S(n)`` is exactly zero.
         """
-        array, is_scalar = as_generation_array(n)
-        return _scalar_or_array(self._log_survival(array), is_scalar)
+        if ctx.kind == "float":
+            return self._log_survival(n)
+        raise NotImplementedError(f"{type(self).__name__} has no {ctx.kind} log_survival yet")
 
     def survival(self, n: Any) -> Any:
         """``S(n)``, the probability that alignment holds through generations ``1..n``."""
         array, is_scalar = as_generation_array(n)
-        return _scalar_or_array(np.exp(self._log_survival(array)), is_scalar)
+        with np.errstate(under="ignore"):
+            return _scalar_or_array(np.exp(self.log_survival(FLOAT, array)), is_scalar)
 
     def limit(self) -> float:
         """``S(infinity) = lim S(n)``; zero unless the rates fall off fast enough."""
@@ -240,6 +251,25 @@ class SurvivalModel:
     def __repr__(self) -> str:
         shown = ", ".join(f"{key}={_show(value)}" for key, value in self.parameters().items())
         return f"{type(self).__name__}({shown})"
+
+
+def _public_log_survival(method: Any) -> Any:
+    """Let a family's ``log_survival(ctx, n)`` also serve the public float call ``log_survival(n)``."""
+
+    @functools.wraps(method)
+    def log_survival(self: Any, ctx: Any, n: Any = None) -> Any:
+        if is_context(ctx):
+            return method(self, ctx, n)
+        if n is not None:
+            raise TypeError("log_survival takes (ctx, n) or (n)")
+        array, is_scalar = as_generation_array(ctx)
+        return _scalar_or_array(method(self, FLOAT, array), is_scalar)
+
+    log_survival._public = True  # type: ignore[attr-defined]
+    return log_survival
+
+
+SurvivalModel.log_survival = _public_log_survival(SurvivalModel.__dict__["log_survival"])  # type: ignore[method-assign]
 
 
 def _show(value: Any) -> str:
