@@ -1,0 +1,150 @@
+"""``bounds timeline`` (a budget placed in calendar time) and ``bounds fit`` (schedules fitted to data)."""
+
+from __future__ import annotations
+
+import argparse
+from fractions import Fraction
+from typing import Any
+
+from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
+from bounds.numeric.parse import exact, format_number, positive
+from bounds.timeline import (
+    Cadence,
+    ConstantCadence,
+    DoublingCadence,
+    ExplicitCadence,
+    GeometricCadence,
+    StartDistribution,
+    aligned_probability,
+    format_month,
+    horizon,
+    parse_month,
+    survival_at,
+)
+
+
+def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
+    add_model_arguments(parser)
+    parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+    parser.add_argument("--first-interval", metavar="MONTHS", help="months the first generation takes")
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument("--acceleration", metavar="R", help="each interval is R times the previous one (R < 1: faster)")
+    pace.add_argument("--doubling-time", metavar="MONTHS", help="the speed of R&D doubles every MONTHS months")
+    pace.add_argument("--intervals", metavar="FILE", help="file of intervals in months, one per line")
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--start", metavar="YYYY-MM", help="the month the lineage starts")
+    start.add_argument(
+        "--start-cdf", metavar="'YYYY-MM:P,...'",
+        help="uncertain start: quantiles of a piecewise-linear CDF; 1 - the last P means 'never starts'",
+    )
+    parser.add_argument(
+        "--at", nargs="+", action="extend", metavar="WHEN", default=[],
+        help="dates YYYY-MM (with a start) or months since the start at which to report survival",
+    )
+
+
+def cadence_from_arguments(args: argparse.Namespace) -> Cadence:
+    """The cadence named by ``--first-interval`` and one of ``--acceleration``, ``--doubling-time``, ``--intervals``."""
+    if args.intervals is not None:
+        if args.first_interval is not None:
+            raise UsageError("bounds timeline: --intervals gives every interval; drop --first-interval")
+        return ExplicitCadence.from_file(args.intervals)
+    if args.first_interval is None:
+        raise UsageError("bounds timeline: --first-interval MONTHS is required (or --intervals FILE)")
+    first = positive(args.first_interval, "--first-interval")
+    if args.acceleration is not None:
+        return GeometricCadence(first=first, ratio=positive(args.acceleration, "--acceleration"))
+    if args.doubling_time is not None:
+        return DoublingCadence(first=first, doubling=positive(args.doubling_time, "--doubling-time"))
+    return ConstantCadence(interval=first)
+
+
+def _when(text: str, start: StartDistribution | None) -> tuple[Fraction, bool]:
+    """``(t, is_date)``: a YYYY-MM date (absolute months) or a number of months after the start."""
+    if "-" in text.strip()[1:]:
+        if start is None:
+            raise UsageError(f"bounds timeline: --at {text} is a date; give --start or --start-cdf, or months")
+        return parse_month(text, "--at"), True
+    months = exact(text, "--at")
+    if months < 0:
+        raise UsageError(f"bounds timeline: --at must be a date YYYY-MM or months >= 0, got {text!r}")
+    return months, False
+
+
+def _horizon_dates(start: StartDistribution, months: float) -> list[dict[str, Any]]:
+    """The distribution of the horizon date: ``P(horizon <= d) = F(d - months)`` at the shifted quantiles."""
+    return [
+        {"date": format_month(float(date) + months), "probability": float(p)} for date, p in start.points
+    ]
+
+
+@command("timeline", "the budget in calendar time: alignment horizon, survival at dates", _timeline_arguments)
+def timeline_command(args: argparse.Namespace) -> Output:
+    model = model_from_arguments(args)
+    cadence = cadence_from_arguments(args)
+    start: StartDistribution | None = None
+    fixed: Fraction | None = None
+    if args.start is not None:
+        start = StartDistribution.fixed(args.start)
+        fixed = start.points[0][0]
+    elif args.start_cdf is not None:
+        start = StartDistribution.from_text(args.start_cdf)
+    result = horizon(model, cadence, args.threshold)
+    budget = result.budget
+    data: dict[str, Any] = {
+        **budget.to_dict(),
+        **cadence.parameters(),
+        "months_to_horizon": result.months,
+        "horizon_generation": result.generation,
+        "zeno_months": result.zeno,
+        "start": args.start,
+        "start_cdf": args.start_cdf,
+    }
+    lines = [f"model      {model!r}", f"threshold  T = {format_number(budget.threshold)}"]
+    lines.append("budget     unbounded" if budget.n is None else f"budget     N* = {budget.n}")
+    if result.zeno is not None:
+        lines.append(f"zeno       every generation completes within {format_number(result.zeno)} months")
+    if result.unbounded:
+        lines.append("horizon    unbounded (S stays >= T at every time)")
+        data["horizon_date"] = None
+    else:
+        lines.append(f"horizon    generation {result.generation} completes {format_number(result.months)} months "
+                     "after the start")
+        if result.zeno is not None and result.months_exact is not None:
+            gap = float(result.zeno - result.months_exact)
+            data["months_before_zeno"] = gap
+            lines.append(f"           = {format_number(result.zeno)} - {format_number(gap)} months (the Zeno limit "
+                         "minus the time left)")
+        if fixed is not None:
+            data["horizon_date"] = format_month(float(fixed) + result.months)  # type: ignore[operator]
+            lines.append(f"           in {data['horizon_date']}")
+        elif start is not None:
+            data["horizon_date"] = _horizon_dates(start, result.months)  # type: ignore[arg-type]
+            shown = ", ".join(f"{item['date']}: {item['probability']:g}" for item in data["horizon_date"])
+            lines.append(f"           P(horizon by date): {shown} (never: {float(start.never):g})")
+        else:
+            data["horizon_date"] = None
+    generations_at: list[int | None] = []
+    survival_values: list[float] = []
+    errors: list[float] = []
+    for text in args.at:
+        t, is_date = _when(text, start)
+        if start is not None and fixed is None and is_date:
+            p = aligned_probability(model, cadence, start, t)
+            generations_at.append(None)
+            survival_values.append(p.value)
+            errors.append(p.error)
+            lines.append(f"at {text:10} P(aligned) = {format_number(p.value, 8)} (± {p.error:.1e}; "
+                         f"not started {p.not_started:g})")
+            continue
+        elapsed = t - fixed if (is_date and fixed is not None) else t
+        n, value = survival_at(model, cadence, max(elapsed, Fraction(0)))
+        generations_at.append(n)
+        survival_values.append(value)
+        errors.append(0.0)
+        shown_n = "every generation (past the Zeno limit)" if n is None else f"N = {n}"
+        lines.append(f"at {text:10} {shown_n}, S = {format_number(value, 8)}")
+    data.update({"at": list(args.at), "generations_at": generations_at, "survival_at": survival_values})
+    if start is not None and fixed is None:
+        data["survival_at_error"] = errors
+    return Output(data, "\n".join(lines))
