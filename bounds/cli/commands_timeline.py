@@ -148,3 +148,81 @@ def timeline_command(args: argparse.Namespace) -> Output:
     if start is not None and fixed is None:
         data["survival_at_error"] = errors
     return Output(data, "\n".join(lines))
+
+
+def _fit_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", metavar="FILE.csv", help="CSV with header generation,trials,failures")
+    source.add_argument("--times", metavar="FILE", help="failure times, one per line (Crow-AMSAA power-law process)")
+    parser.add_argument("--end", metavar="T", help="with --times: the test stopped at T (time-terminated)")
+    parser.add_argument("--family", default="auto", choices=["independent", "geometric", "power", "auto"],
+                        help="schedule family; 'auto' fits every family and picks the smallest AIC")
+    parser.add_argument("--confidence", default="0.95", metavar="C", help="level of the confidence region, in (0, 1)")
+    parser.add_argument("--threshold", "-T", metavar="T", help="lowest acceptable survival: budgets at the MLE and over"
+                        " the region")
+    parser.add_argument("--write-spec", metavar="FILE.toml", help="write the conservative (corner) model as a spec")
+
+
+def _spec_text(model: Any) -> str:
+    lines = [f'model = "{model.name}"']
+    lines += [f'{key} = "{format_number(value, 40)}"' for key, value in model.parameters().items()]
+    return "\n".join(lines) + "\n"
+
+
+def _budget_text(result: Any) -> str:
+    if result is None:
+        return "-"
+    return "unbounded" if result.n is None else str(result.n)
+
+
+@command("fit", "fit a schedule to red-team data (or failure times); conservative budget", _fit_arguments)
+def fit_command(args: argparse.Namespace) -> Output:
+    from bounds.evidence.crow_amsaa import crow_amsaa
+    from bounds.evidence.fit import fit
+    from bounds.evidence.fit_data import read_failure_times, read_generation_data
+
+    if args.times is not None:
+        if args.threshold is not None or args.write_spec is not None or args.family != "auto":
+            raise UsageError("bounds fit: --times fits the Crow-AMSAA process; --family, --threshold and --write-spec "
+                             "apply to --data")
+        result = crow_amsaa(read_failure_times(args.times), end=args.end, confidence=args.confidence)
+        low, high = result.beta_bounds
+        text = "\n".join([
+            f"Crow-AMSAA  beta = {format_number(result.beta)}  lambda = {format_number(result.lam)}  "
+            f"({result.n} failures, {'time' if result.time_terminated else 'failure'}-terminated at "
+            f"{format_number(result.end)})",
+            f"            {result.confidence:g} bounds on beta: [{format_number(low)}, {format_number(high)}]; "
+            f"unbiased beta {format_number(result.beta_unbiased)}",
+            f"            MTBF at the end {format_number(result.mtbf_end)}",
+            f"trend       MIL-HDBK-189 p = {format_number(result.mil_hdbk_p_value)}, "
+            f"Laplace p = {format_number(result.laplace_p_value)} (H0: constant rate, beta = 1)",
+        ])
+        return Output(result.to_dict(), text)
+    if args.end is not None:
+        raise UsageError("bounds fit: --end applies to --times")
+    report = fit(read_generation_data(args.data), args.family, args.confidence, args.threshold)
+    chosen = report.chosen
+    if args.write_spec is not None:
+        from bounds._io import write_atomic
+
+        write_atomic(args.write_spec, _spec_text(chosen.model_conservative))
+    data = report.to_dict()
+    for key in ("budget_mle", "budget_conservative"):
+        budget = getattr(chosen, key)
+        data[f"{key}_certificate"] = None if budget is None else budget.certificate
+    data["threshold"] = args.threshold
+    lines = [f"{'family':12} {'parameters':44} {'AIC':>10}  {'budget MLE':>10}  {'conservative':>12}"]
+    for candidate in report.candidates:
+        shown = ", ".join(f"{k}={format_number(v, 5)}" for k, v in candidate.parameters.items())
+        mark = "*" if candidate is chosen else " "
+        lines.append(f"{candidate.family + mark:12} {shown:44} {candidate.aic:10.2f}  "
+                     f"{_budget_text(candidate.budget_mle):>10}  {_budget_text(candidate.budget_conservative):>12}")
+    region = ", ".join(
+        f"{k} in [{format_number(lo, 5)}, {format_number(hi, 5)}]" for k, (lo, hi) in chosen.region.items()
+    )
+    lines.append(f"region      {chosen.confidence:g} likelihood-ratio region of {chosen.family}: {region}")
+    corner = ", ".join(f"{k}={format_number(v, 8)}" for k, v in chosen.corner.items())
+    lines.append(f"corner      {corner} (dominates the region: its budget bounds every budget in it)")
+    lines.append(f"trend       likelihood ratio constant vs geometric: p = {format_number(report.trend_p_value)}")
+    lines.extend(f"note        {note}" for note in chosen.notes)
+    return Output(data, "\n".join(lines))

@@ -92,3 +92,52 @@ def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], ex
     code, out, err = run(capsys, "timeline", "--epsilon", "0.001", "--threshold", "0.605", *extra)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err, err
+
+
+REDTEAM = "generation,trials,failures\n1,2000,40\n2,2000,21\n3,2000,9\n4,2000,6\n"
+
+
+def test_fit_json_keys_and_written_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data_file = tmp_path / "redteam.csv"
+    data_file.write_text(REDTEAM)
+    spec = tmp_path / "conservative.toml"
+    data = run_json(capsys, "fit", "--data", str(data_file), "--family", "auto", "--confidence", "0.95",
+                    "--threshold", "0.95", "--write-spec", str(spec))
+    assert set(data) >= {"family", "parameters", "trend_p_value", "budget_mle", "budget_conservative", "aic"}
+    assert set(data["aic"]) == {"independent", "geometric", "power"} and data["family"] == "geometric"
+    assert data["budget_mle"] is None and data["budget_mle_unbounded"] is True
+    assert data["budget_conservative"] == 2 and data["trend_p_value"] < 1e-6
+    again = run_json(capsys, "budget", "--spec", str(spec), "--threshold", "0.95")
+    assert again["budget"] == data["budget_conservative"]
+    single = run_json(capsys, "fit", "--data", str(data_file), "--family", "independent", "--threshold", "0.95")
+    assert single["family"] == "independent" and isinstance(single["aic"], float)
+
+
+def test_fit_failure_times(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    times = tmp_path / "times.txt"
+    times.write_text("\n".join(str(t) for t in [5, 40, 43, 175, 389, 712, 747, 795, 1299, 1478]))
+    data = run_json(capsys, "fit", "--times", str(times), "--end", "1500")
+    assert data["family"] == "crow-amsaa" and round(data["beta_unbiased"], 4) == 0.4835
+
+
+@pytest.mark.parametrize(
+    ("text", "extra", "message"),
+    [
+        ("generation,trials,failures\n1,100,300\n", [], "line 2, column 'failures'"),
+        ("generation,trials,failures\n1,100,nan\n", [], "line 2, column 'failures'"),
+        ("generation,trials,failures\n1,1e999,1\n", [], "line 2, column 'trials'"),
+        ("generation,trials\n1,100\n", [], "header"),
+        (REDTEAM, ["--confidence", "1.5"], "--confidence must be in [0, 1]"),
+        (REDTEAM, ["--confidence", "0"], "--confidence must be in (0, 1)"),
+        (REDTEAM, ["--threshold", "0"], "--threshold must be in (0, 1]"),
+        (REDTEAM, ["--family", "weibull"], "invalid choice"),
+        (REDTEAM, ["--end", "5"], "--end applies to --times"),
+    ],
+)
+def test_fit_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                              extra: list[str], message: str) -> None:
+    data_file = tmp_path / "data.csv"
+    data_file.write_text(text)
+    code, out, err = run(capsys, "fit", "--data", str(data_file), *extra)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and message in err, err
