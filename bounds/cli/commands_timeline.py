@@ -41,6 +41,8 @@ def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
         "--at", nargs="+", action="extend", metavar="WHEN", default=[],
         help="dates YYYY-MM (with a start) or months since the start at which to report survival",
     )
+    parser.add_argument("--plot", metavar="FILE.png", help="write survival against time (needs the plot extra)")
+    parser.add_argument("--plot-dates", metavar="FILE.png", help="with --start-cdf: write the date distribution")
 
 
 def cadence_from_arguments(args: argparse.Namespace) -> Cadence:
@@ -147,6 +149,20 @@ def timeline_command(args: argparse.Namespace) -> Output:
     data.update({"at": list(args.at), "generations_at": generations_at, "survival_at": survival_values})
     if start is not None and fixed is None:
         data["survival_at_error"] = errors
+    if args.plot_dates is not None and (start is None or fixed is not None):
+        raise UsageError("bounds timeline: --plot-dates needs --start-cdf")
+    if args.plot is not None or args.plot_dates is not None:
+        from bounds.report.plot import save_figure
+        from bounds.report.timeline_plot import date_distribution_figure, timeline_figure
+
+        if args.plot is not None:
+            origin = fixed if fixed is not None else start
+            save_figure(timeline_figure(model, cadence, budget.threshold, start=origin), args.plot)
+            lines.append(f"wrote      {args.plot}")
+        if args.plot_dates is not None:
+            assert start is not None
+            save_figure(date_distribution_figure(start, result.months), args.plot_dates)
+            lines.append(f"wrote      {args.plot_dates}")
     return Output(data, "\n".join(lines))
 
 
