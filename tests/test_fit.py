@@ -12,7 +12,16 @@ from scipy.stats import chi2
 from bounds import Geometric, Independent, Power
 from bounds.errors import BoundsError, ParameterError
 from bounds.evidence.crow_amsaa import crow_amsaa
-from bounds.evidence.fit import FAMILIES, _maximise, fit, fit_family, in_region, log_likelihood, trend_test
+from bounds.evidence.fit import (
+    FAMILIES,
+    _logistic_model,
+    _maximise,
+    fit,
+    fit_family,
+    in_region,
+    log_likelihood,
+    trend_test,
+)
 from bounds.evidence.fit_data import GenerationData, read_failure_times, read_generation_data
 
 
@@ -101,6 +110,32 @@ def test_conservative_budget_is_never_above_the_budget_in_the_region(family: str
     assert inside >= 10
 
 
+def test_logistic_fit_and_its_dominating_schedule() -> None:
+    g = np.arange(1, 13)
+    truth = (0.05, 0.6, 6.0)
+    data = simulate(truth[0] / (1 + np.exp(-truth[1] * (g - truth[2]))), 3000, seed=1)
+    result = fit_family(data, "logistic", confidence="0.9", threshold="0.8")
+    for name, value in zip(FAMILIES["logistic"].names, truth, strict=True):
+        low, high = result.region[name]
+        assert low <= value <= high
+    conservative = result.budget_conservative.n
+    assert conservative is not None and conservative <= result.budget_mle.n
+    # the dominating schedule's rates are at least those of every sampled point of the region
+    rng = np.random.default_rng(3)
+    names = FAMILIES["logistic"].names
+    inside = 0
+    for _ in range(400):
+        theta = tuple(rng.uniform(*result.region[name]) for name in names)
+        if not in_region(result, theta, data):
+            continue
+        inside += 1
+        model = _logistic_model(*(repr(float(v)) for v in theta))
+        assert model.budget("0.8").n >= conservative
+        if inside >= 12:
+            break
+    assert inside >= 5
+
+
 def test_trend_test_sees_a_strong_trend_and_not_a_constant_rate() -> None:
     trend = simulate(geometric_rates(0.05, 0.6, 6), 2000, seed=3)
     assert trend_test(trend)[1] < 1e-6
@@ -112,10 +147,10 @@ def test_auto_reports_every_candidate_and_picks_the_smallest_aic() -> None:
     data = simulate(geometric_rates(0.05, 0.6, 6), 2000, seed=5)
     report = fit(data, "auto", threshold="0.9")
     aics = report.to_dict()["aic"]
-    assert set(aics) == {"independent", "geometric", "power"}
+    assert set(aics) == {"independent", "geometric", "power", "logistic"}
     assert report.chosen.family == min(aics, key=aics.get)
     assert aics["geometric"] < aics["independent"]
-    assert len(report.to_dict()["candidates"]) == 3
+    assert len(report.to_dict()["candidates"]) == 4
 
 
 def test_csv_reader_names_line_and_column(tmp_path: Path) -> None:

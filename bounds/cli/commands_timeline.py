@@ -171,7 +171,7 @@ def _fit_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--data", metavar="FILE.csv", help="CSV with header generation,trials,failures")
     source.add_argument("--times", metavar="FILE", help="failure times, one per line (Crow-AMSAA power-law process)")
     parser.add_argument("--end", metavar="T", help="with --times: the test stopped at T (time-terminated)")
-    parser.add_argument("--family", default="auto", choices=["independent", "geometric", "power", "auto"],
+    parser.add_argument("--family", default="auto", choices=["independent", "geometric", "power", "logistic", "auto"],
                         help="schedule family; 'auto' fits every family and picks the smallest AIC")
     parser.add_argument("--confidence", default="0.95", metavar="C", help="level of the confidence region, in (0, 1)")
     parser.add_argument("--threshold", "-T", metavar="T", help="lowest acceptable survival: budgets at the MLE and over"
@@ -227,11 +227,11 @@ def fit_command(args: argparse.Namespace) -> Output:
         budget = getattr(chosen, key)
         data[f"{key}_certificate"] = None if budget is None else budget.certificate
     data["threshold"] = args.threshold
-    lines = [f"{'family':12} {'parameters':44} {'AIC':>10}  {'budget MLE':>10}  {'conservative':>12}"]
+    lines = [f"{'family':12} {'parameters':60} {'AIC':>10}  {'budget MLE':>10}  {'conservative':>12}"]
     for candidate in report.candidates:
         shown = ", ".join(f"{k}={format_number(v, 5)}" for k, v in candidate.parameters.items())
         mark = "*" if candidate is chosen else " "
-        lines.append(f"{candidate.family + mark:12} {shown:44} {candidate.aic:10.2f}  "
+        lines.append(f"{candidate.family + mark:12} {shown:60} {candidate.aic:10.2f}  "
                      f"{_budget_text(candidate.budget_mle):>10}  {_budget_text(candidate.budget_conservative):>12}")
     region = ", ".join(
         f"{k} in [{format_number(lo, 5)}, {format_number(hi, 5)}]" for k, (lo, hi) in chosen.region.items()

@@ -24,15 +24,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 import numpy as np
 
-from bounds.errors import ParameterError
+from bounds.errors import BoundsError, ParameterError
+from bounds.evidence._fit_logistic import (
+    _WIDEN,
+    _decimal,
+    _expit,
+    _logistic_conservative,
+    _logistic_log_rate,
+    _logistic_model,
+    _logistic_starts,
+    _logit,
+)
 from bounds.evidence.fit_data import GenerationData
-from bounds.models.independent import Independent
-from bounds.models.schedule import Geometric, Power
+from bounds.models import Geometric, Independent, Power
 from bounds.numeric.parse import probability
 from bounds.numeric.parse import threshold as as_threshold
 
@@ -41,16 +50,6 @@ __all__ = ["FAMILIES", "FitReport", "FittedSchedule", "fit", "fit_family", "log_
 _LOGIT = 40.0  # free coordinates of a probability: logit in [-40, 40]
 _LOG_RATIO = 12.0  # log ratio in [-12, 12]
 _MAX_EXPONENT = 50.0
-_WIDEN = 1e-6  # the region's numerically found extremes are widened outward by this relative margin
-
-
-def _expit(x: Any) -> Any:
-    return 1 / (1 + np.exp(-x))
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-17), 1 - 1e-16)
-    return math.log(p / (1 - p))
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,12 @@ class _Family:
     box: tuple[tuple[float, float], ...]
     # log epsilon_i for generation indices g >= 1
     log_rate: Any
-    # +1: the budget is non-increasing in this parameter (take the region's maximum); -1: non-decreasing
+    # +1: the budget is non-increasing in this parameter (take the region's maximum); -1: non-decreasing;
+    # 0: not monotone (the family's ``conservative`` builds a dominating schedule from the region's box)
     direction: tuple[int, ...]
     model: Any
+    conservative: Any = None
+    starts: Any = None
 
 
 def _geometric_log_rate(theta: Any, g: np.ndarray) -> np.ndarray:
@@ -105,6 +107,14 @@ FAMILIES: dict[str, _Family] = {
         log_rate=_power_log_rate, direction=(1, -1),
         model=lambda p: _power_model(p[0], p[1]),
     ),
+    "logistic": _Family(
+        "logistic", ("epsilon_max", "steepness", "midpoint"),
+        natural=lambda x: (float(_expit(x[0])), float(x[1]), float(x[2])),
+        free=lambda t: (_logit(t[0]), float(t[1]), float(t[2])),
+        box=((-_LOGIT, _LOGIT), (-10.0, 10.0), (-200.0, 1200.0)),
+        log_rate=_logistic_log_rate, direction=(1, 0, 0),
+        model=lambda p: _logistic_model(*p), conservative=_logistic_conservative, starts=_logistic_starts,
+    ),
 }
 
 
@@ -137,10 +147,13 @@ def _maximise(spec: _Family, data: GenerationData) -> tuple[np.ndarray, float]:
     if spec.name == "independent":
         x = np.array([_logit(pooled)])
         return x, -negative(x)
-    starts = [np.array(spec.free((max(pooled, 1e-12), 1.0 if spec.name == "geometric" else 0.0)))]
     rates = (data.failures + 0.5) / (data.trials + 1.0)
     g = data.generations.astype(float)
-    if len(g) >= 2:
+    if spec.starts is not None:
+        starts = spec.starts(data)
+    else:
+        starts = [np.array(spec.free((max(pooled, 1e-12), 1.0 if spec.name == "geometric" else 0.0)))]
+    if len(g) >= 2 and spec.starts is None:
         if spec.name == "geometric":
             slope, intercept = np.polyfit(g - 1, np.log(rates), 1)
             starts.append(np.array([_logit(math.exp(min(intercept, -1e-9))), float(np.clip(slope, -11, 11))]))
@@ -165,6 +178,10 @@ def _maximise(spec: _Family, data: GenerationData) -> tuple[np.ndarray, float]:
     return best
 
 
+# the MLE of a family with more than two parameters, where its profiles start (set by fit_family)
+_PROFILE_START: dict[str, np.ndarray] = {}
+
+
 def _profile(spec: _Family, data: GenerationData, j: int, u: float, peak: float) -> float:
     """Profile deviance ``min over the other coordinate of 2(l_hat - l)`` with coordinate ``j`` fixed at ``u``."""
     from scipy.optimize import minimize_scalar
@@ -172,6 +189,23 @@ def _profile(spec: _Family, data: GenerationData, j: int, u: float, peak: float)
     negative = _objective(spec, data)
     if len(spec.box) == 1:
         return 2 * (peak + negative(np.array([u])))
+    if len(spec.box) > 2:
+        from scipy.optimize import minimize
+
+        others = [i for i in range(len(spec.box)) if i != j]
+        lows = np.array([spec.box[i][0] for i in others])
+        highs = np.array([spec.box[i][1] for i in others])
+
+        def rest(v: np.ndarray) -> float:
+            inside = np.clip(v, lows, highs)
+            x = np.array(_PROFILE_START[spec.name], dtype=float)
+            x[j] = u
+            x[others] = inside
+            return negative(x) + float(np.sum((v - inside) ** 2))
+
+        start = np.array(_PROFILE_START[spec.name], dtype=float)[others]
+        result = minimize(rest, start, method="Nelder-Mead", options={"xatol": 1e-8, "fatol": 1e-10})
+        return 2 * (peak + float(result.fun))
     other = 1 - j
 
     def at(v: float) -> float:
@@ -211,10 +245,6 @@ def _extreme(spec: _Family, data: GenerationData, x_hat: np.ndarray, peak: float
     return float(value), False
 
 
-def _decimal(value: float, rounding: str = ROUND_HALF_EVEN) -> str:
-    return str(Context(prec=12, rounding=rounding).create_decimal(repr(float(value))))
-
-
 @dataclass(frozen=True)
 class FittedSchedule:
     """One family fitted to the data (see :func:`fit_family`)."""
@@ -226,7 +256,7 @@ class FittedSchedule:
     confidence: float
     region: dict[str, tuple[float, float]]
     region_bounded: bool
-    corner: dict[str, float]
+    corner: dict[str, Any]
     model_mle: Any
     model_conservative: Any
     budget_mle: Any = None
@@ -257,7 +287,7 @@ def fit_family(
     Parameters
     ----------
     data : GenerationData
-    family : {"independent", "geometric", "power"}
+    family : {"independent", "geometric", "power", "logistic"}
     confidence : number
         ``C`` in ``(0, 1)``; the region is ``{theta : 2(l_hat - l(theta)) <= chi2_p^{-1}(C)}``.
     threshold : number, optional
@@ -273,7 +303,12 @@ def fit_family(
     * geometric ``min(1, epsilon1 r^{i-1})``: non-decreasing in ``epsilon1`` and, as ``i - 1 >= 0``, in
       ``r``; take ``(max epsilon1, max r)`` over the region;
     * power ``epsilon1 i^{-s}``: non-decreasing in ``epsilon1``, non-increasing in ``s`` (``ln i >= 0``);
-      take ``(max epsilon1, min s)`` (``s = 0`` is the constant rate).
+      take ``(max epsilon1, min s)`` (``s = 0`` is the constant rate);
+    * logistic ``epsilon_max sigma(k (i - i0))``: non-decreasing in ``epsilon_max`` but not monotone in
+      ``k``; since ``k (i - i0)`` is bilinear in ``(k, i0)`` its maximum over the region's box is at a
+      corner for every ``i``, so ``epsilon_max_hi max_corners sigma(k (i - i0))`` (an expression
+      schedule) dominates the region. Without the Logistic class the MLE model is the same formula
+      as an expression schedule.
 
     The corner need not lie in the region, but it dominates every point of the box spanned by the
     region's extremes, hence every point of the region; its budget is certified by the solver. The
@@ -298,14 +333,18 @@ def fit_family(
     spec = FAMILIES[family]
     x_hat, peak = _maximise(spec, data)
     cut = float(chi2.ppf(float(level), len(spec.names)))
+    _PROFILE_START[spec.name] = x_hat
     region: dict[str, tuple[float, float]] = {}
     corner_free, bounded = list(x_hat), True
     for j, name in enumerate(spec.names):
         low, low_edge = _extreme(spec, data, x_hat, peak, j, -1, cut)
         high, high_edge = _extreme(spec, data, x_hat, peak, j, +1, cut)
-        pick, edge = (high, high_edge) if spec.direction[j] > 0 else (low, low_edge)
-        bounded = bounded and not edge
-        corner_free[j] = pick
+        if spec.direction[j] == 0:
+            bounded = bounded and not (low_edge or high_edge)
+        else:
+            pick, edge = (high, high_edge) if spec.direction[j] > 0 else (low, low_edge)
+            bounded = bounded and not edge
+            corner_free[j] = pick
         region[name] = (low, high)
     theta_hat = spec.natural(np.array(x_hat))
     natural_region = {}
@@ -313,21 +352,30 @@ def fit_family(
         lo_point, hi_point = list(x_hat), list(x_hat)
         lo_point[j], hi_point[j] = region[name]
         natural_region[name] = (spec.natural(np.array(lo_point))[j], spec.natural(np.array(hi_point))[j])
-    corner = list(spec.natural(np.array(corner_free)))
-    corner_text = []
-    for j, value in enumerate(corner):
-        widened = value * (1 + _WIDEN) if spec.direction[j] > 0 else value * (1 - _WIDEN)
-        if spec.names[j].startswith("epsilon"):
-            widened = min(widened, 1.0)
-        corner_text.append(_decimal(widened, ROUND_CEILING if spec.direction[j] > 0 else ROUND_FLOOR))
+    corner: dict[str, Any] = {}
+    if spec.conservative is not None:
+        lows = [natural_region[name][0] for name in spec.names]
+        highs = [natural_region[name][1] for name in spec.names]
+        model_conservative = spec.conservative(lows, highs)
+        for j, name in enumerate(spec.names):
+            corner[name] = highs[j] if spec.direction[j] > 0 else [lows[j], highs[j]]
+    else:
+        corner_text = []
+        for j, value in enumerate(spec.natural(np.array(corner_free))):
+            widened = value * (1 + _WIDEN) if spec.direction[j] > 0 else value * (1 - _WIDEN)
+            if spec.names[j].startswith("epsilon"):
+                widened = min(widened, 1.0)
+            corner_text.append(_decimal(widened, ROUND_CEILING if spec.direction[j] > 0 else ROUND_FLOOR))
+        model_conservative = spec.model(corner_text)
+        corner = {name: float(Decimal(text)) for name, text in zip(spec.names, corner_text, strict=True)}
     mle_text = [_decimal(value) for value in theta_hat]
     model_mle = spec.model(mle_text)
-    model_conservative = spec.model(corner_text)
     notes = [] if bounded else ["the data do not bound the region inside the search box; the corner sits at its edge"]
     budget_mle = budget_conservative = None
     if threshold is not None:
         target = as_threshold(threshold, "--threshold")
-        budget_mle, budget_conservative = model_mle.budget(target), model_conservative.budget(target)
+        budget_mle = _budget_or_note(model_mle, target, "MLE", notes)
+        budget_conservative = _budget_or_note(model_conservative, target, "conservative", notes)
     return FittedSchedule(
         family=family,
         parameters=dict(zip(spec.names, (float(v) for v in theta_hat), strict=True)),
@@ -336,13 +384,22 @@ def fit_family(
         confidence=float(level),
         region=natural_region,
         region_bounded=bounded,
-        corner={name: float(Decimal(text)) for name, text in zip(spec.names, corner_text, strict=True)},
+        corner=corner,
         model_mle=model_mle,
         model_conservative=model_conservative,
         budget_mle=budget_mle,
         budget_conservative=budget_conservative,
         notes=tuple(notes),
     )
+
+
+def _budget_or_note(model: Any, target: Any, label: str, notes: list[str]) -> Any:
+    try:
+        return model.budget(target)
+    except BoundsError as error:
+        # an expression schedule cannot prove S(infinity) >= T; its search horizon bounds the budget below
+        notes.append(f"{label} budget: {error}")
+        return None
 
 
 def in_region(result: FittedSchedule, theta: Any, data: GenerationData) -> bool:
@@ -406,7 +463,7 @@ def fit(data: GenerationData, family: str = "auto", confidence: object = "0.95",
     >>> data = GenerationData.from_rows([(1, 2000, 40), (2, 2000, 21), (3, 2000, 9), (4, 2000, 6)])
     >>> report = fit(data, "auto", threshold="0.95")
     >>> report.chosen.family, sorted(report.to_dict()["aic"])
-    ('geometric', ['geometric', 'independent', 'power'])
+    ('geometric', ['geometric', 'independent', 'logistic', 'power'])
     """
     names = list(FAMILIES) if family == "auto" else [family]
     candidates = tuple(fit_family(data, name, confidence, threshold) for name in names)

@@ -104,7 +104,7 @@ def test_fit_json_keys_and_written_spec(tmp_path: Path, capsys: pytest.CaptureFi
     data = run_json(capsys, "fit", "--data", str(data_file), "--family", "auto", "--confidence", "0.95",
                     "--threshold", "0.95", "--write-spec", str(spec))
     assert set(data) >= {"family", "parameters", "trend_p_value", "budget_mle", "budget_conservative", "aic"}
-    assert set(data["aic"]) == {"independent", "geometric", "power"} and data["family"] == "geometric"
+    assert set(data["aic"]) == {"independent", "geometric", "power", "logistic"} and data["family"] == "geometric"
     assert data["budget_mle"] is None and data["budget_mle_unbounded"] is True
     assert data["budget_conservative"] == 2 and data["trend_p_value"] < 1e-6
     again = run_json(capsys, "budget", "--spec", str(spec), "--threshold", "0.95")
