@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -63,7 +64,7 @@ def cadence_from_arguments(args: argparse.Namespace) -> Cadence:
 
 def _when(text: str, start: StartDistribution | None) -> tuple[Fraction, bool]:
     """``(t, is_date)``: a YYYY-MM date (absolute months) or a number of months after the start."""
-    if "-" in text.strip()[1:]:
+    if re.match(r"^\s*\d{4}-", text):
         if start is None:
             raise UsageError(f"bounds timeline: --at {text} is a date; give --start or --start-cdf, or months")
         return parse_month(text, "--at"), True
@@ -103,18 +104,19 @@ def timeline_command(args: argparse.Namespace) -> Output:
         "start_cdf": args.start_cdf,
     }
     lines = [f"model      {model!r}", f"threshold  T = {format_number(budget.threshold)}"]
-    lines.append("budget     unbounded" if budget.n is None else f"budget     N* = {budget.n}")
+    lines.append("budget     unbounded" if budget.n is None else f"budget     N* = {format_number(budget.n)}")
     if result.zeno is not None:
         lines.append(f"zeno       every generation completes within {format_number(result.zeno)} months")
     if result.unbounded:
         lines.append("horizon    unbounded (S stays >= T at every time)")
         data["horizon_date"] = None
     else:
-        lines.append(f"horizon    generation {result.generation} completes {format_number(result.months)} months "
-                     "after the start")
+        lines.append(f"horizon    generation {format_number(result.generation)} completes "
+                     f"{format_number(result.months)} months after the start")
         if result.zeno is not None and result.months_exact is not None:
             gap = float(result.zeno - result.months_exact)
             data["months_before_zeno"] = gap
+        if result.zeno is not None and result.months_exact is not None and gap < 1e-3 * float(result.zeno):
             lines.append(f"           = {format_number(result.zeno)} - {format_number(gap)} months (the Zeno limit "
                          "minus the time left)")
         if fixed is not None:
@@ -144,7 +146,7 @@ def timeline_command(args: argparse.Namespace) -> Output:
         generations_at.append(n)
         survival_values.append(value)
         errors.append(0.0)
-        shown_n = "every generation (past the Zeno limit)" if n is None else f"N = {n}"
+        shown_n = "every generation (past the Zeno limit)" if n is None else f"N = {format_number(n)}"
         lines.append(f"at {text:10} {shown_n}, S = {format_number(value, 8)}")
     data.update({"at": list(args.at), "generations_at": generations_at, "survival_at": survival_values})
     if start is not None and fixed is None:

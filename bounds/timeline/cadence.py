@@ -33,7 +33,7 @@ from bounds._io import read_bounded
 from bounds.errors import BoundsError, ParameterError
 from bounds.numeric.certify import decide
 from bounds.numeric.contexts import BallContext
-from bounds.numeric.parse import exact, positive
+from bounds.numeric.parse import exact
 from bounds.numeric.search import last_true
 
 __all__ = [
@@ -51,12 +51,28 @@ _EXACT_BITS = 200_000
 _MAX_DOUBLINGS = 40_000
 
 
+# an exact value already parsed (up to a 4000-digit decimal, about 13,300 bits) or derived from parsed values
+_MAX_FRACTION_BITS = 60_000
+
+
+def _number(value: object, name: str) -> Fraction:
+    """``exact(value)``, but a Fraction the library already holds keeps the parser's full range (DESIGN §2)."""
+    if isinstance(value, Fraction):
+        if max(value.numerator.bit_length(), value.denominator.bit_length()) > _MAX_FRACTION_BITS:
+            raise ParameterError(name, f"a fraction of at most {_MAX_FRACTION_BITS} bits", value)
+        return value
+    return exact(value, name)
+
+
 def _months(value: object, name: str) -> Fraction:
-    return positive(value, name)
+    number = _number(value, name)
+    if number <= 0:
+        raise ParameterError(name, "a positive number", value)
+    return number
 
 
 def _time(value: object, name: str = "t") -> Fraction:
-    number = exact(value, name)
+    number = _number(value, name)
     if number < 0:
         raise ParameterError(name, "a number of months >= 0", value)
     return number
@@ -174,7 +190,7 @@ class GeometricCadence(Cadence):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "first", _months(self.first, "first_interval"))
-        object.__setattr__(self, "ratio", positive(self.ratio, "acceleration"))
+        object.__setattr__(self, "ratio", _months(self.ratio, "acceleration"))
 
     @property
     def zeno(self) -> Fraction | None:

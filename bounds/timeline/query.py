@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from bounds.errors import ParameterError
-from bounds.numeric.parse import exact, probability
+from bounds.errors import BoundsError, ParameterError
+from bounds.numeric.parse import exact, format_number, probability
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.timeline.cadence import Cadence
 
@@ -88,7 +88,31 @@ def survival_at(model: Any, cadence: Cadence, t: object) -> tuple[int | None, fl
     n = cadence.generations_by(t)
     if n is None:
         return None, float(model.limit())
-    return n, float(model.survival(n))
+    return n, _survival(model, n)
+
+
+def _survival(model: Any, n: int) -> float:
+    """``S(n)`` as a float; beyond the float API's range of ``n``, from a 64-bit ball of ``ln S(n)``."""
+    try:
+        return float(model.survival(n))
+    except ParameterError:
+        from bounds.numeric.certify import exp_ball
+        from bounds.numeric.contexts import BallContext
+
+        try:
+            with BallContext(64) as ctx:
+                ball = model.log_survival(ctx, n)
+            return float(exp_ball(ball, 64).mid())
+        except NotImplementedError:  # a family not yet on balls: S is non-increasing, bracket it
+            pass
+        top = float(model.survival(2**1000))
+        try:
+            bottom = float(model.limit())
+        except BoundsError:
+            bottom = 0.0
+        if top - bottom <= 1e-15 * top:
+            return top
+        raise BoundsError(f"S(N) for N = {format_number(n)} generations is beyond what {model!r} evaluates") from None
 
 
 @dataclass(frozen=True)
@@ -314,7 +338,7 @@ def aligned_probability(model: Any, cadence: Cadence, start: StartDistribution, 
     (first, p_first), pieces = start.points[0], list(zip(start.points, start.points[1:], strict=False))
     if when >= first and p_first > 0:
         n = cadence.generations_by(when - first)
-        value = float(model.limit()) if n is None else float(model.survival(n))
+        value = float(model.limit()) if n is None else _survival(model, n)
         total += float(p_first) * value
     for (a, pa), (b, pb) in pieces:
         if when <= a or pb == pa:

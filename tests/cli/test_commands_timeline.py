@@ -141,3 +141,14 @@ def test_fit_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Cap
     code, out, err = run(capsys, "fit", "--data", str(data_file), *extra)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err, err
+
+
+def test_extreme_but_valid_inputs_are_honoured(capsys: pytest.CaptureFixture[str]) -> None:
+    # every value the parser accepts (exponents to +-4000) works downstream (DESIGN §2)
+    data = run_json(capsys, "timeline", "--epsilon", "0.001", "-T", "0.605", "--first-interval", "1e-4000",
+                    "--at", "1e4000", "1e-3990")
+    assert data["generations_at"][0] == "1" + "0" * 8000 and data["survival_at"][0] == 0
+    assert data["generations_at"][1] == 10_000_000_000
+    data = run_json(capsys, "timeline", "--epsilon", "0.001", "-T", "0.605", "--first-interval", "12",
+                    "--acceleration", "1.5", "--at", "1e4000")
+    assert data["generations_at"] == [22707]
