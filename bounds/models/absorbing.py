@@ -9,7 +9,10 @@ transitions. With initial distribution :math:`\alpha`,
 .. math:: S(N) = \alpha Q^N \mathbf 1, \qquad
           E[\text{generations to unsafe}] = \alpha (I - Q)^{-1} \mathbf 1,
 
-and ``S(N)`` decays like :math:`\rho(Q)^N` (the spectral radius).
+and ``S(N)`` decays like :math:`\rho(Q)^N` (the spectral radius of the part
+of ``Q`` that the lineage can reach). This module holds the one matrix-power
+implementation of the package (in :mod:`bounds.models._chain`); the
+Markov-modulated model (:mod:`bounds.models.markov`) is an absorbing chain.
 """
 
 from __future__ import annotations
@@ -23,17 +26,21 @@ from typing import Any
 
 import mpmath
 import numpy as np
-import scipy.linalg
-import sympy
-from mpmath import iv
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order
 
-from bounds._interval import endpoints, interval_fraction, interval_precision
 from bounds.errors import BoundsError, ParameterError
+from bounds.models._chain import (
+    LogPowers,
+    ball_log_survival,
+    exact_survival,
+    log_fraction,
+    reachable,
+    reaching,
+    solve_exact,
+)
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
 from bounds.numbers import format_number, probability, to_mpf
+from bounds.numeric.contexts import FLOAT, BallContext, NotExact
 
 __all__ = ["AbsorbingChain"]
 
@@ -59,8 +66,7 @@ def _matrix(value: Any) -> list[list[Fraction]]:
     if any(length != size for length in lengths):
         raise ParameterError(
             "Q",
-            f"a square matrix (one row and one column per transient state); it has {size} rows of "
-            f"lengths {lengths}",
+            f"a square matrix (one row and one column per transient state); it has {size} rows of lengths {lengths}",
             value,
         )
     return [[probability(entry, f"Q[{r}][{c}]") for c, entry in enumerate(row)] for r, row in enumerate(rows)]
@@ -103,17 +109,19 @@ class AbsorbingChain(SurvivalModel):
     -----
     .. math:: S(N) = \alpha Q^N \mathbf 1, \qquad
               \bar N = \sum_{N \ge 0} S(N) = \alpha (I - Q)^{-1} \mathbf 1, \qquad
-              S(N) \asymp \rho(Q)^N.
+              S(N) \asymp \rho(Q_{RR})^N,
 
-    ``S(N)`` is evaluated by repeated squaring with rescaling in log space, so
-    ``log_survival`` stays finite for ``N = 10**15`` where ``S`` underflows
-    (``S(10**9) = 1.55e-862948`` for the reference chain). Every state must be
-    able to reach unsafe; otherwise ``I - Q`` is singular and the chain is
-    refused (a state that never leaves has ``S(infinity) > 0``; model it with a
-    zero rate instead). The fundamental matrix :math:`(I-Q)^{-1}` is never
-    formed: ``mean_generations`` solves :math:`(I-Q)x = \mathbf 1`. Budgets are
-    certified with exact rationals for small ``N`` and otherwise with a rigorous
-    interval enclosure of ``S(N)`` (interval repeated squaring).
+    with :math:`Q_{RR}` the block of states reachable from :math:`\alpha`.
+    ``S(N)`` is evaluated by repeated squaring: in float64 in log space, with
+    the exit probabilities (``1 -`` row sums) carried through ``log1p`` so that
+    ``ln S`` keeps a few ulp of relative precision both near ``S = 1`` and where
+    ``S`` underflows (``S(10**9) = 1.55e-862948`` for the reference chain); in
+    ball arithmetic (python-flint ``arb_mat``) to certify; and in exact
+    integers for small ``N`` (ties). Every state must be able to reach unsafe;
+    otherwise ``I - Q`` is singular and the chain is refused. Then
+    :math:`S(\infty) = 0`, which is proved from the graph of ``Q``. The
+    fundamental matrix :math:`(I-Q)^{-1}` is never formed: ``mean_generations``
+    solves :math:`(I-Q)x = \mathbf 1`.
 
     References
     ----------
@@ -157,41 +165,12 @@ class AbsorbingChain(SurvivalModel):
                     "a sum of at most 1 (the rest of the row is the probability of becoming unsafe)",
                     format_number(total, 12),
                 )
-        initial = self.initial
-        if isinstance(initial, np.ndarray):
-            initial = initial.tolist()
-        if isinstance(initial, (str, bytes)) or not isinstance(initial, Sequence):
-            raise ParameterError("initial", f"a list of {size} probabilities (one per state of Q)", initial)
-        if len(initial) != size:
-            raise ParameterError(
-                "initial", f"a distribution over the {size} transient states (length {size}, like Q)", initial
-            )
-        alpha = tuple(probability(entry, f"initial[{index}]") for index, entry in enumerate(initial))
-        if sum(alpha, Fraction(0)) != 1:
-            raise ParameterError(
-                "initial",
-                "a distribution: entries summing to exactly 1",
-                format_number(sum(alpha, Fraction(0)), 12),
-            )
-        object.__setattr__(self, "initial", alpha)
+        object.__setattr__(self, "initial", _distribution(self.initial, size))
         self._check_leaves()
 
     def _check_leaves(self) -> None:
         """Refuse a closed class of transient states: then ``I - Q`` is singular and ``rho(Q) = 1``."""
-        size = len(self.Q)
-        unsafe = size
-        rows, cols = [], []
-        for r, row in enumerate(self.Q):
-            for c, entry in enumerate(row):
-                if entry > 0:
-                    rows.append(c)  # reversed edge c <- r: search backwards from unsafe
-                    cols.append(r)
-            if sum(row, Fraction(0)) < 1:
-                rows.append(unsafe)
-                cols.append(r)
-        graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(size + 1, size + 1))
-        reaches = set(breadth_first_order(graph, unsafe, directed=True, return_predecessors=False).tolist())
-        stuck = [self.names[index] for index in range(size) if index not in reaches]
+        stuck = [self.names[index] for index in range(len(self.Q)) if index not in self._leaking]
         if stuck:
             shown = ", ".join(repr(name) for name in stuck)
             raise BoundsError(
@@ -264,178 +243,172 @@ class AbsorbingChain(SurvivalModel):
         alpha = ", ".join(format_number(entry, 12) for entry in self.initial)
         return f"AbsorbingChain(Q=[{rows}], initial=[{alpha}], names={list(self.names)!r})"
 
-    # -- float path -----------------------------------------------------------------------
+    # -- structure (exact, from the graph of Q) -----------------------------------------------
     @cached_property
-    def _q_float(self) -> np.ndarray:
-        return np.array([[float(entry) for entry in row] for row in self.Q], dtype=np.float64)
-
-    def _scaled_powers(self, bits: int) -> list[tuple[np.ndarray, float]]:
-        """``Q**(2**j) = exp(scale_j) * M_j`` with ``max(M_j) = 1``, for ``j < bits``."""
-        cache: list[tuple[np.ndarray, float]] = self.__dict__.setdefault("_powers", [])
-        if not cache:
-            matrix = self._q_float
-            peak = matrix.max()
-            cache.append((matrix / peak, math.log(peak)) if peak > 0 else (matrix, -math.inf))
-        while len(cache) < bits:
-            matrix, scale = cache[-1]
-            square = matrix @ matrix
-            peak = square.max()
-            if peak > 0:
-                cache.append((square / peak, 2 * scale + math.log(peak)))
-            else:
-                cache.append((square, -math.inf))
-        return cache
-
-    def _log_one(self, count: int, powers: list[tuple[np.ndarray, float]], alpha: np.ndarray) -> float:
-        vector, log_scale = alpha.copy(), 0.0
-        for bit, (matrix, scale) in enumerate(powers):
-            if not count >> bit & 1:
-                continue
-            vector = vector @ matrix
-            total = vector.sum()
-            if total <= 0 or scale == -math.inf:
-                return -math.inf
-            # renormalise each step so that nothing under- or overflows
-            vector /= total
-            log_scale += scale + math.log(total)
-        return log_scale
-
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        counts = [int(value) for value in n.flat]
-        powers = self._scaled_powers(max(max(counts).bit_length(), 1))
-        alpha = np.array([float(entry) for entry in self.initial])
-        values = [self._log_one(count, powers, alpha) if count else 0.0 for count in counts]
-        return np.asarray(values, dtype=np.float64).reshape(n.shape)
-
-    # -- high precision and exact -----------------------------------------------------------
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        n = int(n)
-        size = len(self.Q)
-        # each squaring can double the relative error: carry log10(n) guard digits
-        guard = 10 + len(str(n)) + len(str(size))
-        with mpmath.workdps(dps + guard):
-            matrix = mpmath.matrix([[to_mpf(entry) for entry in row] for row in self.Q])
-            vector = mpmath.matrix([[to_mpf(entry) for entry in self.initial]])
-            count = n
-            while count:
-                if count & 1:
-                    vector = vector * matrix
-                count >>= 1
-                if count:
-                    matrix = matrix * matrix
-            value = mpmath.fsum(vector[0, c] for c in range(size))
-        return +value
-
-    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        """A rigorous enclosure of ``S(n)`` by interval repeated squaring (entries are non-negative)."""
-        n = int(n)
-        size = len(self.Q)
-        # no cancellation: each squaring at most doubles the relative width, so log2(n) guard bits suffice
-        bits = int(3.33 * dps) + 2 * n.bit_length() + 2 * size.bit_length() + 40
-        with interval_precision(bits):
-            matrix = [[interval_fraction(entry) for entry in row] for row in self.Q]
-            vector = [interval_fraction(entry) for entry in self.initial]
-            zero = iv.mpf(0)
-
-            def times(left: list[Any], right: list[list[Any]]) -> list[Any]:
-                return [sum((left[r] * right[r][c] for r in range(size)), zero) for c in range(size)]
-
-            count = n
-            while count:
-                if count & 1:
-                    vector = times(vector, matrix)
-                count >>= 1
-                if count:
-                    matrix = [times(row, matrix) for row in matrix]
-            return endpoints(sum(vector, zero))
+    def _exits(self) -> tuple[Fraction, ...]:
+        """Per state, the exact probability of becoming unsafe in one generation (``1 -`` its row sum)."""
+        return tuple(1 - sum(row, Fraction(0)) for row in self.Q)
 
     @cached_property
-    def _integer_form(self) -> tuple[list[list[int]], int, list[int], int]:
-        """``Q = A / D`` and ``alpha = a / E`` with integer ``A``, ``a``."""
-        denominator = math.lcm(*(entry.denominator for row in self.Q for entry in row))
-        matrix = [[int(entry * denominator) for entry in row] for row in self.Q]
-        alpha_denominator = math.lcm(*(entry.denominator for entry in self.initial))
-        alpha = [int(entry * alpha_denominator) for entry in self.initial]
-        return matrix, denominator, alpha, alpha_denominator
+    def _leaking(self) -> frozenset[int]:
+        """States with a path (of positive probability) to unsafe."""
+        return frozenset(reaching(self.Q, [i for i, exit_ in enumerate(self._exits) if exit_ > 0]))
+
+    @cached_property
+    def _reachable(self) -> tuple[int, ...]:
+        """States the lineage reaches with positive probability from ``initial``, in order."""
+        return tuple(sorted(reachable(self.Q, [i for i, weight in enumerate(self.initial) if weight > 0])))
+
+    def _block(self, states: Sequence[int]) -> list[list[Fraction]]:
+        return [[self.Q[r][c] for c in states] for r in states]
+
+    # -- survival -------------------------------------------------------------------------------
+    @cached_property
+    def _log_powers(self) -> LogPowers:
+        return LogPowers(self.Q)
+
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        r""":math:`\ln S(n) = \ln(\alpha Q^n \mathbf 1)` in the number context ``ctx``.
+
+        Float: log-space repeated squaring over an array of counts; ball: a
+        rigorous ``arb`` enclosure from ``arb_mat`` squaring; exact: only where
+        ``S(n) = 1`` (otherwise :class:`~bounds.numeric.contexts.NotExact`).
+        """
+        if ctx.kind == "float":
+            return self._log_powers.log_survival(self.initial, n)
+        if ctx.kind == "ball":
+            return ball_log_survival(ctx, self.Q, self.initial, int(n))
+        value = self.survival_exact(int(n))
+        if value is None:
+            raise NotExact(f"S({n}) of {type(self).__name__} is beyond the exact bit-size cap")
+        return ctx.log(value)
 
     def survival_exact(self, n: int) -> Fraction | None:
-        matrix, denominator, alpha, alpha_denominator = self._integer_form
-        if n * denominator.bit_length() > _EXACT_BITS:
-            return None
-        vector = alpha
-        size = len(matrix)
-        for _ in range(n):
-            vector = [sum(vector[r] * matrix[r][c] for r in range(size)) for c in range(size)]
-        return Fraction(sum(vector), alpha_denominator * denominator**n)
+        r""":math:`\alpha Q^n \mathbf 1` as an exact rational, or ``None`` when it would exceed ~2e5 bits."""
+        return exact_survival(self.Q, self.initial, int(n), _EXACT_BITS)
 
     def limit_exact(self) -> Fraction:
-        # every state reaches unsafe (checked), so rho(Q) < 1 and S(N) -> 0
-        return Fraction(0)
+        r"""``S(infinity)``: the chance of reaching states that can never become unsafe.
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        return mpmath.mpf(0)
+        States with no path to unsafe (a failure-free closed class) keep the
+        lineage safe for ever; from a state that can reach unsafe, the chance
+        ``h`` of getting there first solves :math:`(I - Q_{LL}) h = Q_{LZ} \mathbf 1`,
+        nonsingular because every state in ``L`` can leave ``L``. With no such
+        state reachable, :math:`S(\infty) = 0`: some exit is reachable within
+        ``len(Q)`` generations from every state, so ``Q**len(Q)`` has row sums
+        below 1 and ``S`` decays geometrically. Exact rationals throughout.
+        """
+        reach = set(self._reachable)
+        safe = sorted(reach - self._leaking)
+        if not safe:
+            return Fraction(0)
+        leaking = sorted(reach & self._leaking)
+        reached = sum((self.initial[i] for i in safe), Fraction(0))
+        if not leaking:
+            return reached
+        system = [[Fraction(int(r == c)) - self.Q[r][c] for c in leaking] for r in leaking]
+        rhs = [sum((self.Q[r][c] for c in safe), Fraction(0)) for r in leaking]
+        solution = solve_exact(system, rhs)
+        return reached + sum((self.initial[i] * h for i, h in zip(leaking, solution, strict=True)), Fraction(0))
+
+    def log_limit(self, ctx: Any) -> Any:
+        r""":math:`\ln S(\infty)` in ``ctx`` (``-inf`` when it is 0), from the exact :meth:`limit_exact`."""
+        value = self.limit_exact()
+        if value == 0:
+            return -ctx.inf if ctx.kind != "exact" else ctx.log(value)
+        if ctx.kind == "float":
+            return np.float64(log_fraction(value))
+        return ctx.log(ctx.number(value))
+
+    def candidate(self, threshold: Fraction) -> int | None:
+        r"""A float guess at ``N*``: Newton steps on :math:`\ln S(N) \approx c + N \ln \rho` (never trusted)."""
+        rate = self.decay_rate()
+        target = log_fraction(Fraction(threshold))
+        if not 0 < rate < 1 or target >= 0:
+            return None
+        slope = math.log(rate)
+        guess = max(target / slope, 0.0)
+        for _ in range(4):
+            if guess > 2.0**1000:
+                return None
+            value = float(self.log_survival(FLOAT, np.asarray(math.floor(guess), dtype=np.float64)))
+            if not math.isfinite(value):
+                break
+            guess = max(math.floor(guess) + (target - value) / slope, 0.0)
+        return math.floor(guess)
 
     # -- summaries ----------------------------------------------------------------------------
-    def decay_rate(self) -> float:
-        r"""Spectral radius :math:`\rho(Q)`: ``S(N+1)/S(N) -> rho(Q)`` when alpha reaches the slowest class.
+    @cached_property
+    def _reachable_float(self) -> np.ndarray:
+        states = self._reachable
+        return np.array([[float(entry) for entry in row] for row in self._block(states)], dtype=np.float64)
 
-        (A lineage that starts where the slowest class cannot be reached decays faster.)
+    def decay_rate(self) -> float:
+        r"""Spectral radius of the reachable block :math:`Q_{RR}`: ``S(N+1)/S(N) -> rho`` (``S ~ c N^j rho^N``).
+
+        States the lineage never reaches do not count: ``S`` is
+        :math:`\alpha_R Q_{RR}^N \mathbf 1`, whose growth rate is the largest
+        spectral radius among the reachable classes (Perron–Frobenius).
         """
-        return float(np.max(np.abs(np.linalg.eigvals(self._q_float))))
+        return float(np.max(np.abs(np.linalg.eigvals(self._reachable_float))))
 
     def decay_rate_mp(self, dps: int) -> mpmath.mpf:
-        """:math:`\\rho(Q)` to ``dps`` digits (mpmath eigenvalues)."""
+        """The decay rate to ``dps`` digits (mpmath eigenvalues of the reachable block); a summary, not a proof."""
+        states = self._reachable
         with mpmath.workdps(dps + 10):
-            matrix = mpmath.matrix([[to_mpf(entry) for entry in row] for row in self.Q])
+            matrix = mpmath.matrix([[to_mpf(entry) for entry in row] for row in self._block(states)])
             values = mpmath.eig(matrix, left=False, right=False)
             radius = max(abs(value) for value in values)
         return +radius
 
     def mean_generations(self) -> float:
-        r"""Expected generations until unsafe, :math:`\alpha (I - Q)^{-1} \mathbf 1` (float, by a solve)."""
-        size = len(self.Q)
-        solution = np.linalg.solve(np.eye(size) - self._q_float, np.ones(size))
-        return float(np.array([float(entry) for entry in self.initial]) @ solution)
+        r"""Expected generations until unsafe, :math:`\alpha (I - Q)^{-1} \mathbf 1` (float, by a solve).
 
-    def mean_generations_exact(self) -> Fraction:
-        r""":math:`\alpha (I - Q)^{-1} \mathbf 1` exactly, by an exact rational LU solve."""
-        size = len(self.Q)
-        system = sympy.eye(size) - sympy.Matrix(
-            size, size, [sympy.Rational(e.numerator, e.denominator) for row in self.Q for e in row]
-        )
-        solution = system.LUsolve(sympy.ones(size, 1))
-        value = sum(
-            (
-                sympy.Rational(a.numerator, a.denominator) * solution[index]
-                for index, a in enumerate(self.initial)
-            ),
-            sympy.Integer(0),
-        )
-        rational = sympy.Rational(value)
-        return Fraction(int(rational.p), int(rational.q))
+        ``inf`` when the lineage may stay safe for ever (:math:`S(\infty) > 0`).
+        """
+        if self.limit_exact() > 0:
+            return math.inf
+        states = self._reachable
+        solution = np.linalg.solve(np.eye(len(states)) - self._reachable_float, np.ones(len(states)))
+        return float(np.array([float(self.initial[i]) for i in states]) @ solution)
+
+    def mean_generations_exact(self) -> Fraction | None:
+        r""":math:`\alpha (I - Q)^{-1} \mathbf 1` exactly (rational solve); ``None`` when it is infinite."""
+        if self.limit_exact() > 0:
+            return None
+        states = self._reachable
+        system = [[Fraction(int(r == c)) - self.Q[r][c] for c in states] for r in states]
+        solution = solve_exact(system, [Fraction(1)] * len(states))
+        return sum((self.initial[i] * x for i, x in zip(states, solution, strict=True)), Fraction(0))
 
     def quasi_stationary(self) -> np.ndarray:
-        r"""The quasi-stationary distribution: the left Perron vector of ``Q``, summing to 1.
+        r"""The quasi-stationary distribution: the left Perron vector of the reachable block, summing to 1.
 
         The distribution over transient states of a lineage that has survived a
         long time: :math:`\lim_N P(\text{state} \mid \text{not yet unsafe})` when
-        ``Q`` is irreducible (otherwise one of several limits).
+        the reachable block is irreducible (otherwise one of several limits).
+        Unreachable states get 0.
         """
-        values, vectors = scipy.linalg.eig(self._q_float, left=True, right=False)
+        values, vectors = np.linalg.eig(self._reachable_float.T)
         index = int(np.argmax(values.real))
         vector = np.real(vectors[:, index])
         vector = vector / vector.sum()
-        return np.where(np.abs(vector) < 1e-15, 0.0, vector)
+        full = np.zeros(len(self.Q))
+        full[list(self._reachable)] = np.where(np.abs(vector) < 1e-15, 0.0, vector)
+        return full
 
     def describe(self) -> dict[str, Any]:
+        mean = self.mean_generations_exact()
         return {
             **super().describe(),
             "decay_rate": self.decay_rate(),
-            "mean_generations": float(self.mean_generations_exact()),
+            "mean_generations": float(mean) if mean is not None else None,
             "quasi_stationary": dict(zip(self.names, self.quasi_stationary().tolist(), strict=True)),
         }
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy
+
         size = len(self.Q)
         n = sympy.Symbol("N", nonnegative=True, integer=True)
         q = sympy.MatrixSymbol("Q", size, size)
@@ -444,12 +417,8 @@ class AbsorbingChain(SurvivalModel):
         # a 2-state chain has a closed form sympy can derive; larger ones stay a matrix power
         expr = product[0, 0] if size <= 2 else sympy.Trace(product)
         values = {
-            q: sympy.ImmutableMatrix(
-                size, size, [sympy.Rational(e.numerator, e.denominator) for r in self.Q for e in r]
-            ),
-            alpha: sympy.ImmutableMatrix(
-                1, size, [sympy.Rational(e.numerator, e.denominator) for e in self.initial]
-            ),
+            q: sympy.ImmutableMatrix(size, size, [_rational(e) for row in self.Q for e in row]),
+            alpha: sympy.ImmutableMatrix(1, size, [_rational(e) for e in self.initial]),
         }
         return SurvivalExpr(
             expr,
@@ -462,28 +431,92 @@ class AbsorbingChain(SurvivalModel):
         )
 
     # -- simulation -----------------------------------------------------------------------------
-    def sample_failure_generation(self, size: int, rng: np.random.Generator) -> np.ndarray:
-        """Run ``size`` lineages through the chain step by step until each becomes unsafe."""
-        matrix = self._q_float
+    def sample_failure_generation(self, size: int, rng: np.random.Generator, horizon: int | None = None) -> np.ndarray:
+        """Run ``size`` lineages through the chain step by step until each becomes unsafe.
+
+        Lineages in states that can never become unsafe, or (with ``horizon``)
+        still safe after ``horizon`` generations, are reported as never failing
+        (``numpy.iinfo(np.int64).max``), which is exact for survival at ``N <= horizon``.
+        """
+        matrix = np.array([[float(entry) for entry in row] for row in self.Q], dtype=np.float64)
         # cumulative transition probabilities per row; the last column is "to unsafe"
-        cumulative = np.cumsum(np.hstack([matrix, 1 - matrix.sum(axis=1, keepdims=True)]), axis=1)
+        cumulative = np.cumsum(np.hstack([matrix, np.array([[float(e)] for e in self._exits])]), axis=1)
         cumulative[:, -1] = np.inf
         unsafe = len(self.Q)
+        never = np.array([index not in self._leaking for index in range(unsafe)])
         alpha = np.array([float(entry) for entry in self.initial])
         states = rng.choice(unsafe, size=size, p=alpha / alpha.sum())
-        alive = np.arange(size)
-        failure = np.empty(size, dtype=np.int64)
+        failure = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        keep = ~never[states]
+        alive, states = np.arange(size)[keep], states[keep]
+        limit = horizon if horizon is not None else _MAX_SIMULATED_GENERATIONS
         generation = 0
-        while alive.size:
+        while alive.size and generation < limit:
             generation += 1
-            if generation > _MAX_SIMULATED_GENERATIONS:
-                raise BoundsError(
-                    f"simulation stopped after {_MAX_SIMULATED_GENERATIONS} generations with "
-                    f"{alive.size} lineages still safe (decay rate {self.decay_rate():.6g})"
-                )
             draws = rng.random(alive.size)
             states = (draws[:, None] >= cumulative[states]).sum(axis=1)
             absorbed = states == unsafe
             failure[alive[absorbed]] = generation
-            alive, states = alive[~absorbed], states[~absorbed]
+            keep = ~absorbed
+            keep[~absorbed] = ~never[states[~absorbed]]
+            alive, states = alive[keep], states[keep]
+        if alive.size and horizon is None:
+            raise BoundsError(
+                f"simulation stopped after {_MAX_SIMULATED_GENERATIONS} generations with "
+                f"{alive.size} lineages still safe (decay rate {self.decay_rate():.6g})"
+            )
         return failure
+
+    # -- the old solver's hooks (bounds.budget before the kernel solver): thin views of the above ---------------------
+    def _log_survival(self, n: np.ndarray) -> np.ndarray:
+        return self.log_survival(FLOAT, n)
+
+    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf]:
+        """``exp`` of the ball :meth:`log_survival` at ``3.33 dps + 16`` bits, as mpf endpoints."""
+        with BallContext(int(3.33 * dps) + 16) as ctx:
+            ball = self.log_survival(ctx, int(n)).exp()
+            return _mpf(ball.lower()), _mpf(ball.upper())
+
+    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        low, high = self.survival_bounds(n, dps)
+        with mpmath.workdps(dps + 10):
+            return (low + high) / 2
+
+    def limit_mp(self, dps: int) -> mpmath.mpf:
+        with mpmath.workdps(dps):
+            return to_mpf(self.limit_exact())
+
+    def budget_candidate(self, threshold: Fraction) -> int | None:
+        return self.candidate(threshold)
+
+
+def _distribution(value: Any, size: int) -> tuple[Fraction, ...]:
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ParameterError("initial", f"a list of {size} probabilities (one per state of Q)", value)
+    if len(value) != size:
+        raise ParameterError(
+            "initial", f"a distribution over the {size} transient states (length {size}, like Q)", value
+        )
+    alpha = tuple(probability(entry, f"initial[{index}]") for index, entry in enumerate(value))
+    if sum(alpha, Fraction(0)) != 1:
+        raise ParameterError(
+            "initial", "a distribution: entries summing to exactly 1", format_number(sum(alpha, Fraction(0)), 12)
+        )
+    return alpha
+
+
+def _rational(value: Fraction) -> Any:
+    import sympy
+
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def _mpf(value: Any) -> mpmath.mpf:
+    """An exact ``arb`` (a ball endpoint) as an mpf, without rounding."""
+    if not value.is_finite():
+        return mpmath.mpf("-inf") if value < 0 else mpmath.mpf("inf")
+    mantissa, exponent = (int(part) for part in value.man_exp())
+    with mpmath.workprec(max(mantissa.bit_length(), 53)):
+        return mpmath.mpf((mantissa, exponent))
