@@ -160,4 +160,7 @@ def test_spec_and_cli(capsys: pytest.CaptureFixture[str]) -> None:
 def test_symbolic_matches_survival_mp() -> None:
     model = BetaMixture(mean="0.001", rho="0.01")
     with mpmath.workdps(40):
-        assert abs(model.symbolic().evaluate(15667, 40) / model.survival_mp(15667, 35) - 1) < mpmath.mpf(10) ** -33
+        assert (
+            abs(model.symbolic().evaluate(15667, 40) / model.survival_mp(15667, 35) - 1)
+            < mpmath.mpf(10) ** -33
+        )

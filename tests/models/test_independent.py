@@ -136,12 +136,8 @@ def test_sandwich(epsilon: Fraction, threshold: Fraction) -> None:
     n = Independent(epsilon=epsilon).budget(threshold).n
     lower = math.floor((1 - threshold) / epsilon)
     with mpmath.workdps(60):
-        upper = int(
-            mpmath.floor(
-                -mpmath.log(mpmath.mpf(threshold.numerator) / threshold.denominator)
-                / (mpmath.mpf(epsilon.numerator) / epsilon.denominator)
-            )
-        )
+        upper = int(mpmath.floor(-mpmath.log(mpmath.mpf(threshold.numerator) / threshold.denominator)
+                                 / (mpmath.mpf(epsilon.numerator) / epsilon.denominator)))
     assert lower <= n <= upper
 
 

@@ -79,7 +79,9 @@ def test_one_regime_is_independent(epsilon: Fraction, n: int) -> None:
 def test_identical_regimes_do_not_matter() -> None:
     model = MarkovModulated([["0.3", "0.7"], ["0.6", "0.4"]], ["0.01", "0.01"], ["0.5", "0.5"])
     counts = np.array([1, 10, 10**4, 10**15])
-    assert np.allclose(model.log_survival(counts), Independent(epsilon="0.01").log_survival(counts), rtol=1e-12)
+    assert np.allclose(
+        model.log_survival(counts), Independent(epsilon="0.01").log_survival(counts), rtol=1e-12
+    )
 
 
 def test_limit_with_failure_free_absorbing_regime() -> None:

@@ -45,7 +45,9 @@ def test_limit_and_unbounded_budget() -> None:
 def test_mixture_of_one_rate_is_independent(rates: list[Fraction], n: int) -> None:
     weights = [Fraction(1, len(rates))] * len(rates)
     same = FiniteMixture(weights=weights, rates=[rates[0]] * len(rates))
-    assert same.log_survival(n) == pytest.approx(Independent(epsilon=rates[0]).log_survival(n), rel=1e-12, abs=1e-300)
+    assert same.log_survival(n) == pytest.approx(
+        Independent(epsilon=rates[0]).log_survival(n), rel=1e-12, abs=1e-300
+    )
     mixed = FiniteMixture(weights=weights, rates=rates)
     mean = sum(rates, Fraction(0)) / len(rates)
     # Jensen: the mixture survives at least as well as independence at the mean rate

@@ -52,7 +52,9 @@ def relative(a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
 REFERENCE_ROWS = load_reference("geometric_schedule")
 
 
-@pytest.mark.parametrize("row", REFERENCE_ROWS, ids=lambda row: f"{row['epsilon1']}-{row['ratio']}-{row['threshold']}")
+@pytest.mark.parametrize(
+    "row", REFERENCE_ROWS, ids=lambda row: f"{row['epsilon1']}-{row['ratio']}-{row['threshold']}"
+)
 def test_geometric_reference_rows(row: dict) -> None:
     model = Geometric(epsilon1=row["epsilon1"], ratio=row["ratio"])
     result = model.budget(row["threshold"])
@@ -152,7 +154,8 @@ def test_geometric_ratio_one_is_the_independent_model() -> None:
 
     for threshold in ("0.605", "0.5", "0.81"):
         assert (
-            Geometric(epsilon1="0.001", ratio=1).budget(threshold).n == Independent(epsilon="0.001").budget(threshold).n
+            Geometric(epsilon1="0.001", ratio=1).budget(threshold).n
+            == Independent(epsilon="0.001").budget(threshold).n
         )
     assert Geometric(epsilon1="0.1", ratio=1).budget("0.81").n == 2  # exact tie 0.9**2 == 0.81
 
@@ -179,7 +182,9 @@ def test_power_limit_closed_forms() -> None:
         # prod (1 - x^2/i^2) = sin(pi x) / (pi x)
         x = mpf("0.1")
         model = Power(epsilon1=Fraction(1, 100), exponent=2)
-        assert relative(model.limit_mp(40), mpmath.sin(mpmath.pi * x) / (mpmath.pi * x)) < mpmath.mpf(10) ** -39
+        assert (
+            relative(model.limit_mp(40), mpmath.sin(mpmath.pi * x) / (mpmath.pi * x)) < mpmath.mpf(10) ** -39
+        )
         # prod (1 - x^4/i^4) = sin(pi x) sinh(pi x) / (pi x)^2
         x = mpf("0.9")
         model = Power(epsilon1=Fraction(9, 10) ** 4, exponent=4)
@@ -289,9 +294,9 @@ def test_rates_survival_and_tails() -> None:
     repeat = Rates(["0.01", "0.005", "0.001"])
     zero = Rates([0.01, 0.005, 0.001], tail="zero")
     for n in (0, 1, 3, 4, 50):
-        exact_repeat = math.prod((1 - rate for rate in listed[:n]), start=Fraction(1)) * Fraction(999, 1000) ** max(
-            0, n - 3
-        )
+        exact_repeat = math.prod((1 - rate for rate in listed[:n]), start=Fraction(1)) * Fraction(
+            999, 1000
+        ) ** max(0, n - 3)
         assert repeat.survival_exact(n) == exact_repeat
         assert zero.survival_exact(n) == math.prod((1 - rate for rate in listed[:n]), start=Fraction(1))
     assert zero.limit_exact() == Fraction(99, 100) * Fraction(995, 1000) * Fraction(999, 1000)
@@ -364,7 +369,9 @@ def test_expression_matches_the_geometric_model() -> None:
         assert expression.budget(threshold).n == geometric.budget(threshold).n
     with mpmath.workdps(40):
         for n in (1, 10, 1180):
-            assert relative(expression.survival_mp(n, 30), geometric.survival_mp(n, 30)) < mpmath.mpf(10) ** -29
+            assert (
+                relative(expression.survival_mp(n, 30), geometric.survival_mp(n, 30)) < mpmath.mpf(10) ** -29
+            )
     assert expression.survival(1180) == pytest.approx(geometric.survival(1180), rel=1e-12)
 
 
@@ -394,7 +401,9 @@ def test_expression_out_of_range_names_the_generation() -> None:
     with pytest.raises(ExpressionError, match=r"at i = 1 it gives -0.1"):
         Expression("0.1 * (i - 2)")
     model = Expression("min(1, 1e-6 * i)", horizon=10**7)
-    assert model.survival_exact(3) == Fraction(999999, 10**6) * Fraction(999998, 10**6) * Fraction(999997, 10**6)
+    assert model.survival_exact(3) == Fraction(999999, 10**6) * Fraction(999998, 10**6) * Fraction(
+        999997, 10**6
+    )
     late = Expression("1e-9 * i", horizon=10**7)
     with pytest.raises(ExpressionError, match=r"at i = 1000000001|at i = 100000000[0-9]"):
         late.rate(np.array([1e9 + 1.0]))
@@ -526,7 +535,8 @@ def independent_rates(model, count: int, exact: bool = False) -> list:
         return [mpf(model.epsilon1) * mpmath.power(i, -mpf(s)) for i in range(1, count + 1)]
     if isinstance(model, TwoRate):
         return [
-            number(model.epsilon_key if i % model.key_every == 0 else model.epsilon_other) for i in range(1, count + 1)
+            number(model.epsilon_key if i % model.key_every == 0 else model.epsilon_other)
+            for i in range(1, count + 1)
         ]
     assert isinstance(model, Rates)
     tail = model.rates[-1] if model.tail == "repeat" else 0

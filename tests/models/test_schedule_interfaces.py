@@ -90,7 +90,9 @@ def test_example_specs_load(name: str) -> None:
 
 def test_spec_values() -> None:
     assert load_spec(SPECS / "geometric.toml") == Geometric(epsilon1="0.01", ratio="0.5")
-    assert load_spec(SPECS / "two-rate.toml") == TwoRate(epsilon_key="0.01", epsilon_other="0.0001", key_every=10)
+    assert load_spec(SPECS / "two-rate.toml") == TwoRate(
+        epsilon_key="0.01", epsilon_other="0.0001", key_every=10
+    )
     rates = load_spec(SPECS / "rates.toml")
     assert rates.rates[0] == Fraction("0.004") and len(rates.rates) == 10 and rates.tail == "repeat"
     assert model_from_spec({"model": "power", "epsilon1": 0.001, "exponent": 2}) == Power("0.001", 2)
@@ -140,12 +142,16 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 
 
 def test_cli_geometric_spec_unbounded(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run_cli(capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.9", "--json")
+    code, out, err = run_cli(
+        capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.9", "--json"
+    )
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["budget"] is None and data["unbounded"] is True and data["certified"] is True
     assert data["model"] == "geometric" and data["epsilon1"] == 0.01 and data["ratio"] == 0.5
-    code, out, _ = run_cli(capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.99", "--json")
+    code, out, _ = run_cli(
+        capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.99", "--json"
+    )
     assert json.loads(out)["budget"] == 1
 
 
@@ -162,7 +168,9 @@ def test_cli_budgets_match_the_api(capsys: pytest.CaptureFixture[str], name: str
 
 
 def test_cli_two_rate_budget_by_brute_force(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "budget", "--spec", str(SPECS / "two-rate.toml"), "--threshold", "0.5", "--json")
+    code, out, _ = run_cli(
+        capsys, "budget", "--spec", str(SPECS / "two-rate.toml"), "--threshold", "0.5", "--json"
+    )
     expected = max(
         n
         for n in range(1000)
@@ -172,7 +180,9 @@ def test_cli_two_rate_budget_by_brute_force(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_cli_survival_with_spec(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "survival", "--spec", str(SPECS / "power.toml"), "--generations", "1e15", "--json")
+    code, out, _ = run_cli(
+        capsys, "survival", "--spec", str(SPECS / "power.toml"), "--generations", "1e15", "--json"
+    )
     data = json.loads(out)
     assert code == 0 and data["generations"] == 10**15
     assert data["survival"] == pytest.approx(Power("0.002", "1.5").survival(10**15), rel=1e-15)

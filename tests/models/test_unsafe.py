@@ -74,7 +74,9 @@ def test_structured_and_direct_paths_agree_with_brute_force() -> None:
     direct = PersistentUnsafe(GeometricDouble(**GEOMETRIC), "0.001")
     assert structured._layout_kind == "base-then-floor" and direct._layout_kind == "direct"
     counts = np.array([0, 1, 3, 4, 5, 50, 200, 1000])
-    np.testing.assert_allclose(structured.log_survival(counts), direct.log_survival(counts), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        structured.log_survival(counts), direct.log_survival(counts), rtol=1e-13, atol=1e-15
+    )
     rate, floor = geometric_rate(**GEOMETRIC), constant(Fraction(1, 1000))
     for n in (1, 4, 5, 77):
         exact = brute_survival(rate, floor, n)
@@ -134,7 +136,9 @@ def test_non_monotone_base_is_summed_term_by_term() -> None:
     floor = constant(Fraction(1, 1000))
     for n in (1, 2, 3, 10, 301):
         assert model.survival_exact(n) == brute_survival(rate, floor, n)
-        assert float(model.log_survival(n)) == pytest.approx(math.log(brute_survival(rate, floor, n)), rel=1e-13)
+        assert float(model.log_survival(n)) == pytest.approx(
+            math.log(brute_survival(rate, floor, n)), rel=1e-13
+        )
     assert model.budget("0.5").n == brute_budget(rate, floor, Fraction(1, 2))
 
 
@@ -149,7 +153,9 @@ def test_growing_floor(mode: str) -> None:
     for n in (1, 5, 18, 19, 40):
         assert model.survival_exact(n) == brute_survival(rate, floor, n, mode)
     assert model.survival(19) == 0 and model.survival_mp(25, 20) == 0
-    assert float(model.log_survival(18)) == pytest.approx(math.log(brute_survival(rate, floor, 18, mode)), rel=1e-13)
+    assert float(model.log_survival(18)) == pytest.approx(
+        math.log(brute_survival(rate, floor, 18, mode)), rel=1e-13
+    )
     assert model.budget("0.5").n == brute_budget(rate, floor, Fraction(1, 2), mode)
     assert model.cap("0.5").n == brute_budget(constant(Fraction(0)), floor, Fraction(1, 2))
 
@@ -190,7 +196,9 @@ def test_symbolic_agrees_with_numeric() -> None:
 
 @pytest.mark.parametrize("mode", ["floor", "additive"])
 def test_monte_carlo_agrees(mode: str) -> None:
-    model = PersistentUnsafe(GeometricDouble(Fraction(1, 20), Fraction(9, 10), "nonincreasing"), "0.01", mode=mode)
+    model = PersistentUnsafe(
+        GeometricDouble(Fraction(1, 20), Fraction(9, 10), "nonincreasing"), "0.01", mode=mode
+    )
     generations = [1, 5, 20, 60, 150]
     result = simulate(model, generations, trials=100_000, seed=3)
     assert result.agrees_with(model.survival(generations), sigmas=4)
@@ -293,14 +301,20 @@ def test_real_geometric_acceptance_case() -> None:
     model = PersistentUnsafe(base, "0.001")
     assert model._layout_kind == "base-then-floor"
     result = model.budget("0.9")
-    assert result.n == brute_budget(geometric_rate(**GEOMETRIC), constant(Fraction(1, 1000)), Fraction(9, 10)) == 90
+    assert (
+        result.n
+        == brute_budget(geometric_rate(**GEOMETRIC), constant(Fraction(1, 1000)), Fraction(9, 10))
+        == 90
+    )
     assert result.certified
     assert model.cap("0.9").n == 105
     assert result.to_dict()["cap"] == 105
     # agrees with the test double everywhere, also at N = 1e15
     double = PersistentUnsafe(GeometricDouble(**GEOMETRIC, trend="nonincreasing"), "0.001")
     counts = np.array([0, 1, 4, 5, 90, 10**6, 10**15])
-    np.testing.assert_allclose(model.log_survival(counts), double.log_survival(counts), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(
+        model.log_survival(counts), double.log_survival(counts), rtol=1e-13, atol=1e-15
+    )
 
 
 def test_real_schedules_under_a_floor_match_brute_force() -> None:
