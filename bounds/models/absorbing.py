@@ -467,27 +467,17 @@ class AbsorbingChain(SurvivalModel):
             )
         return failure
 
-    # -- the old solver's hooks (bounds.budget before the kernel solver): thin views of the above ---------------------
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        return self.log_survival(FLOAT, n)
-
-    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf]:
-        """``exp`` of the ball :meth:`log_survival` at ``3.33 dps + 16`` bits, as mpf endpoints."""
+    # -- mpmath views for the report layer and the ``survival`` command (bounds.derive, bounds.cli) -----------------
+    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        """``S(n)`` as an mpf to ``dps`` digits: the midpoint of the ball :meth:`log_survival` (display only)."""
         with BallContext(int(3.33 * dps) + 16) as ctx:
             ball = self.log_survival(ctx, int(n)).exp()
-            return _mpf(ball.lower()), _mpf(ball.upper())
-
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        low, high = self.survival_bounds(n, dps)
-        with mpmath.workdps(dps + 10):
-            return (low + high) / 2
+            return _mpf(ball.mid())
 
     def limit_mp(self, dps: int) -> mpmath.mpf:
+        """``S(infinity)`` as an mpf, from :meth:`limit_exact` (display only)."""
         with mpmath.workdps(dps):
             return to_mpf(self.limit_exact())
-
-    def budget_candidate(self, threshold: Fraction) -> int | None:
-        return self.candidate(threshold)
 
 
 def _distribution(value: Any, size: int) -> tuple[Fraction, ...]:
@@ -514,9 +504,7 @@ def _rational(value: Fraction) -> Any:
 
 
 def _mpf(value: Any) -> mpmath.mpf:
-    """An exact ``arb`` (a ball endpoint) as an mpf, without rounding."""
-    if not value.is_finite():
-        return mpmath.mpf("-inf") if value < 0 else mpmath.mpf("inf")
+    """An exact ``arb`` (a ball's midpoint) as an mpf, without rounding."""
     mantissa, exponent = (int(part) for part in value.man_exp())
     with mpmath.workprec(max(mantissa.bit_length(), 53)):
         return mpmath.mpf((mantissa, exponent))

@@ -71,13 +71,13 @@ def arb_of(value: mpmath.mpf) -> flint.arb:
     return (-1) ** sign * flint.arb(flint.fmpz(int(mantissa))) * flint.arb(2) ** int(exponent)
 
 
-def agrees(ball: flint.arb, value: mpmath.mpf, relative: float) -> bool:
-    """``value`` lies in ``ball`` widened by ``relative * |value|`` (the error of the 60-digit truth)."""
+def agrees(ball: flint.arb, value: mpmath.mpf, relative: float, absolute: float = 1e-55) -> bool:
+    """``value`` lies in ``ball`` widened by ``relative * |value| + absolute`` (the error of the 60-digit truth)."""
     saved = flint.ctx.prec
     flint.ctx.prec = 400
     try:
         truth = arb_of(value)
-        return bool((ball - truth).abs_lower() <= truth.abs_upper() * flint.arb(relative))
+        return bool((ball - truth).abs_lower() <= truth.abs_upper() * flint.arb(relative) + flint.arb(absolute))
     finally:
         flint.ctx.prec = saved
 
