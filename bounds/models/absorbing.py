@@ -28,6 +28,7 @@ import mpmath
 import numpy as np
 
 from bounds.errors import BoundsError, ParameterError
+from bounds.models._arrays import chain_distribution, chain_names, square_matrix
 from bounds.models._chain import (
     LogPowers,
     ball_log_survival,
@@ -48,43 +49,6 @@ __all__ = ["AbsorbingChain"]
 _EXACT_BITS = 200_000
 #: Step-by-step simulation stops (with an error) after this many generations.
 _MAX_SIMULATED_GENERATIONS = 10_000_000
-
-
-def _matrix(value: Any) -> list[list[Fraction]]:
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) == 0:
-        raise ParameterError("Q", "a non-empty list of rows of probabilities", value)
-    rows = []
-    for given in value:
-        row = given.tolist() if isinstance(given, np.ndarray) else given
-        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise ParameterError("Q", "a list of rows (lists of probabilities)", value)
-        rows.append(list(row))
-    size = len(rows)
-    lengths = [len(row) for row in rows]
-    if any(length != size for length in lengths):
-        raise ParameterError(
-            "Q",
-            f"a square matrix (one row and one column per transient state); it has {size} rows of lengths {lengths}",
-            value,
-        )
-    return [[probability(entry, f"Q[{r}][{c}]") for c, entry in enumerate(row)] for r, row in enumerate(rows)]
-
-
-def _names(value: Any, size: int) -> tuple[str, ...]:
-    if value is None:
-        if size == 2:
-            return ("aligned", "drifted")
-        return tuple(f"state {index}" for index in range(size))
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ParameterError("names", f"a list of {size} state names", value)
-    names = tuple(value)
-    if len(names) != size or not all(isinstance(name, str) and name.strip() for name in names):
-        raise ParameterError("names", f"a list of {size} non-empty strings (one per row of Q)", value)
-    if len(set(names)) != size:
-        raise ParameterError("names", "distinct names", value)
-    return names
 
 
 @register("absorbing")
@@ -152,10 +116,10 @@ class AbsorbingChain(SurvivalModel):
     name = "absorbing"
 
     def __post_init__(self) -> None:
-        matrix = _matrix(self.Q)
+        matrix = square_matrix(self.Q)
         size = len(matrix)
         object.__setattr__(self, "Q", tuple(tuple(row) for row in matrix))
-        names = _names(self.names, size)
+        names = chain_names(self.names, size)
         object.__setattr__(self, "names", names)
         for index, row in enumerate(matrix):
             total = sum(row, Fraction(0))
@@ -165,7 +129,7 @@ class AbsorbingChain(SurvivalModel):
                     "a sum of at most 1 (the rest of the row is the probability of becoming unsafe)",
                     format_number(total, 12),
                 )
-        object.__setattr__(self, "initial", _distribution(self.initial, size))
+        object.__setattr__(self, "initial", chain_distribution(self.initial, size))
         self._check_leaves()
 
     def _check_leaves(self) -> None:
@@ -478,23 +442,6 @@ class AbsorbingChain(SurvivalModel):
         """``S(infinity)`` as an mpf, from :meth:`limit_exact` (display only)."""
         with mpmath.workdps(dps):
             return to_mpf(self.limit_exact())
-
-
-def _distribution(value: Any, size: int) -> tuple[Fraction, ...]:
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ParameterError("initial", f"a list of {size} probabilities (one per state of Q)", value)
-    if len(value) != size:
-        raise ParameterError(
-            "initial", f"a distribution over the {size} transient states (length {size}, like Q)", value
-        )
-    alpha = tuple(probability(entry, f"initial[{index}]") for index, entry in enumerate(value))
-    if sum(alpha, Fraction(0)) != 1:
-        raise ParameterError(
-            "initial", "a distribution: entries summing to exactly 1", format_number(sum(alpha, Fraction(0)), 12)
-        )
-    return alpha
 
 
 def _rational(value: Fraction) -> Any:
