@@ -28,7 +28,7 @@ import mpmath
 import numpy as np
 
 from bounds.errors import BoundsError, ParameterError
-from bounds.models._arrays import chain_distribution, chain_names, square_matrix
+from bounds.models._arrays import chain_distribution, chain_names, probability_vector, square_matrix
 from bounds.models._chain import (
     LogPowers,
     ball_log_survival,
@@ -68,6 +68,12 @@ class AbsorbingChain(SurvivalModel):
         (entries in ``[0, 1]`` summing to exactly 1).
     names : list of str, optional
         State names (default ``aligned``, ``drifted`` for two states).
+    safe : list of numbers, optional
+        Per transient state, the probability of entering the *safe* absorbing
+        set in one generation (caught and shut down, rolled back for good);
+        ``Q[r]`` plus ``safe[r]`` sum to at most 1, the rest going to unsafe.
+        Then :math:`S(N)` is the probability of no *unsafe* absorption by ``N``
+        and :math:`S(\infty) > 0` is the chance of being stopped safely first.
 
     Notes
     -----
@@ -81,9 +87,12 @@ class AbsorbingChain(SurvivalModel):
     ``ln S`` keeps a few ulp of relative precision both near ``S = 1`` and where
     ``S`` underflows (``S(10**9) = 1.55e-862948`` for the reference chain); in
     ball arithmetic (python-flint ``arb_mat``) to certify; and in exact
-    integers for small ``N`` (ties). Every state must be able to reach unsafe;
-    otherwise ``I - Q`` is singular and the chain is refused. Then
-    :math:`S(\infty) = 0`, which is proved from the graph of ``Q``. The
+    integers for small ``N`` (ties). Every state must be able to reach unsafe
+    (or the safe set, when given); otherwise ``I - Q`` is singular and the
+    chain is refused. Without safe states :math:`S(\infty) = 0`, proved from the
+    graph of ``Q``; with them :math:`S(\infty)` is the exact probability of
+    being stopped safely before becoming unsafe (:meth:`limit_exact`), and the
+    safe set is one more transient state that never leaves. The
     fundamental matrix :math:`(I-Q)^{-1}` is never formed: ``mean_generations``
     solves :math:`(I-Q)x = \mathbf 1`.
 
@@ -107,11 +116,21 @@ class AbsorbingChain(SurvivalModel):
     -1987010.76...
     >>> chain.budget("0.5").n
     350
+
+    A safe absorbing state (caught and shut down with probability 0.06 per
+    generation; unsafe with 0.04): :math:`S(N) = 3/5 + (2/5)\,0.9^N`.
+
+    >>> caught = AbsorbingChain([["0.9"]], initial=[1], safe=["0.06"])
+    >>> caught.limit_exact(), caught.survival_exact(2)
+    (Fraction(3, 5), Fraction(231, 250))
+    >>> caught.budget("0.6").unbounded
+    True
     """
 
     Q: Any
     initial: Any
     names: Any = None
+    safe: Any = None
 
     name = "absorbing"
 
@@ -121,11 +140,13 @@ class AbsorbingChain(SurvivalModel):
         object.__setattr__(self, "Q", tuple(tuple(row) for row in matrix))
         names = chain_names(self.names, size)
         object.__setattr__(self, "names", names)
+        safe = None if self.safe is None else probability_vector(self.safe, "safe", size)
+        object.__setattr__(self, "safe", safe)
         for index, row in enumerate(matrix):
-            total = sum(row, Fraction(0))
+            total = sum(row, Fraction(0)) + (safe[index] if safe is not None else 0)
             if total > 1:
                 raise ParameterError(
-                    f"row {index} of Q ({names[index]!r})",
+                    f"row {index} of Q ({names[index]!r})" + (f" plus safe[{index}]" if safe is not None else ""),
                     "a sum of at most 1 (the rest of the row is the probability of becoming unsafe)",
                     format_number(total, 12),
                 )
@@ -134,18 +155,24 @@ class AbsorbingChain(SurvivalModel):
 
     def _check_leaves(self) -> None:
         """Refuse a closed class of transient states: then ``I - Q`` is singular and ``rho(Q) = 1``."""
-        stuck = [self.names[index] for index in range(len(self.Q)) if index not in self._leaking]
+        leaves = self._absorbed
+        stuck = [self.names[index] for index in range(len(self.Q)) if index not in leaves]
         if stuck:
             shown = ", ".join(repr(name) for name in stuck)
+            if self.safe is None:
+                raise BoundsError(
+                    f"Q: I - Q is singular: transient state(s) {shown} never leave (no path to unsafe), "
+                    "so the mean generations to unsafe is infinite; every state needs a path to unsafe"
+                )
             raise BoundsError(
-                f"Q: I - Q is singular: transient state(s) {shown} never leave (no path to unsafe), "
-                "so the mean generations to unsafe is infinite; every state needs a path to unsafe"
+                f"Q: I - Q is singular: transient state(s) {shown} never leave (no path to unsafe or to a safe "
+                "absorbing state); every state needs a path to one of them"
             )
 
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_spec(cls, spec: Spec) -> AbsorbingChain:
-        return cls(spec.get("Q"), spec.get("initial"), spec.get("names", None))
+        return cls(spec.get("Q"), spec.get("initial"), spec.get("names", None), spec.get("safe", None))
 
     @classmethod
     def aligned_drifted(
@@ -200,36 +227,70 @@ class AbsorbingChain(SurvivalModel):
         return cls(matrix, [1, 0], ("aligned", "drifted"))
 
     def parameters(self) -> dict[str, Any]:
-        return {"Q": [list(row) for row in self.Q], "initial": list(self.initial), "names": list(self.names)}
+        found = {"Q": [list(row) for row in self.Q], "initial": list(self.initial), "names": list(self.names)}
+        return found if self.safe is None else {**found, "safe": list(self.safe)}
 
     def __repr__(self) -> str:
         rows = "; ".join(", ".join(format_number(entry, 12) for entry in row) for row in self.Q)
         alpha = ", ".join(format_number(entry, 12) for entry in self.initial)
-        return f"AbsorbingChain(Q=[{rows}], initial=[{alpha}], names={list(self.names)!r})"
+        safe = "" if self.safe is None else ", safe=[" + ", ".join(format_number(e, 12) for e in self.safe) + "]"
+        return f"AbsorbingChain(Q=[{rows}], initial=[{alpha}], names={list(self.names)!r}{safe})"
 
     # -- structure (exact, from the graph of Q) -----------------------------------------------
     @cached_property
+    def _states(self) -> tuple[tuple[Fraction, ...], ...]:
+        """The matrix every computation uses: ``Q``, plus one state for the safe set when there is one.
+
+        The safe set is a transient state that keeps its lineage for ever (a row
+        ``[0, ..., 0, 1]``, never unsafe), entered from state ``r`` with
+        probability ``safe[r]``; then :math:`S(N) = \alpha' Q'^N \mathbf 1` counts
+        it as not (yet) unsafe.
+        """
+        if self.safe is None:
+            return self.Q
+        size = len(self.Q)
+        rows = [(*row, self.safe[r]) for r, row in enumerate(self.Q)]
+        return (*rows, (Fraction(0),) * size + (Fraction(1),))
+
+    @cached_property
+    def _alpha(self) -> tuple[Fraction, ...]:
+        return self.initial if self.safe is None else (*self.initial, Fraction(0))
+
+    @cached_property
     def _exits(self) -> tuple[Fraction, ...]:
         """Per state, the exact probability of becoming unsafe in one generation (``1 -`` its row sum)."""
-        return tuple(1 - sum(row, Fraction(0)) for row in self.Q)
+        return tuple(1 - sum(row, Fraction(0)) for row in self._states)
 
     @cached_property
     def _leaking(self) -> frozenset[int]:
         """States with a path (of positive probability) to unsafe."""
-        return frozenset(reaching(self.Q, [i for i, exit_ in enumerate(self._exits) if exit_ > 0]))
+        return frozenset(reaching(self._states, [i for i, exit_ in enumerate(self._exits) if exit_ > 0]))
+
+    @cached_property
+    def _absorbed(self) -> frozenset[int]:
+        """States with a path to unsafe or to the safe set."""
+        targets = [i for i, exit_ in enumerate(self._exits) if exit_ > 0] + (
+            [len(self.Q)] if self.safe is not None else []
+        )
+        return frozenset(reaching(self._states, targets))
 
     @cached_property
     def _reachable(self) -> tuple[int, ...]:
         """States the lineage reaches with positive probability from ``initial``, in order."""
-        return tuple(sorted(reachable(self.Q, [i for i, weight in enumerate(self.initial) if weight > 0])))
+        return tuple(sorted(reachable(self._states, [i for i, weight in enumerate(self._alpha) if weight > 0])))
+
+    @cached_property
+    def _undecided(self) -> tuple[int, ...]:
+        """Reachable states from which unsafe is still possible: ``S(N) - S(infinity)`` lives on them."""
+        return tuple(state for state in self._reachable if state in self._leaking)
 
     def _block(self, states: Sequence[int]) -> list[list[Fraction]]:
-        return [[self.Q[r][c] for c in states] for r in states]
+        return [[self._states[r][c] for c in states] for r in states]
 
     # -- survival -------------------------------------------------------------------------------
     @cached_property
     def _log_powers(self) -> LogPowers:
-        return LogPowers(self.Q)
+        return LogPowers(self._states)
 
     def log_survival(self, ctx: Any, n: Any = None) -> Any:
         r""":math:`\ln S(n) = \ln(\alpha Q^n \mathbf 1)` in the number context ``ctx``.
@@ -239,9 +300,9 @@ class AbsorbingChain(SurvivalModel):
         ``S(n) = 1`` (otherwise :class:`~bounds.numeric.contexts.NotExact`).
         """
         if ctx.kind == "float":
-            return self._log_powers.log_survival(self.initial, n)
+            return self._log_powers.log_survival(self._alpha, n)
         if ctx.kind == "ball":
-            return ball_log_survival(ctx, self.Q, self.initial, int(n))
+            return ball_log_survival(ctx, self._states, self._alpha, int(n))
         value = self.survival_exact(int(n))
         if value is None:
             raise NotExact(f"S({n}) of {type(self).__name__} is beyond the exact bit-size cap")
@@ -249,7 +310,7 @@ class AbsorbingChain(SurvivalModel):
 
     def survival_exact(self, n: int) -> Fraction | None:
         r""":math:`\alpha Q^n \mathbf 1` as an exact rational, or ``None`` when it would exceed ~2e5 bits."""
-        return exact_survival(self.Q, self.initial, int(n), _EXACT_BITS)
+        return exact_survival(self._states, self._alpha, int(n), _EXACT_BITS)
 
     def limit_exact(self) -> Fraction:
         r"""``S(infinity)``: the chance of reaching states that can never become unsafe.
@@ -267,13 +328,13 @@ class AbsorbingChain(SurvivalModel):
         if not safe:
             return Fraction(0)
         leaking = sorted(reach & self._leaking)
-        reached = sum((self.initial[i] for i in safe), Fraction(0))
+        reached = sum((self._alpha[i] for i in safe), Fraction(0))
         if not leaking:
             return reached
-        system = [[Fraction(int(r == c)) - self.Q[r][c] for c in leaking] for r in leaking]
-        rhs = [sum((self.Q[r][c] for c in safe), Fraction(0)) for r in leaking]
+        system = [[Fraction(int(r == c)) - self._states[r][c] for c in leaking] for r in leaking]
+        rhs = [sum((self._states[r][c] for c in safe), Fraction(0)) for r in leaking]
         solution = solve_exact(system, rhs)
-        return reached + sum((self.initial[i] * h for i, h in zip(leaking, solution, strict=True)), Fraction(0))
+        return reached + sum((self._alpha[i] * h for i, h in zip(leaking, solution, strict=True)), Fraction(0))
 
     def log_limit(self, ctx: Any) -> Any:
         r""":math:`\ln S(\infty)` in ``ctx`` (``-inf`` when it is 0), from the exact :meth:`limit_exact`."""
@@ -288,7 +349,7 @@ class AbsorbingChain(SurvivalModel):
         r"""A float guess at ``N*``: Newton steps on :math:`\ln S(N) \approx c + N \ln \rho` (never trusted)."""
         rate = self.decay_rate()
         target = log_fraction(Fraction(threshold))
-        if not 0 < rate < 1 or target >= 0:
+        if not 0 < rate < 1 or target >= 0 or self.limit_exact() > 0:
             return None
         slope = math.log(rate)
         guess = max(target / slope, 0.0)
@@ -302,28 +363,35 @@ class AbsorbingChain(SurvivalModel):
         return math.floor(guess)
 
     # -- summaries ----------------------------------------------------------------------------
-    @cached_property
-    def _reachable_float(self) -> np.ndarray:
-        states = self._reachable
-        return np.array([[float(entry) for entry in row] for row in self._block(states)], dtype=np.float64)
+    def _float_block(self, states: Sequence[int]) -> np.ndarray:
+        return np.array([[float(entry) for entry in row] for row in self._block(states)], dtype=np.float64).reshape(
+            len(states), len(states)
+        )
 
     def decay_rate(self) -> float:
-        r"""Spectral radius of the reachable block :math:`Q_{RR}`: ``S(N+1)/S(N) -> rho`` (``S ~ c N^j rho^N``).
+        r"""Spectral radius of the reachable block that can still become unsafe: ``S(N) - S(inf) ~ c N^j rho^N``.
 
         States the lineage never reaches do not count: ``S`` is
         :math:`\alpha_R Q_{RR}^N \mathbf 1`, whose growth rate is the largest
-        spectral radius among the reachable classes (Perron–Frobenius).
+        spectral radius among the reachable classes (Perron–Frobenius); states
+        that can no longer become unsafe (the safe set) make up the limit.
         """
-        return float(np.max(np.abs(np.linalg.eigvals(self._reachable_float))))
+        states = self._undecided
+        return float(np.max(np.abs(np.linalg.eigvals(self._float_block(states))))) if states else 0.0
 
     def decay_rate_mp(self, dps: int) -> mpmath.mpf:
-        """The decay rate to ``dps`` digits (mpmath eigenvalues of the reachable block); a summary, not a proof."""
-        states = self._reachable
+        """The decay rate to ``dps`` digits (mpmath eigenvalues of the same block); a summary, not a proof."""
+        states = self._undecided
+        if not states:
+            return mpmath.mpf(0)
         with mpmath.workdps(dps + 10):
             matrix = mpmath.matrix([[to_mpf(entry) for entry in row] for row in self._block(states)])
             values = mpmath.eig(matrix, left=False, right=False)
             radius = max(abs(value) for value in values)
         return +radius
+
+    def _absorption_system(self, states: Sequence[int]) -> list[list[Fraction]]:
+        return [[Fraction(int(r == c)) - self._states[r][c] for c in states] for r in states]
 
     def mean_generations(self) -> float:
         r"""Expected generations until unsafe, :math:`\alpha (I - Q)^{-1} \mathbf 1` (float, by a solve).
@@ -333,47 +401,67 @@ class AbsorbingChain(SurvivalModel):
         if self.limit_exact() > 0:
             return math.inf
         states = self._reachable
-        solution = np.linalg.solve(np.eye(len(states)) - self._reachable_float, np.ones(len(states)))
-        return float(np.array([float(self.initial[i]) for i in states]) @ solution)
+        solution = np.linalg.solve(np.eye(len(states)) - self._float_block(states), np.ones(len(states)))
+        return float(np.array([float(self._alpha[i]) for i in states]) @ solution)
 
     def mean_generations_exact(self) -> Fraction | None:
         r""":math:`\alpha (I - Q)^{-1} \mathbf 1` exactly (rational solve); ``None`` when it is infinite."""
         if self.limit_exact() > 0:
             return None
         states = self._reachable
-        system = [[Fraction(int(r == c)) - self.Q[r][c] for c in states] for r in states]
-        solution = solve_exact(system, [Fraction(1)] * len(states))
-        return sum((self.initial[i] * x for i, x in zip(states, solution, strict=True)), Fraction(0))
+        solution = solve_exact(self._absorption_system(states), [Fraction(1)] * len(states))
+        return sum((self._alpha[i] * x for i, x in zip(states, solution, strict=True)), Fraction(0))
+
+    def mean_absorption_generations_exact(self) -> Fraction | None:
+        r"""Expected generations until absorption, safe *or* unsafe: :math:`\alpha (I - Q)^{-1} \mathbf 1` over ``Q``.
+
+        Equal to :meth:`mean_generations_exact` without safe states; ``None``
+        when some reachable state is never absorbed.
+        """
+        states = [state for state in self._reachable if state < len(self.Q)]
+        if any(state not in self._absorbed for state in states):
+            return None
+        solution = solve_exact(self._absorption_system(states), [Fraction(1)] * len(states))
+        return sum((self._alpha[i] * x for i, x in zip(states, solution, strict=True)), Fraction(0))
 
     def quasi_stationary(self) -> np.ndarray:
-        r"""The quasi-stationary distribution: the left Perron vector of the reachable block, summing to 1.
+        r"""The quasi-stationary distribution: the left Perron vector of the block that can still become unsafe.
 
         The distribution over transient states of a lineage that has survived a
-        long time: :math:`\lim_N P(\text{state} \mid \text{not yet unsafe})` when
-        the reachable block is irreducible (otherwise one of several limits).
-        Unreachable states get 0.
+        long time: :math:`\lim_N P(\text{state} \mid \text{not yet absorbed})`
+        when that block is irreducible (otherwise one of several limits).
+        Other states get 0.
         """
-        values, vectors = np.linalg.eig(self._reachable_float.T)
+        states = [state for state in self._undecided if state < len(self.Q)]
+        full = np.zeros(len(self.Q))
+        if not states:
+            return full
+        values, vectors = np.linalg.eig(self._float_block(states).T)
         index = int(np.argmax(values.real))
         vector = np.real(vectors[:, index])
         vector = vector / vector.sum()
-        full = np.zeros(len(self.Q))
-        full[list(self._reachable)] = np.where(np.abs(vector) < 1e-15, 0.0, vector)
+        full[states] = np.where(np.abs(vector) < 1e-15, 0.0, vector)
         return full
 
     def describe(self) -> dict[str, Any]:
         mean = self.mean_generations_exact()
-        return {
+        summary = {
             **super().describe(),
             "decay_rate": self.decay_rate(),
             "mean_generations": float(mean) if mean is not None else None,
             "quasi_stationary": dict(zip(self.names, self.quasi_stationary().tolist(), strict=True)),
         }
+        if self.safe is not None:
+            absorption = self.mean_absorption_generations_exact()
+            summary["probability_unsafe"] = float(1 - self.limit_exact())
+            summary["mean_generations_to_absorption"] = float(absorption) if absorption is not None else None
+        return summary
 
     def symbolic(self) -> SurvivalExpr:
         import sympy
 
-        size = len(self.Q)
+        matrix, start = self._states, self._alpha
+        size = len(matrix)
         n = sympy.Symbol("N", nonnegative=True, integer=True)
         q = sympy.MatrixSymbol("Q", size, size)
         alpha = sympy.MatrixSymbol("alpha", 1, size)
@@ -381,18 +469,18 @@ class AbsorbingChain(SurvivalModel):
         # a 2-state chain has a closed form sympy can derive; larger ones stay a matrix power
         expr = product[0, 0] if size <= 2 else sympy.Trace(product)
         values = {
-            q: sympy.ImmutableMatrix(size, size, [_rational(e) for row in self.Q for e in row]),
-            alpha: sympy.ImmutableMatrix(1, size, [_rational(e) for e in self.initial]),
+            q: sympy.ImmutableMatrix(size, size, [_rational(e) for row in matrix for e in row]),
+            alpha: sympy.ImmutableMatrix(1, size, [_rational(e) for e in start]),
         }
-        return SurvivalExpr(
-            expr,
-            n,
-            values,
-            (
-                "each generation the lineage moves between transient states by Q (Markov property)",
-                "what a row of Q lacks to sum to 1 is the probability of becoming unsafe, which is absorbing",
-            ),
+        assumptions: tuple[str, ...] = (
+            "each generation the lineage moves between transient states by Q (Markov property)",
+            "what a row of Q lacks to sum to 1 is the probability of becoming unsafe, which is absorbing",
         )
+        if self.safe is not None:
+            assumptions += (
+                "the safe absorbing set is the last state of Q: once caught, a lineage never becomes unsafe",
+            )
+        return SurvivalExpr(expr, n, values, assumptions)
 
     # -- simulation -----------------------------------------------------------------------------
     def sample_failure_generation(self, size: int, rng: np.random.Generator, horizon: int | None = None) -> np.ndarray:
@@ -402,13 +490,13 @@ class AbsorbingChain(SurvivalModel):
         still safe after ``horizon`` generations, are reported as never failing
         (``numpy.iinfo(np.int64).max``), which is exact for survival at ``N <= horizon``.
         """
-        matrix = np.array([[float(entry) for entry in row] for row in self.Q], dtype=np.float64)
+        matrix = np.array([[float(entry) for entry in row] for row in self._states], dtype=np.float64)
         # cumulative transition probabilities per row; the last column is "to unsafe"
         cumulative = np.cumsum(np.hstack([matrix, np.array([[float(e)] for e in self._exits])]), axis=1)
         cumulative[:, -1] = np.inf
-        unsafe = len(self.Q)
+        unsafe = len(self._states)
         never = np.array([index not in self._leaking for index in range(unsafe)])
-        alpha = np.array([float(entry) for entry in self.initial])
+        alpha = np.array([float(entry) for entry in self._alpha])
         states = rng.choice(unsafe, size=size, p=alpha / alpha.sum())
         failure = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
         keep = ~never[states]

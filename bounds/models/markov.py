@@ -90,6 +90,7 @@ class MarkovModulated(AbsorbingChain):
         object.__setattr__(self, "Q", chain)
         object.__setattr__(self, "initial", start)
         object.__setattr__(self, "names", tuple(f"regime {index}" for index in range(size)))
+        object.__setattr__(self, "safe", None)
         self.__post_init__()
 
     def _check_leaves(self) -> None:

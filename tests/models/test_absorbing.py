@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bounds import AbsorbingChain, BoundsError, ParameterError
+from bounds.models.registry import model_from_spec
 from bounds.numeric.contexts import FLOAT, BallContext
 from bounds.simulate import simulate
 from bounds.testing.strategies import models, thresholds
@@ -359,3 +360,76 @@ def test_candidate_is_near_the_budget() -> None:
         guess = chain.candidate(threshold)
         budget = chain.budget(threshold).n
         assert guess is not None and abs(guess - budget) <= 1
+
+
+# -- safe absorbing states (caught, shut down: issue 13 item 2) -----------------------------------------------------
+def test_safe_state_single_state_by_hand() -> None:
+    # stay 0.9, caught (safe) 0.06, unsafe 0.04: S(N) = 0.9^N + 0.06 (1 - 0.9^N) / 0.1 = 3/5 + (2/5) 0.9^N
+    chain = AbsorbingChain([["0.9"]], [1], ["aligned"], safe=["0.06"])
+    for n in (0, 1, 2, 10, 100):
+        assert chain.survival_exact(n) == Fraction(3, 5) + Fraction(2, 5) * Fraction(9, 10) ** n
+        assert chain.survival(n) == pytest.approx(0.6 + 0.4 * 0.9**n, rel=1e-15)
+    assert chain.limit_exact() == Fraction(3, 5) and chain.limit() == 0.6
+    with BallContext(128) as ctx:
+        assert chain.log_limit(ctx).overlaps(flint.arb(flint.fmpq(3, 5)).log())
+    # 0.4 * 0.9^13 = 0.1017 >= 0.1 > 0.4 * 0.9^14; 0.4 * 0.9^35 >= 0.01 > 0.4 * 0.9^36
+    assert chain.budget("0.7").n == 13
+    assert chain.budget("0.61").n == 35
+    assert chain.budget("0.6").unbounded  # S(inf) = 3/5 exactly: a tie settled exactly
+    assert not chain.budget("0.6000001").unbounded
+    assert chain.mean_generations() == np.inf and chain.mean_generations_exact() is None
+    assert chain.mean_absorption_generations_exact() == 10
+    assert chain.decay_rate() == pytest.approx(0.9, rel=1e-15)
+
+
+def test_safe_state_control_game_by_hand() -> None:
+    # aligned -> misaligned at rate eps; misaligned: caught c (safe), lost l (unsafe), else continue
+    eps, caught, lost = Fraction(1, 100), Fraction(3, 10), Fraction(1, 10)
+    chain = AbsorbingChain(
+        [[1 - eps, eps], [0, 1 - caught - lost]], [1, 0], ["aligned", "misaligned"], safe=[0, caught]
+    )
+
+    def by_hand(n: int) -> Fraction:
+        # P(unsafe by n) = sum over the generation k of misalignment of the game's loss within n - k
+        # generations, l/(c+l) (1 - (1 - c - l)^m) (DESIGN's control-game closed form)
+        unsafe = sum(
+            (
+                (1 - eps) ** (k - 1) * eps * lost / (caught + lost) * (1 - (1 - caught - lost) ** (n - k))
+                for k in range(1, n + 1)
+            ),
+            Fraction(0),
+        )
+        return 1 - unsafe
+
+    for n in (1, 2, 3, 10, 200):
+        assert chain.survival_exact(n) == by_hand(n)
+        assert chain.survival(n) == pytest.approx(float(by_hand(n)), rel=1e-14)
+    assert chain.limit_exact() == caught / (caught + lost)
+    summary = chain.describe()
+    assert summary["limit"] == 0.75 and summary["probability_unsafe"] == 0.25
+    assert summary["mean_generations"] is None
+    assert summary["mean_generations_to_absorption"] == 102.5  # 1/eps + 1/(c + l)
+    assert summary["safe"] == [0, caught]
+    assert chain.decay_rate() == pytest.approx(0.99, rel=1e-15)
+    result = chain.budget("0.9")
+    assert by_hand(result.n) >= Fraction(9, 10) > by_hand(result.n + 1)
+    assert chain.budget("0.75").unbounded and not chain.budget("0.76").unbounded
+    simulated = simulate(chain, [1, 10, 50, 200, 1000], trials=50_000, seed=3)
+    assert simulated.agrees_with(chain.survival([1, 10, 50, 200, 1000]), sigmas=4)
+
+
+def test_safe_state_input_is_checked_and_kept() -> None:
+    with pytest.raises(ParameterError, match=r"row 0 of Q \('aligned'\) plus safe\[0\] must be a sum of at most 1"):
+        AbsorbingChain([["0.9", "0.05"], ["0.1", "0.5"]], [1, 0], safe=["0.1", "0"])
+    with pytest.raises(ParameterError, match="safe must be a list of 2 entries"):
+        AbsorbingChain([["0.9", "0.05"], ["0.1", "0.5"]], [1, 0], safe=["0.01"])
+    with pytest.raises(BoundsError, match="never leave .no path to unsafe or to a safe absorbing state"):
+        AbsorbingChain([["1", "0"], ["0.1", "0.5"]], [0, 1], safe=[0, "0.1"])
+    # a state that can only be caught is fine (Q = [[1]]-style chains are no longer refused)
+    chain = AbsorbingChain([["0.5"]], [1], safe=["0.5"])
+    assert chain.limit_exact() == 1 and chain.budget("0.999").unbounded
+    chain = AbsorbingChain([["0.9", "0.05"], ["0.1", "0.5"]], [1, 0], safe=["0.01", "0.2"])
+    assert AbsorbingChain(**chain.parameters()) == chain
+    assert "safe=[0.01, 0.2]" in repr(chain)
+    spec = model_from_spec({"model": "absorbing", "Q": [["0.9"]], "initial": [1], "safe": ["0.06"]})
+    assert spec == AbsorbingChain([["0.9"]], [1], safe=["0.06"])
