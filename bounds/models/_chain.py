@@ -41,6 +41,7 @@ __all__ = [
     "log_fraction",
     "reachable",
     "reaching",
+    "simulate_absorption",
     "solve_exact",
 ]
 
@@ -229,3 +230,42 @@ def ball_log_survival(
     if complement is not None:
         return complement
     return flint.arb("nan")
+
+
+# -- simulation ----------------------------------------------------------------------------------------------
+def simulate_absorption(
+    matrix: Sequence[Sequence[Fraction]],
+    exits: Sequence[Fraction],
+    never: Sequence[bool],
+    alpha: Sequence[Fraction],
+    size: int,
+    rng: np.random.Generator,
+    horizon: int,
+) -> tuple[np.ndarray, int]:
+    """Generations at which ``size`` simulated lineages become unsafe, step by step, and how many are still alive.
+
+    Lineages in a ``never`` state (no path to unsafe) or alive after
+    ``horizon`` generations get ``numpy.iinfo(np.int64).max``.
+    """
+    floats = np.array([[float(entry) for entry in row] for row in matrix], dtype=np.float64)
+    # cumulative transition probabilities per row; the last column is "to unsafe"
+    cumulative = np.cumsum(np.hstack([floats, np.array([[float(e)] for e in exits])]), axis=1)
+    cumulative[:, -1] = np.inf
+    unsafe = len(matrix)
+    stays = np.array(never, dtype=bool)
+    start = np.array([float(entry) for entry in alpha])
+    states = rng.choice(unsafe, size=size, p=start / start.sum())
+    failure = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    keep = ~stays[states]
+    alive, states = np.arange(size)[keep], states[keep]
+    generation = 0
+    while alive.size and generation < horizon:
+        generation += 1
+        draws = rng.random(alive.size)
+        states = (draws[:, None] >= cumulative[states]).sum(axis=1)
+        absorbed = states == unsafe
+        failure[alive[absorbed]] = generation
+        keep = ~absorbed
+        keep[~absorbed] = ~stays[states[~absorbed]]
+        alive, states = alive[keep], states[keep]
+    return failure, int(alive.size)

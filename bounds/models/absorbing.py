@@ -36,6 +36,7 @@ from bounds.models._chain import (
     log_fraction,
     reachable,
     reaching,
+    simulate_absorption,
     solve_exact,
 )
 from bounds.models.base import SurvivalExpr, SurvivalModel
@@ -490,32 +491,20 @@ class AbsorbingChain(SurvivalModel):
         still safe after ``horizon`` generations, are reported as never failing
         (``numpy.iinfo(np.int64).max``), which is exact for survival at ``N <= horizon``.
         """
-        matrix = np.array([[float(entry) for entry in row] for row in self._states], dtype=np.float64)
-        # cumulative transition probabilities per row; the last column is "to unsafe"
-        cumulative = np.cumsum(np.hstack([matrix, np.array([[float(e)] for e in self._exits])]), axis=1)
-        cumulative[:, -1] = np.inf
-        unsafe = len(self._states)
-        never = np.array([index not in self._leaking for index in range(unsafe)])
-        alpha = np.array([float(entry) for entry in self._alpha])
-        states = rng.choice(unsafe, size=size, p=alpha / alpha.sum())
-        failure = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-        keep = ~never[states]
-        alive, states = np.arange(size)[keep], states[keep]
-        limit = horizon if horizon is not None else _MAX_SIMULATED_GENERATIONS
-        generation = 0
-        while alive.size and generation < limit:
-            generation += 1
-            draws = rng.random(alive.size)
-            states = (draws[:, None] >= cumulative[states]).sum(axis=1)
-            absorbed = states == unsafe
-            failure[alive[absorbed]] = generation
-            keep = ~absorbed
-            keep[~absorbed] = ~never[states[~absorbed]]
-            alive, states = alive[keep], states[keep]
-        if alive.size and horizon is None:
+        never = [index not in self._leaking for index in range(len(self._states))]
+        failure, alive = simulate_absorption(
+            self._states,
+            self._exits,
+            never,
+            self._alpha,
+            size,
+            rng,
+            horizon if horizon is not None else _MAX_SIMULATED_GENERATIONS,
+        )
+        if alive and horizon is None:
             raise BoundsError(
                 f"simulation stopped after {_MAX_SIMULATED_GENERATIONS} generations with "
-                f"{alive.size} lineages still safe (decay rate {self.decay_rate():.6g})"
+                f"{alive} lineages still safe (decay rate {self.decay_rate():.6g})"
             )
         return failure
 
