@@ -124,15 +124,27 @@ def _combine(
     """``(diag(e^masses) e^rows) (diag(e^matrix_masses) e^matrix)`` in normalised log form.
 
     ``rows`` (``k x n``) and ``matrix`` (``n x n``) are logs of row-stochastic
-    matrices, ``masses`` and ``matrix_masses`` the logs of the row masses.
+    matrices, ``masses`` and ``matrix_masses`` the logs of the row masses. The
+    product is one float matrix product after shifting each row of the left
+    factor and each column of the right one by its maximum; an entry that comes
+    out below ``1e-280`` (where a contribution may have been flushed to zero)
+    is recomputed exactly in log space, so no reachable contribution is lost.
     """
     weights = rows + matrix_masses[None, :]
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore", divide="ignore", invalid="ignore"):
         lost = np.exp(rows) @ -np.expm1(matrix_masses)  # 1 - sum_j R_ij m_j, from non-negative terms
-    with np.errstate(divide="ignore"):
-        near_one = np.log1p(-np.minimum(lost, 0.5))
-    step = np.where(lost <= 0.5, near_one, _logsumexp(weights, axis=1))
-    terms = _logsumexp(weights[:, :, None] + matrix[None, :, :], axis=1)
+        row_peak = weights.max(axis=1)
+        column_peak = matrix.max(axis=0)
+        row_shift = np.where(np.isfinite(row_peak), row_peak, 0.0)
+        column_shift = np.where(np.isfinite(column_peak), column_peak, 0.0)
+        left = np.exp(weights - row_shift[:, None])
+        product = left @ np.exp(matrix - column_shift[None, :])
+        far = row_shift + np.log(left.sum(axis=1))
+        step = np.where(lost <= 0.5, np.log1p(-np.minimum(lost, 0.5)), far)
+        terms = row_shift[:, None] + column_shift[None, :] + np.log(product)
+    doubtful = np.nonzero(~(product >= 1e-280))
+    if doubtful[0].size:
+        terms[doubtful] = _logsumexp(weights[doubtful[0], :] + matrix[:, doubtful[1]].T, axis=1)
     total = _logsumexp(terms, axis=1)
     with np.errstate(invalid="ignore"):
         normalised = np.where(np.isfinite(total)[:, None], terms - total[:, None], -np.inf)
