@@ -41,8 +41,8 @@ from bounds.models._chain import (
 )
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import format_number, probability, to_mpf
 from bounds.numeric.contexts import FLOAT, BallContext, NotExact
+from bounds.numeric.parse import format_number, probability, to_mpf
 
 __all__ = ["AbsorbingChain"]
 

@@ -12,7 +12,7 @@ from bounds.models._arrays import probability_matrix, probability_vector, requir
 from bounds.models.absorbing import AbsorbingChain
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import format_number
+from bounds.numeric.parse import format_number
 
 __all__ = ["MarkovModulated"]
 

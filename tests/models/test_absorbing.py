@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bounds import AbsorbingChain, BoundsError, ParameterError
+from bounds.batch.simulate import simulate
 from bounds.models.registry import model_from_spec
 from bounds.numeric.contexts import FLOAT, BallContext
-from bounds.simulate import simulate
 from bounds.testing.strategies import models, thresholds
 from tests.conftest import load_reference
 from tests.models.chain_truths import agrees, arb_survival, mp_log_survival

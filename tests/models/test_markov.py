@@ -14,9 +14,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bounds import AbsorbingChain, Independent, MarkovModulated, ParameterError
+from bounds.batch.simulate import simulate
 from bounds.models import load_spec
 from bounds.numeric.contexts import FLOAT, BallContext
-from bounds.simulate import simulate
 from bounds.testing.strategies import epsilons, models
 from tests.conftest import load_reference
 from tests.models.chain_truths import agrees, mp_markov_log_survival

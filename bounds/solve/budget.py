@@ -27,11 +27,13 @@ from typing import Any, overload
 import mpmath
 import numpy as np
 
+import bounds.models.base as _model_base
+from bounds.display import render
 from bounds.errors import CertificationError
-from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
-from bounds.numbers import threshold as as_threshold
 from bounds.numeric.certify import Decision, decide
 from bounds.numeric.contexts import FLOAT
+from bounds.numeric.parse import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
+from bounds.numeric.parse import threshold as as_threshold
 from bounds.numeric.search import SearchLimit, last_true
 
 __all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
@@ -222,16 +224,12 @@ class Budget:
         return f"{head}  [{self.model!r}; certified by {self.certificate_text}]"
 
     def derivation(self, digits: int = 6) -> Any:
-        """The :class:`~bounds.derive.Derivation` of this budget (assumptions to certificate)."""
-        from bounds.derive import derive
-
-        return derive(self, digits=digits)
+        """The :class:`~bounds.report.derive.Derivation` of this budget (assumptions to certificate)."""
+        return render("derivation", self, digits=digits)
 
     def _repr_latex_(self) -> str:
-        """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.latex.budget_latex`)."""
-        from bounds.latex import budget_latex
-
-        return budget_latex(self)
+        """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.report.derive.budget_latex`)."""
+        return render("latex", self)
 
     def __int__(self) -> int:
         if self.n is None:
@@ -366,3 +364,6 @@ def log_threshold(threshold: Fraction) -> float:
         return -math.inf
     with mpmath.workdps(30):
         return float(mpmath.log(_fraction_mpf(threshold)))
+
+
+_model_base.SOLVER = solve

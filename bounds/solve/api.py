@@ -7,11 +7,11 @@ from typing import Any, overload
 import mpmath
 import numpy as np
 
-from bounds.budget import Budget, BudgetArray, _solve_scalar
 from bounds.errors import ParameterError
 from bounds.models.independent import Independent
-from bounds.numbers import decimal_digits, generations, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.parse import decimal_digits, generations, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -46,8 +46,8 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     Returns
     -------
     Budget or BudgetArray
-        A :class:`~bounds.budget.Budget` for scalar input; for array input a
-        :class:`~bounds.budget.BudgetArray` of the broadcast shape whose ``n``
+        A :class:`~bounds.solve.budget.Budget` for scalar input; for array input a
+        :class:`~bounds.solve.budget.BudgetArray` of the broadcast shape whose ``n``
         is exact for every element and masked where unbounded.
 
     Notes
