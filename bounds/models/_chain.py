@@ -21,6 +21,22 @@ its promise:
   non-negative balls), and returning the intersection of their logarithms.
 * **exact** (:func:`exact_survival`): integer matrix powers, ``None`` beyond a
   bit-size cap.
+
+A slow state reached with probability ``1e-400`` (below the float range) after
+a fast one still dominates in the end, and ``1 - S`` keeps its digits near 1:
+
+>>> import numpy as np
+>>> from fractions import Fraction as F
+>>> late = [[F(1, 2), F(1, 10**400)], [F(0), F(999, 1000)]]
+>>> float(LogPowers(late).log_survival([F(1), F(0)], np.asarray(10.0**6)))
+-1920.839...
+>>> near = [[1 - F(1, 10**12)]]
+>>> float(-np.expm1(LogPowers(near).log_survival([F(1)], np.asarray(100.0))))
+9.999999999505...e-11
+>>> with BallContext(64) as ctx:
+...     ball = ball_log_survival(ctx, late, [F(1), F(0)], 10**6)
+>>> ball.contains(-1920.839) or ball.overlaps(flint.arb(-1920.8392, 1e-3))
+True
 """
 
 from __future__ import annotations

@@ -240,7 +240,7 @@ class AbsorbingChain(SurvivalModel):
     # -- structure (exact, from the graph of Q) -----------------------------------------------
     @cached_property
     def _states(self) -> tuple[tuple[Fraction, ...], ...]:
-        """The matrix every computation uses: ``Q``, plus one state for the safe set when there is one.
+        r"""The matrix every computation uses: ``Q``, plus one state for the safe set when there is one.
 
         The safe set is a transient state that keeps its lineage for ever (a row
         ``[0, ..., 0, 1]``, never unsafe), entered from state ``r`` with
