@@ -61,6 +61,7 @@ from functools import cache, singledispatch
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy
 
 from bounds.display import renderer
@@ -78,7 +79,7 @@ from bounds.report.latex import (
     real_text,
 )
 from bounds.report.steps import STEP_KINDS, Line, Step, assumption, chain, equation, result
-from bounds.solve.budget import MAX_DPS, Budget
+from bounds.solve.budget import MAX_DPS, Budget, solve
 
 __all__ = [
     "STEP_KINDS",
@@ -255,8 +256,19 @@ def symbolic_or_none(model: Any) -> Any:
     """``model.symbolic()``, or None for a model without a symbolic form (the derivation omits formulas)."""
     try:
         return model.symbolic()
-    except NotImplementedError:
+    except (NotImplementedError, AttributeError):
         return None
+
+
+def model_name(model: Any) -> str:
+    """The model's spec name, or its class name for a user's own model."""
+    return str(getattr(model, "name", type(model).__name__))
+
+
+def model_parameters(model: Any) -> dict[str, Any]:
+    """``model.parameters()``, or nothing for a user's own model without it."""
+    parameters = getattr(model, "parameters", None)
+    return dict(parameters()) if callable(parameters) else {}
 
 
 def _at(expression: Any, n: int) -> str | None:
@@ -310,7 +322,7 @@ def _parameter_lines(model: Any, expression: Any, threshold: Fraction) -> list[L
     else:
         escaped_underscore = "{\\_}"
         lines = [chain(f"\\mathrm{{{name.replace('_', escaped_underscore)}}}", latex_number(value))
-                 for name, value in model.parameters().items() if isinstance(value, (Fraction, int))]
+                 for name, value in model_parameters(model).items() if isinstance(value, (Fraction, int))]
     lines.append(chain("T", latex_number(threshold)))
     return lines
 
@@ -381,7 +393,7 @@ def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
     model = budget.model
     expression = symbolic_or_none(model)
     steps: list[Step] = [
-        assumption(f"The {model.name} model.", "Model"),
+        assumption(f"The {model_name(model)} model.", "Model"),
         *(assumption(text) for text in (expression.assumptions if expression is not None else ())),
         assumption(
             "$T$ is the lowest acceptable probability that alignment is preserved through "
@@ -401,9 +413,9 @@ def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
         "threshold": budget.threshold,
         "certificate": budget.certificate,
         "certificate_values": budget.certificate_values,
-        **model.parameters(),
+        **model_parameters(model),
     }
-    title = f"Certified budget: {model.name} model, T = {real_text(budget.threshold, 12)}"
+    title = f"Certified budget: {model_name(model)} model, T = {real_text(budget.threshold, 12)}"
     return Derivation.from_steps(title, steps, values, budget)
 
 
@@ -435,14 +447,16 @@ def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivatio
     registered = derive.dispatch(type(subject))
     if registered is not _derive_base:
         return registered(subject, threshold, digits=digits)
-    if not hasattr(subject, "symbolic") or not hasattr(subject, "budget"):
+    if not callable(getattr(subject, "log_survival", None)):
         raise BoundsError(
             f"cannot derive {type(subject).__name__}: give a model, a Budget, or a result type "
             "registered with bounds.report.derive.derive.register"
         )
     if threshold is None:
         raise ParameterError("threshold", "given to derive a model's budget, in (0, 1]", None)
-    budget = subject.budget(threshold)
+    if isinstance(threshold, (list, tuple, np.ndarray)):
+        raise ParameterError("threshold", "a single number (derivations are per threshold)", threshold)
+    budget = solve(subject, threshold)
     if not isinstance(budget, Budget):
         raise ParameterError("threshold", "a single number (derivations are per threshold)", threshold)
     return budget_derivation(budget, digits)
