@@ -433,3 +433,14 @@ def test_safe_state_input_is_checked_and_kept() -> None:
     assert "safe=[0.01, 0.2]" in repr(chain)
     spec = model_from_spec({"model": "absorbing", "Q": [["0.9"]], "initial": [1], "safe": ["0.06"]})
     assert spec == AbsorbingChain([["0.9"]], [1], safe=["0.06"])
+
+
+@pytest.mark.parametrize(("matrix", "alpha"), NEAR_ONE)
+def test_ball_stays_tight_relative_to_ln_s_near_one(matrix: list, alpha: list) -> None:
+    # the complement 1 - S is carried in the ball too: ln S ~ -1e-10 keeps ~64 bits of relative precision
+    chain = AbsorbingChain(matrix, alpha)
+    truth = mp_log_survival(chain.Q, chain.initial, 100, 60)
+    with BallContext(64) as ctx:
+        ball = chain.log_survival(ctx, 100)
+    assert agrees(ball, truth, 1e-45, 1e-70)
+    assert float(ball.rad()) < 1e-17 * abs(float(truth))
