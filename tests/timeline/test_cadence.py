@@ -133,3 +133,27 @@ def test_intervals_file(tmp_path: object) -> None:
         read_intervals(path)
     with pytest.raises(BoundsError, match="does not exist"):
         read_intervals(tmp_path / "missing.txt")  # type: ignore[operator]
+
+
+def test_doubling_near_ties_are_decided_at_rising_precision() -> None:
+    # t within 1e-60 of the irrational t_k: floats cannot tell; balls at rising precision do
+    cadence = DoublingCadence(first="12", doubling="7")
+    for k in (1, 7, 1000):
+        with mpmath.workdps(90):
+            t_k = 7 * mpmath.log(1 + k * 12 * mpmath.ln2 / 7) / mpmath.ln2
+            below = Fraction(mpmath.nstr(t_k - mpmath.mpf("1e-60"), 80))
+            above = Fraction(mpmath.nstr(t_k + mpmath.mpf("1e-60"), 80))
+        assert cadence.generations_by(below) == k - 1
+        assert cadence.generations_by(above) == k
+
+
+def test_an_undecidable_comparison_raises_certification_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bounds.errors import CertificationError
+    from bounds.timeline import cadence as module
+
+    def stalled(*args: object, **kwargs: object) -> object:
+        raise CertificationError("the balls overlap")
+
+    monkeypatch.setattr(module, "decide", stalled)
+    with pytest.raises(CertificationError):
+        DoublingCadence(first="12", doubling="7").generations_by(30)
