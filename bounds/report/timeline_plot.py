@@ -16,7 +16,7 @@ from bounds.numeric.parse import format_number
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.report.plot import PALETTE, _new_figure, _style
 from bounds.timeline.cadence import Cadence
-from bounds.timeline.query import StartDistribution, aligned_probability, format_month, horizon
+from bounds.timeline.query import StartDistribution, aligned_probability, format_month, horizon, timeline_model
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,6 +66,7 @@ def timeline_figure(model: Any, cadence: Cadence, threshold: object, start: obje
     """
     from bounds.timeline.query import parse_month
 
+    model = timeline_model(model)
     target = as_threshold(threshold)
     result = horizon(model, cadence, target)
     zeno = None if cadence.zeno is None else float(cadence.zeno)

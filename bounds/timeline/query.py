@@ -42,6 +42,7 @@ __all__ = [
     "horizon",
     "parse_month",
     "survival_at",
+    "timeline_model",
 ]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{2})\s*$")
@@ -74,6 +75,42 @@ def format_month(months: object) -> str:
     return f"{year:04d}-{month + 1:02d}"
 
 
+class _Minimal:
+    """``survival`` and ``limit`` for a user's object that has only the documented minimum ``log_survival(ctx, n)``."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def survival(self, n: Any) -> Any:
+        from bounds.numeric.contexts import FLOAT
+
+        values = np.exp(np.asarray(self.model.log_survival(FLOAT, np.asarray(n, dtype=float)), dtype=float))
+        return values if np.ndim(n) else float(values)
+
+    def limit(self) -> float:
+        from bounds.numeric.contexts import FLOAT
+
+        log_limit = getattr(self.model, "log_limit", None)
+        if not callable(log_limit):
+            raise BoundsError(f"{self.model!r} has no log_limit(ctx): S(infinity) past a Zeno limit is unknown")
+        return float(np.exp(float(log_limit(FLOAT))))
+
+    def log_survival(self, ctx: Any, n: Any) -> Any:
+        return self.model.log_survival(ctx, n)
+
+    def __repr__(self) -> str:
+        return repr(self.model)
+
+
+def timeline_model(model: Any) -> Any:
+    """``model`` itself, or an adapter giving ``survival``/``limit`` from the minimum ``log_survival(ctx, n)``."""
+    if callable(getattr(model, "survival", None)) and callable(getattr(model, "limit", None)):
+        return model
+    if not callable(getattr(model, "log_survival", None)):
+        raise ParameterError("model", "an object with a method log_survival(ctx, n) (see the tutorial)", model)
+    return _Minimal(model)
+
+
 def survival_at(model: Any, cadence: Cadence, t: object) -> tuple[int | None, float]:
     """``(N(t), S(N(t)))`` ``t`` months after the start; ``N`` is ``None`` past the Zeno limit.
 
@@ -85,6 +122,7 @@ def survival_at(model: Any, cadence: Cadence, t: object) -> tuple[int | None, fl
     >>> n, round(s, 4)
     (500, 0.6064)
     """
+    model = timeline_model(model)
     n = cadence.generations_by(t)
     if n is None:
         return None, float(model.limit())
@@ -165,7 +203,9 @@ def horizon(model: Any, cadence: Cadence, threshold: object) -> Horizon:
     >>> result.generation, result.months < 60
     (91, True)
     """
-    budget = model.budget(as_threshold(threshold))
+    from bounds.solve.budget import solve  # the solver, also for a user's duck-typed model
+
+    budget = solve(model, as_threshold(threshold))
     if budget.n is None:
         return Horizon(budget, None, None, None, cadence.zeno)
     generation = budget.n + 1
@@ -331,6 +371,7 @@ def aligned_probability(model: Any, cadence: Cadence, start: StartDistribution, 
     >>> round(p.value, 4), p.error < 1e-9, p.not_started
     (0.6967, True, 0.4)
     """
+    model = timeline_model(model)
     when = exact(t, "t")
     zeno = None if cadence.zeno is None else float(cadence.zeno)
     not_started = 1 - start.cdf(when)

@@ -120,3 +120,27 @@ def test_aligned_probability_with_constant_cadence_by_hand() -> None:
     start = StartDistribution(points=((Fraction(0), Fraction(0)), (Fraction(12), Fraction(1))))
     p = aligned_probability(Independent(epsilon="0.1"), ConstantCadence(interval=1), start, 12)
     assert p.value == pytest.approx(sum(0.9**k for k in range(12)) / 12, rel=1e-13)
+
+
+class MinimalUser:
+    """The documented minimum of a user's model: log_survival(ctx, n) (and here log_limit)."""
+
+    def log_survival(self, ctx, n):  # type: ignore[no-untyped-def]
+        return n * ctx.log1p(-ctx.number(Fraction(1, 1000)))
+
+    def log_limit(self, ctx):  # type: ignore[no-untyped-def]
+        return -ctx.inf
+
+    def __repr__(self) -> str:
+        return "MinimalUser()"
+
+
+def test_a_duck_typed_user_model_gets_every_timeline_query() -> None:
+    user, reference = MinimalUser(), Independent(epsilon="0.001")
+    assert horizon(user, SEED_CADENCE, "0.605").generation == 503
+    assert survival_at(user, SEED_CADENCE, 48) == pytest.approx(survival_at(reference, SEED_CADENCE, 48))
+    assert survival_at(user, SEED_CADENCE, 61) == (None, 0.0)
+    start = StartDistribution.from_text("2027-12:0.3,2028-12:0.6")
+    when = parse_month("2032-12")
+    assert aligned_probability(user, SEED_CADENCE, start, when).value == pytest.approx(
+        aligned_probability(reference, SEED_CADENCE, start, when).value, rel=1e-12)
