@@ -179,7 +179,9 @@ def evaluate(
 
     >>> from fractions import Fraction
     >>> import mpmath
-    >>> mpmath.nstr(evaluate(lambda ctx: 500 * ctx.log1p(-ctx.number(Fraction(1, 1000))), 20), 20)
+    >>> value = evaluate(lambda ctx: 500 * ctx.log1p(-ctx.number(Fraction(1, 1000))), 20)
+    >>> with mpmath.workdps(30):
+    ...     mpmath.nstr(value, 20)
     '0.60637894486118470994'
     """
     needed = int(digits * 3.33) + 8
