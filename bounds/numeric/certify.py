@@ -182,7 +182,7 @@ def evaluate(
     >>> value = evaluate(lambda ctx: 500 * ctx.log1p(-ctx.number(Fraction(1, 1000))), 20)
     >>> with mpmath.workdps(30):
     ...     mpmath.nstr(value, 20)
-    '0.60637894486118470994'
+    '0.60637894486118500504'
     """
     needed = int(digits * 3.33) + 8
     prec = max(START_PREC, needed + 16)
