@@ -28,7 +28,7 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 
 from bounds.dependence_budget import BudgetInterval, dependence_free_budget
 from bounds.errors import BoundsError, ParameterError
-from bounds.numbers import exact, format_number, probability
+from bounds.numbers import exact, format_number, json_float, probability
 from bounds.numbers import generations as as_generations
 from bounds.union_bounds import (
     LABELS,
@@ -218,10 +218,10 @@ class SurvivalInterval:
     def to_dict(self) -> dict[str, Any]:
         return {
             "generations": self.generations,
-            "epsilon": None if self.epsilon is None else float(self.epsilon),
-            "rho": None if self.rho is None else float(self.rho),
-            "S1": float(self.s1),
-            "S2": None if self.s2 is None else float(self.s2),
+            "epsilon": None if self.epsilon is None else json_float(self.epsilon),
+            "rho": None if self.rho is None else json_float(self.rho),
+            "S1": json_float(self.s1),
+            "S2": None if self.s2 is None else json_float(self.s2),
             "survival_lower": self.survival_lower,
             "survival_upper": self.survival_upper,
             "survival_lower_bound": LABELS[self.lower_bound],

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
-from typing import Any
+from typing import Any, cast
 
 import mpmath
 import numpy as np
@@ -31,14 +31,17 @@ __all__ = [
     "ExactLike",
     "exact",
     "decimal_digits",
+    "format_from_log",
     "format_near",
     "format_number",
     "generations",
     "int_text",
+    "json_float",
     "json_value",
     "positive",
     "probability",
     "resolve_epsilon",
+    "saturating_float",
     "threshold",
     "to_mpf",
 ]
@@ -255,7 +258,7 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return json_value(value.numerator)
-        as_float = float(value)
+        as_float = saturating_float(value)
         if math.isfinite(as_float) and as_float != 0 and Fraction(Decimal(repr(as_float))) == value:
             return as_float
         denominator = value.denominator
@@ -280,6 +283,39 @@ def json_value(value: Any) -> Any:
     if isinstance(value, mpmath.mpf):
         return json_value(float(value)) if math.isfinite(float(value)) and float(value) != 0 else mpmath.nstr(value, 17)
     return value
+
+
+def saturating_float(value: Fraction | int) -> float:
+    """``float(value)``, or ``±inf`` where the value is beyond the float range (never OverflowError).
+
+    For display and for float fast paths that check ``math.isfinite``; exact work keeps the Fraction.
+
+    Examples
+    --------
+    >>> saturating_float(Fraction(1, 8)), saturating_float(10**400), saturating_float(Fraction(-10**400, 3))
+    (0.125, inf, -inf)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def json_float(value: Fraction | int) -> float | int | str:
+    """An output number for JSON: the nearest float, or the exact value where no float carries it.
+
+    Beyond the float range (``10**400 / 3``) or below it (``1e-400``, which would read as 0)
+    the value is :func:`json_value`'s exact form: a whole number, a decimal string or ``"p/q"``.
+
+    Examples
+    --------
+    >>> json_float(Fraction(1, 3)), json_float(Fraction(10**400 + 5, 10))[-4:], json_float(Fraction(1, 10**400))
+    (0.3333333333333333, '00.5', '1e-400')
+    """
+    number = saturating_float(value)
+    if math.isfinite(number) and (number != 0 or value == 0):
+        return number
+    return cast("float | int | str", json_value(Fraction(value)))
 
 
 def to_mpf(value: Fraction | int) -> mpmath.mpf:
@@ -332,6 +368,8 @@ def _format_mpf(value: mpmath.mpf | Fraction, digits: int) -> str:
         number = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else +value
         if number == 0:
             return "0"
+        if not mpmath.isfinite(number):  # ln S = -inf when S = 0 exactly (epsilon = 1)
+            return str(number)
         magnitude = int(mpmath.floor(mpmath.log10(abs(number))))
         fixed = -4 <= magnitude < 6
         while True:
@@ -346,6 +384,40 @@ def _format_mpf(value: mpmath.mpf | Fraction, digits: int) -> str:
             if text not in {"1", "-1"} or abs(number) == 1 or digits >= 40:
                 return text
             digits += 1
+
+
+def format_from_log(log_value: mpmath.mpf, digits: int = 12) -> str:
+    """``exp(log_value)`` in scientific notation, computed from its natural log alone.
+
+    For survivals far below the float range (``S = 0.999**1e400``): the decimal exponent
+    ``floor(log_value / ln 10)`` is exact however many digits it has, and the number itself is
+    never formed. ``log_value`` must carry about ``digits`` digits after its decimal point
+    (absolute, not relative, accuracy); the caller sets its precision accordingly.
+
+    Examples
+    --------
+    >>> format_from_log(mpmath.mpf(1000) * mpmath.log1p(mpmath.mpf("-0.001")), 6)
+    '0.367695'
+    >>> with mpmath.workdps(450):
+    ...     text = format_from_log(10**400 * mpmath.log1p(mpmath.mpf("-0.001")), 6)
+    >>> text[:8], text[-10:], len(text)
+    ('4.31748e', '8607818739', 406)
+    """
+    if log_value == -mpmath.inf:
+        return "0"
+    if log_value > -700:  # within the float range: the ordinary formatting
+        with mpmath.workdps(digits + 20):
+            return format_number(mpmath.exp(log_value), digits)
+    magnitude = decimal_digits(int(abs(log_value)))
+    with mpmath.workdps(digits + 15 + magnitude):
+        log10 = log_value / mpmath.ln10
+        exponent = int(mpmath.floor(log10))
+        mantissa = mpmath.power(10, log10 - exponent)
+        text = mpmath.nstr(mantissa, digits, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
+    if text.startswith("10"):  # 9.9999... rounded up
+        text, exponent = "1", exponent + 1
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{text}e{int_text(exponent)}"
 
 
 def format_near(value: mpmath.mpf | Fraction, reference: Fraction, digits: int = 6, max_digits: int = 40) -> str:
