@@ -81,6 +81,20 @@ def _generation_grid(top: int, points: int) -> np.ndarray:
     return np.asarray(counts, dtype=object)
 
 
+def _decade_ticks(axis: Any, top: float) -> None:
+    """About eight ticks at powers of ten from 1 to ``top`` on a log axis.
+
+    matplotlib's own log ticks reach one decade past the axis, which is ``inf`` near 1e300.
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    last = int(math.log10(top))
+    step = max(1, math.ceil(last / 8))
+    axis.set_major_locator(FixedLocator([10.0**k for k in range(0, last + 1, step)]))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"1e{round(math.log10(value))}"))
+    axis.set_minor_locator(NullLocator())
+
+
 def _survival_values(model: Any, counts: np.ndarray) -> np.ndarray:
     """``S(n)`` as floats on the grid: one vectorised call, or one call per count past int64."""
     if counts.dtype != object:
@@ -257,14 +271,7 @@ def survival_figure(
         axes.set_yscale("log")
         axes.set_xlim(1, float(top))
         if top > 10**15:
-            # matplotlib's own log ticks reach one decade past the axis (1e309 = inf near 1e300)
-            from matplotlib.ticker import FixedLocator, NullLocator
-
-            last = int(math.log10(float(top)))
-            step = max(1, math.ceil(last / 8))
-            axes.xaxis.set_major_locator(FixedLocator([10.0**k for k in range(0, last + 1, step)]))
-            axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"1e{round(math.log10(value))}"))
-            axes.xaxis.set_minor_locator(NullLocator())
+            _decade_ticks(axes.xaxis, float(top))
         # label 0.1, 0.2, 0.5, 1 rather than only powers of ten: the interesting range is narrow
 
         axes.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
@@ -379,6 +386,8 @@ def heatmap_figure(
         )
         colorbar = figure.colorbar(mesh, ax=axes)
         colorbar.set_label("budget N* (generations)")
+        if high > 1e15:
+            _decade_ticks(colorbar.ax.yaxis, max(high, low * 10))
         levels = _round_levels(low, high)
         if levels:
             contours = axes.contour(

@@ -502,8 +502,8 @@ def budget_distribution(
         values = epsilon.sample(count, np.random.default_rng(used_seed))
         if not (values > 0).all():
             raise BoundsError(
-                f"{epsilon!r} put draws of epsilon below the float range (they would read as 0, "
-                "an unbounded budget); raise the interval's low end"
+                f"the {epsilon.name} fit of the epsilon interval put draws of epsilon below the float range "
+                "(they would read as 0, an unbounded budget); raise the interval's low end or its credibility"
             )
         source: Any = epsilon
     else:
