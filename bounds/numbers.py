@@ -3,7 +3,10 @@
 The contract (DESIGN §2): every input is read as an *exact* rational number.
 
 * an ``int``, ``Fraction`` or ``Decimal`` is taken as it is;
-* a string is an exact decimal (``"1e-20"``, ``"0.999"``);
+* a string is an exact decimal (``"1e-20"``, ``"0.999"``), written in ASCII: digits
+  ``0-9``, an optional sign, point and exponent. Python's ``Decimal`` would also read
+  ``"1_000"`` and non-ASCII digits (``"١٢٣"``, Arabic-Indic 123); both are refused, so a
+  number means the same to ``bounds``, to a TOML or JSON reader and to the person who reads it;
 * a ``float`` means the decimal it prints as, so ``0.9`` is ``9/10``, not the
   binary double nearest to it. This is what makes ``budget(p=0.9,
   threshold=0.81)`` equal 2 (``0.9**2 == 0.81`` exactly).
@@ -29,6 +32,7 @@ from bounds.errors import ParameterError
 __all__ = [
     "MAX_DECIMAL_EXPONENT",
     "ExactLike",
+    "broadcast_inputs",
     "exact",
     "decimal_digits",
     "format_from_log",
@@ -44,6 +48,7 @@ __all__ = [
     "saturating_float",
     "threshold",
     "to_mpf",
+    "unwrap_scalar",
 ]
 
 ExactLike = int | float | str | Decimal | Fraction | np.integer | np.floating
@@ -124,6 +129,10 @@ def exact(value: object, name: str) -> Fraction:
         text = value.strip()
         if len(text) > 2 * MAX_DECIMAL_EXPONENT:
             raise ParameterError(name, "a decimal number", value)
+        if not text.isascii() or "_" in text:
+            raise ParameterError(
+                name, "an ASCII decimal number such as '0.001' or '1e-20' (no '_', no non-ASCII digits)", value
+            )
         try:
             parsed = Decimal(text)
         except InvalidOperation:
@@ -220,6 +229,62 @@ def resolve_epsilon(epsilon: object = None, p: object = None) -> Fraction:
     if epsilon is not None:
         return probability(epsilon, "epsilon")
     return 1 - probability(p, "p")
+
+
+def unwrap_scalar(value: Any) -> Any:
+    """A 0-d numpy array as the scalar it holds (numpy scalars become Python ones); anything else unchanged.
+
+    So that ``budget(epsilon=np.array(0.001), threshold=0.605)`` is a scalar question (DESIGN §3:
+    0-d arrays behave like scalars).
+
+    Examples
+    --------
+    >>> unwrap_scalar(np.array(0.001)), unwrap_scalar(np.array("0.5")), unwrap_scalar([1, 2])
+    (0.001, '0.5', [1, 2])
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    return value
+
+
+def broadcast_inputs(named: Mapping[str, Any], dtype: Any = None) -> list[np.ndarray]:
+    """The arrays ``named`` (parameter name -> array_like) broadcast together, with errors naming them.
+
+    Raises
+    ------
+    ParameterError
+        For a ragged nesting (``[0.5, [0.5, 0.6]]``), an empty array, or shapes that do not
+        broadcast, naming the parameter(s).
+
+    Examples
+    --------
+    >>> [array.tolist() for array in broadcast_inputs({"epsilon": [0.1, 0.2], "threshold": 0.5})]
+    [[0.1, 0.2], [0.5, 0.5]]
+    >>> broadcast_inputs({"n": [], "threshold": [0.5, 0.6]})
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ParameterError: n must be a non-empty array, got []
+    """
+    arrays = []
+    for name, value in named.items():
+        try:
+            array = np.asarray(value, dtype=dtype)
+        except (ValueError, TypeError):
+            array = None
+        if array is not None and array.dtype == object:
+            # asarray(dtype=object) keeps a ragged nesting as lists inside the array
+            if any(isinstance(item, (list, tuple, np.ndarray)) for item in array.flat):
+                array = None
+        if array is None:
+            raise ParameterError(name, "a number or a rectangular array of numbers (rows of equal length)", value)
+        if array.size == 0:
+            raise ParameterError(name, "a non-empty array", value)
+        arrays.append(array)
+    try:
+        return list(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = tuple(array.shape for array in arrays)
+        raise ParameterError(" and ".join(named), "arrays of broadcastable shapes", shapes) from None
 
 
 def decimal_digits(value: int) -> int:
