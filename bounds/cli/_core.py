@@ -139,10 +139,12 @@ def _too_large(error: BaseException) -> TooLargeError:
         (f"{Path(frame.filename).stem}.{frame.name}" for frame in reversed(frames) if "bounds" in frame.filename),
         "bounds",
     )
-    kind = {
-        MemoryError: "needs more memory than is available",
-        RecursionError: "is nested too deeply",
-    }.get(type(error), "exceeds the numeric range this computation supports")
+    if isinstance(error, MemoryError):
+        kind = "needs more memory than is available"
+    elif isinstance(error, RecursionError):
+        kind = "is nested too deeply"
+    else:
+        kind = "exceeds the numeric range this computation supports"
     detail = f": {error}" if str(error) else ""
     return TooLargeError(f"the input is too large: it {kind} ({type(error).__name__} in {where}{detail})")
 
