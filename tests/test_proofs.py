@@ -65,6 +65,7 @@ def test_every_step_of_every_theorem_passes(name: str, reports: dict[str, Report
     assert report.counts()[SYMPY] >= 1, str(report)
 
 
+@pytest.mark.slow  # shares the slow `reports` fixture
 def test_all_three_kinds_of_check_are_used(reports: dict[str, Report]) -> None:
     totals = {method: sum(report.counts()[method] for report in reports.values()) for method in METHODS}
     assert all(totals[method] >= 5 for method in (SYMPY, PROPERTY, NUMERIC)), totals
@@ -175,6 +176,7 @@ def test_a_wrong_step_in_a_test_double_fails_and_the_others_still_run() -> None:
 # -- the book --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # shares the slow `reports` fixture
 def test_the_book_compiles(reports: dict[str, Report], tmp_path: Path) -> None:
     require_pdflatex()
     tex = tmp_path / "proofs.tex"
