@@ -13,6 +13,7 @@ import pytest
 
 from bounds._io import DEFAULT_MAX_FILE_BYTES, excerpt, max_file_bytes, read_text, write_atomic
 from bounds.errors import BoundsError
+from tests.conftest import make_device_node
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,7 +97,7 @@ def test_refused_targets_are_left_untouched(tmp_path: Path, kind: str) -> None:
         path = str(tmp_path / "pipe")
         os.mkfifo(path)
     elif kind == "device":
-        path = "/dev/null"
+        path = make_device_node(tmp_path)
     elif kind == "empty":
         path = ""
     else:

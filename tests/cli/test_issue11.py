@@ -22,6 +22,7 @@ import pytest
 import bounds
 from bounds.cli import main
 from bounds.errors import BoundsError, ParameterError
+from tests.conftest import make_device_node
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "examples" / "specs"
@@ -224,16 +225,18 @@ def test_a_fifo_never_blocks(tmp_path: Path) -> None:
 # -- outputs -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["", "{tmp}/folder/", "{tmp}/folder", "/dev/null"])
+@pytest.mark.parametrize("target", ["", "{tmp}/folder/", "{tmp}/folder", "{device}"])
 def test_refused_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str) -> None:
     (tmp_path / "folder").mkdir()
-    path = target.format(tmp=tmp_path)
+    device = make_device_node(tmp_path / "folder") if target == "{device}" else ""
+    path = target.format(tmp=tmp_path, device=device)
     before = os.stat(path) if path else None
     refused(capsys, "derive", "--epsilon", "0.001", "-T", "0.5", "-o", path)
     if before is not None:
         after = os.stat(path)
         assert (after.st_ino, stat.S_IFMT(after.st_mode)) == (before.st_ino, stat.S_IFMT(before.st_mode))
-    assert os.listdir(tmp_path) == ["folder"] and os.listdir(tmp_path / "folder") == []
+    private = [Path(device).name] if device.startswith(str(tmp_path)) else []
+    assert os.listdir(tmp_path) == ["folder"] and os.listdir(tmp_path / "folder") == private
 
 
 def test_output_onto_a_symlink_updates_its_target(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
