@@ -129,14 +129,14 @@ def exact(value: object, name: str) -> Fraction:
         text = value.strip()
         if len(text) > 2 * MAX_DECIMAL_EXPONENT:
             raise ParameterError(name, "a decimal number", value)
-        if not text.isascii() or "_" in text:
-            raise ParameterError(
-                name, "an ASCII decimal number such as '0.001' or '1e-20' (no '_', no non-ASCII digits)", value
-            )
         try:
             parsed = Decimal(text)
         except InvalidOperation:
             raise ParameterError(name, "a decimal number such as '0.001' or '1e-20'", value) from None
+        if not text.isascii() or "_" in text:  # Decimal also reads '1_000' and non-ASCII digits
+            raise ParameterError(
+                name, "an ASCII decimal number such as '0.001' or '1e-20' (no '_', no non-ASCII digits)", value
+            )
         return _from_decimal(parsed, name, value)
     raise ParameterError(name, "a number (int, float, str, Decimal or Fraction)", value)
 
@@ -326,16 +326,19 @@ def json_value(value: Any) -> Any:
         as_float = saturating_float(value)
         if math.isfinite(as_float) and as_float != 0 and Fraction(Decimal(repr(as_float))) == value:
             return as_float
-        denominator = value.denominator
-        for prime in (2, 5):
+        denominator, powers = value.denominator, {2: 0, 5: 0}
+        for prime in powers:
             while denominator % prime == 0:
                 denominator //= prime
+                powers[prime] += 1
         if denominator == 1:
-            digits = decimal_digits(value.denominator) + decimal_digits(value.numerator) + 5
+            # p / (2**a 5**b) = p 2**(s-a) 5**(s-b) / 10**s with s = max(a, b): every digit, exactly
             from decimal import Context
 
-            quotient = Context(prec=digits).divide(Decimal(value.numerator), Decimal(value.denominator))
-            return str(quotient).replace("E", "e")
+            scale = max(powers.values())
+            mantissa = value.numerator * 2 ** (scale - powers[2]) * 5 ** (scale - powers[5])
+            context = Context(prec=decimal_digits(mantissa) + 2)
+            return str(context.create_decimal(mantissa).scaleb(-scale, context)).replace("E", "e")
         return f"{int_text(value.numerator)}/{int_text(value.denominator)}"
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
