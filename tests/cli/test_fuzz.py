@@ -38,7 +38,7 @@ HANG_GUARD_SECONDS = 60
 NUMBERS = [
     "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "-1e400", "1e-400", "1e-4000", "1e4000", "1e4001",
     "-0", "0", "1", "2", "-1", "0.5", "0.001", "0.605", "0.999", "1e-300", "1e300", "1e30", "3",
-    "99999999999999999999999", "1" + "0" * 5000, "0." + "9" * 3995, "١٢٣", "1_000", "１２", "0x10", "1/3",
+    "99999999999999999999999", "1" + "0" * 5000, "١٢٣", "1_000", "１２", "0x10", "1/3",
     "", " ", "\x00", "-", "e", "1e", ".", "0.001,0.01", "log:1e-6:1e-1:3", "lin:0:1:3", "log:1e-400:1:3",
     "lin:0.1:0.9:1e9", "a=b", "epsilon=0.001,0.01", "ratio=0.5", "1,0.5",
 ]
@@ -109,7 +109,10 @@ def arena(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def _toml_value(draw: st.DrawFn, arena: dict[str, Any]) -> str:
     kind = draw(st.sampled_from(["number", "string", "array", "file", "expr", "int", "deep", "table"]))
     if kind == "number":
-        return json.dumps(draw(st.sampled_from(NUMBERS)))
+        # within 1e-3995 of 1: a geometric ratio or a growth that once divided by zero (issue 11);
+        # only in specs, where it is refused at once (a threshold that close to 1 takes a 4000-digit
+        # certificate, seconds of honest work rather than a hang)
+        return json.dumps(draw(st.sampled_from([*NUMBERS, "0." + "9" * 3995, "1." + "0" * 3990 + "1"])))
     if kind == "string":
         return json.dumps(draw(st.sampled_from(["floor", "additive", "repeat", "zero", "x"])))
     if kind == "array":
