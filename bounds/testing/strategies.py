@@ -64,9 +64,13 @@ def _decimal_range(low: Fraction, high: Fraction, max_exponent: int) -> st.Searc
             ranges.append((exponent, first, last))
     if not ranges:
         return None
-    return st.sampled_from(ranges).flatmap(
-        lambda chosen: st.integers(chosen[1], chosen[2]).map(lambda mantissa: Fraction(mantissa, 10 ** chosen[0]))
-    )
+
+    def build(drawn: tuple[int, int]) -> Fraction:
+        exponent, first, last = ranges[drawn[0]]
+        # fixed bounds for both draws (no flatmap): hypothesis replays and mutates choices cleanly
+        return Fraction(first + drawn[1] % (last - first + 1), 10**exponent)
+
+    return st.tuples(st.integers(0, len(ranges) - 1), st.integers(0, 998)).map(build)
 
 
 def probabilities(*, min_value: Fraction | int = 0, max_value: Fraction | int = 1,
@@ -318,37 +322,49 @@ def _markov_models() -> st.SearchStrategy[Any]:
     return chains()
 
 
-def _absorbing_row(size: int, state: int) -> st.SearchStrategy[list[Fraction]]:
-    """Row ``state`` of a sub-stochastic ``Q``: ``size`` transient entries plus the share absorbed.
+_MAX_STATES = 3
 
-    One entry, drawn among the later states and the absorbing share, is at least 1/1001 of the
-    row: following those entries the index only grows until absorption, so no class of transient
-    states is closed and ``I - Q`` is invertible by construction (no draw is rejected).
+
+def _absorbing_rows(size: int, drawn: list[tuple[int, int, list[int]]]) -> list[list[Fraction]]:
+    """The first ``size`` rows of a sub-stochastic ``Q`` from draws made for the largest size.
+
+    Row ``i`` has ``size`` transient entries and the share absorbed. One entry, chosen among the
+    later states and the absorbed share, is at least 1/1001 of the row: following those entries
+    the index only grows until absorption, so no class of transient states is closed and
+    ``I - Q`` is invertible by construction (no draw is rejected).
     """
-    slots = size + 1  # the last slot is the absorbed share
-    allowed = [*range(state + 1, size), size]
-    others = st.lists(st.integers(0, 1000), min_size=slots, max_size=slots)
+    rows = []
+    for state, (choice, weight, weights) in enumerate(drawn[:size]):
+        row = [*weights[:size], weights[_MAX_STATES]]  # transient entries, then the absorbed share
+        allowed = [*range(state + 1, size), size]
+        row[allowed[choice % len(allowed)]] = weight
+        rows.append(_normalised(row, size))
+    return rows
 
-    def build(drawn: tuple[int, int, list[int]]) -> list[Fraction]:
-        position, weight, weights = drawn
-        weights = list(weights)
-        weights[position] = weight
-        return _normalised(weights, size)
 
-    return st.tuples(st.sampled_from(allowed), st.integers(1, 1000), others).map(build)
+def _initial(size: int, weights: list[int], first: int) -> list[Fraction]:
+    """An initial distribution over ``size`` states; the entry ``first % size`` is positive."""
+    chosen = list(weights[:size])
+    chosen[first % size] = max(1, chosen[first % size])
+    return _normalised(chosen, size)
 
 
 @register_model_strategy("absorbing")
 def _absorbing_chains() -> st.SearchStrategy[Any]:
     from bounds.models.absorbing import AbsorbingChain
 
-    @st.composite
-    def chains(draw: st.DrawFn) -> Any:
-        size = draw(st.integers(1, 3))
-        rows = [draw(_absorbing_row(size, state)) for state in range(size)]
-        return AbsorbingChain(rows, draw(_distributions(size)))
-
-    return chains()
+    # every draw is made for the largest chain and then cut to size, so that the sequence of
+    # choices has one shape whatever the size (hypothesis replays and shrinks it cleanly)
+    row = st.tuples(st.integers(0, 11), st.integers(1, 1000),
+                    st.lists(st.integers(0, 1000), min_size=_MAX_STATES + 1, max_size=_MAX_STATES + 1))
+    initial = st.lists(st.integers(0, 1000), min_size=_MAX_STATES, max_size=_MAX_STATES)
+    return st.builds(
+        lambda size, rows, start, first: AbsorbingChain(_absorbing_rows(size, rows), _initial(size, start, first)),
+        st.integers(1, _MAX_STATES),
+        st.lists(row, min_size=_MAX_STATES, max_size=_MAX_STATES),
+        initial,
+        st.integers(0, _MAX_STATES - 1),
+    )
 
 
 @register_model_strategy("persistent-unsafe")
