@@ -12,7 +12,7 @@ from bounds.cli._core import Output, UsageError, add_model_arguments, command, m
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
 from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
-from bounds.numbers import format_near, format_number
+from bounds.numbers import format_near, format_number, probability
 from bounds.numbers import generations as as_generations
 
 
@@ -114,6 +114,8 @@ def _comparison_options(args: argparse.Namespace) -> dict[str, Any]:
 
 @command("compare", "budgets of several models and bounds side by side", _compare_arguments)
 def compare_command(args: argparse.Namespace) -> Output:
+    if args.mass is not None:
+        probability(args.mass, "--mass")  # named as the user typed it
     rows = compare(args.epsilon, args.threshold, **_comparison_options(args))
     data = {"epsilon": args.epsilon, "threshold": args.threshold, "rows": [row.to_dict() for row in rows]}
     return Output(data, comparison_table(rows))
