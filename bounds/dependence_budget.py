@@ -56,7 +56,7 @@ class BudgetInterval:
             "guaranteed_bound": LABELS[self.guaranteed_bound],
             "possible_bound": LABELS[self.possible_bound],
             "certified": True,
-            "certificate": "exact rational arithmetic",
+            "certificate": "exact",
         }
 
     def __str__(self) -> str:

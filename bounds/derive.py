@@ -404,12 +404,12 @@ def _budget_definition(budget: Budget) -> Step:
 def _certificate_step(budget: Budget, digits: int) -> Step:
     if budget.n is None:
         text = (
-            f"Certified by {budget.certificate}: the limit is at least $T$, and $S(N) \\ge S(\\infty)$ "
+            f"Certified by {budget.certificate_text}: the limit is at least $T$, and $S(N) \\ge S(\\infty)$ "
             "for every $N$ because $S$ is non-increasing."
         )
     else:
         text = (
-            f"Certified by {budget.certificate}: $S(N^*) \\ge T > S(N^*+1)$"
+            f"Certified by {budget.certificate_text}: $S(N^*) \\ge T > S(N^*+1)$"
             f"{_integer_or_reference(budget.n)}, so no larger $N$ keeps $S(N) \\ge T$."
         )
     return equation("Certificate", text, *certificate_lines(budget, digits), kind="certificate")

@@ -484,7 +484,7 @@ class EvidenceBound:
             shown = "unbounded" if self.budget.n is None else f"N* = {self.budget.n}"
             lines.append(
                 f"budget     {shown} at T = {format_number(self.budget.threshold)} "
-                f"(independent model at the bound; certified by {self.budget.certificate})"
+                f"(independent model at the bound; certified by {self.budget.certificate_text})"
             )
         return "\n".join(lines)
 

@@ -39,7 +39,7 @@ def budget_text(result: Budget) -> str:
         lines.append(f"budget     N* = {result.n}")
         lines.append(f"           S({result.n}) = {format_near(at, result.threshold, 12)} >= T")
         lines.append(f"           S({result.n + 1}) = {format_near(after, result.threshold, 12)} < T")
-    lines.append(f"certified  by {result.certificate}")
+    lines.append(f"certified  by {result.certificate_text}")
     context = getattr(result.model, "budget_context", None)
     for key, value in (context(result.threshold) if callable(context) else {}).items():
         lines.append(f"{key:13} {'unbounded' if value is None else value}")

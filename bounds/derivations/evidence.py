@@ -50,7 +50,7 @@ def _evidence(subject: EvidenceBound, threshold: Any = None, *, digits: int = 6)
             equation(
                 "Budget at the bound",
                 "The independent model at $\\varepsilon_U$: the largest $N$ with "
-                "$(1 - \\varepsilon_U)^N \\ge T$, certified by " + budget.certificate + ":",
+                "$(1 - \\varepsilon_U)^N \\ge T$, certified by " + budget.certificate_text + ":",
                 *certificate_lines(budget, digits),
             )
         )

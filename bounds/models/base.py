@@ -33,20 +33,19 @@ What a model supplies, by precision (one formula, several precisions):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, overload, runtime_checkable
-
-import functools
 
 import mpmath
 import numpy as np
 import sympy
 
 from bounds.errors import ParameterError
-from bounds.numeric.contexts import FLOAT, is_context
 from bounds.numbers import format_number, generations
+from bounds.numeric.contexts import FLOAT, is_context
 
 if TYPE_CHECKING:
     from bounds.budget import Budget, BudgetArray
