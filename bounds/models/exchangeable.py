@@ -18,7 +18,6 @@ import numpy as np
 import sympy
 
 from bounds.errors import ParameterError
-from bounds.models._legacy import LegacyHooks
 from bounds.models.base import SurvivalExpr, SurvivalModel, as_generation_array
 from bounds.models.registry import Spec, register
 from bounds.numbers import exact, format_number, positive
@@ -112,7 +111,7 @@ def _guard_bits(a: Fraction, b: Fraction, n: int) -> int:
 
 @register("beta-mixture")
 @dataclass(frozen=True, repr=False, init=False)
-class BetaMixture(LegacyHooks, SurvivalModel):
+class BetaMixture(SurvivalModel):
     r"""Exchangeable failures: each lineage's rate is drawn once from ``Beta(a, b)``.
 
     Parameters

@@ -11,7 +11,6 @@ import flint
 import numpy as np
 import sympy
 
-from bounds.models._legacy import LegacyHooks
 from bounds.models._rates import public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
@@ -26,7 +25,7 @@ _EXACT_BITS = 200_000
 
 @register("independent")
 @dataclass(frozen=True, repr=False, init=False)
-class Independent(LegacyHooks, SurvivalModel):
+class Independent(SurvivalModel):
     r"""The same failure probability ``epsilon`` at every generation.
 
     Parameters

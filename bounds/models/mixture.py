@@ -11,7 +11,6 @@ import numpy as np
 import sympy
 
 from bounds.models._arrays import probability_vector, require_sum_one
-from bounds.models._legacy import LegacyHooks
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
 from bounds.models.registry import Spec, register
@@ -24,7 +23,7 @@ _EXACT_BITS = 200_000
 
 @register("finite-mixture")
 @dataclass(frozen=True, repr=False, init=False)
-class FiniteMixture(LegacyHooks, SurvivalModel):
+class FiniteMixture(SurvivalModel):
     r"""With probability ``w_k`` the lineage carries flaw ``k`` and fails at rate ``epsilon_k``.
 
     Parameters
@@ -104,12 +103,13 @@ class FiniteMixture(LegacyHooks, SurvivalModel):
             return self._log_survival_float(n)
         if n == 0:
             return ctx.zero
-        # flaws with w_k = 0 add nothing; epsilon_k = 1 adds w_k * 0 for n >= 1
+        # flaws with w_k = 0 add nothing; epsilon_k = 1 adds w_k * 0 to S for n >= 1 (w_k * expm1 = -w_k)
         parts = [(ctx.number(w), n * flaw.log_keep(ctx)) for w, flaw in self._flaws if flaw.epsilon < 1]
         if not parts:
             return -ctx.inf
         if self._near_one(float(n)):
-            return ctx.log1p(ctx.sum(w * ctx.expm1(log_keep) for w, log_keep in parts))
+            certain = ctx.sum(ctx.number(w) for w, flaw in self._flaws if flaw.epsilon == 1)
+            return ctx.log1p(ctx.sum(w * ctx.expm1(log_keep) for w, log_keep in parts) - certain)
         # any shift m is exact: take the largest log-term's midpoint as an exact number
         shift = max(float(log_keep.mid()) + math.log(float(w.mid())) for w, log_keep in parts)
         m = ctx.number(shift)

@@ -20,7 +20,6 @@ import sympy
 
 from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.models._floor import DIRECT_LIMIT, FLOAT_DIRECT_LIMIT, Floor, partial_sums
-from bounds.models._legacy import LegacyHooks
 from bounds.models._rates import base_rate, public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
@@ -51,7 +50,7 @@ def _one_minus_rate(expr: sympy.Expr, n: sympy.Symbol, i: sympy.Symbol) -> sympy
 
 @register("persistent-unsafe")
 @dataclass(frozen=True, repr=False)
-class PersistentUnsafe(LegacyHooks, SurvivalModel):
+class PersistentUnsafe(SurvivalModel):
     r"""A schedule with a persistent unsafe mass ``delta`` that no defense removes.
 
     Parameters

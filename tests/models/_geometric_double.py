@@ -17,13 +17,12 @@ import flint
 import numpy as np
 import sympy
 
-from bounds.models._legacy import LegacyHooks
 from bounds.models._rates import public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 
 
 @dataclass(frozen=True, repr=False)
-class GeometricDouble(LegacyHooks, SurvivalModel):
+class GeometricDouble(SurvivalModel):
     epsilon1: Fraction
     ratio: Fraction
     trend: str | None = None
