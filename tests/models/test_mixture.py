@@ -107,7 +107,7 @@ from hypothesis import example  # noqa: E402
 
 from bounds.numeric.contexts import BallContext  # noqa: E402
 from bounds.testing.strategies import models, thresholds  # noqa: E402
-from tests.models._truths import assert_encloses, mp, mp_log_mixture, sign_against  # noqa: E402
+from tests.models._truths import assert_encloses, mp_log_mixture, sign_against  # noqa: E402
 
 
 def test_float_log_survival_near_one_is_within_a_few_ulp() -> None:
