@@ -126,3 +126,36 @@ def test_str_shows_enough_digits_to_see_the_certificate() -> None:
 def test_solve_is_the_same_as_model_budget() -> None:
     model = Independent(epsilon="0.01")
     assert solve(model, "0.5").n == model.budget("0.5").n == 68
+
+
+class _Minimal:
+    """Only the documented minimum: log_survival(ctx, n), written once for every context."""
+
+    def log_survival(self, ctx, n):
+        return n * ctx.log1p(-ctx.number(Fraction(1, 1000)))
+
+
+def test_a_duck_typed_model_with_the_documented_minimum_is_solved_and_derived() -> None:
+    import bounds
+
+    result = bounds.solve(_Minimal(), "0.605")
+    # the same model as Independent(epsilon=0.001), whose budget is the reference 502
+    assert result.n == 502 and result.certified and result.certificate == "ball"
+    assert result.to_dict()["model"] == "_Minimal"
+    assert bounds.derive(_Minimal(), "0.605").values["budget"] == 502
+
+
+def test_without_log_limit_an_unbounded_looking_model_is_refused() -> None:
+    class Flat:
+        def log_survival(self, ctx, n):
+            return ctx.zero * n
+
+    with pytest.raises(CertificationError, match="log_limit"):
+        solve(Flat(), "0.5")
+
+
+def test_an_object_without_log_survival_is_a_clear_error() -> None:
+    from bounds import BoundsError
+
+    with pytest.raises(BoundsError, match="model must be an object with a method log_survival"):
+        solve(object(), "0.5")

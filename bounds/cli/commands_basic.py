@@ -7,13 +7,13 @@ from typing import Any
 
 import mpmath
 
-from bounds.budget import Budget
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
-from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
-from bounds.numbers import format_near, format_number, probability
-from bounds.numbers import generations as as_generations
+from bounds.numeric.parse import format_near, format_number, probability
+from bounds.numeric.parse import generations as as_generations
+from bounds.report.compare import ComparisonRow, compare
+from bounds.solve.budget import Budget
 
 
 def _budget_arguments(parser: argparse.ArgumentParser) -> None:

@@ -7,9 +7,9 @@ from fractions import Fraction
 from typing import Any
 
 from bounds.cli._core import Output, command
+from bounds.geometry.cone import cone_mass
 from bounds.models.registry import load_spec
-from bounds.numbers import format_number
-from bounds.unsafe import cone_mass
+from bounds.numeric.parse import format_number
 
 
 def _describe_arguments(parser: argparse.ArgumentParser) -> None:

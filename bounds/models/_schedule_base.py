@@ -10,7 +10,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from bounds.numbers import generations
+from bounds.numeric.parse import generations
 
 __all__ = ["EXACT_BITS", "RateSampler", "bits", "log_survival_mp", "rational"]
 

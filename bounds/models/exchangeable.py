@@ -20,8 +20,8 @@ import sympy
 from bounds.errors import ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel, as_generation_array
 from bounds.models.registry import Spec, register
-from bounds.numbers import exact, format_number, positive
 from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import exact, format_number, positive
 
 __all__ = ["BetaMixture"]
 
@@ -149,7 +149,7 @@ class BetaMixture(SurvivalModel):
     survived ``k`` generations is ``a/(a+b+k)``, so survival is evidence of a
     good draw; the unconditional answer averages over lineages that are
     doomed. The budget under *any* dependence with the same marginals can be
-    far lower (Frechet: 395 in the example), see :mod:`bounds.dependence`.
+    far lower (Frechet: 395 in the example), see :mod:`bounds.marginal.dependence`.
 
     Numerics: ``betaln(a, b+N) - betaln(a, b)`` cancels catastrophically when
     ``a + b`` is large. The float path sums ``log1p(-a/(a+b+j))`` for the first

@@ -21,11 +21,11 @@ import sympy
 from sympy.utilities.lambdify import implemented_function
 
 from bounds.errors import BoundsError, ParameterError, SpecError
-from bounds.expression import parse_expression
 from bounds.models._schedule_base import EXACT_BITS, RateSampler, log_survival_mp
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import generations, probability, to_mpf
+from bounds.numeric.expression import parse_expression
+from bounds.numeric.parse import generations, probability, to_mpf
 
 __all__ = ["Expression", "Rates", "read_rates_file"]
 
@@ -246,7 +246,7 @@ class Rates(RateSampler, SurvivalModel):
         return self.survival_mp(len(self.rates), dps)
 
     def budget_candidate(self, threshold: Fraction) -> int | None:
-        from bounds.budget import log_threshold
+        from bounds.solve.budget import log_threshold
 
         target = log_threshold(threshold)
         within = int(np.searchsorted(-self._prefix, -target, side="right")) - 1
@@ -290,7 +290,7 @@ class Expression(RateSampler, SurvivalModel):
     Parameters
     ----------
     expr : str
-        The formula, parsed by the whitelist of :mod:`bounds.expression`
+        The formula, parsed by the whitelist of :mod:`bounds.numeric.expression`
         (numbers, ``i``, ``+ - * / **``, ``exp``, ``log``, ``sqrt``, ``min``,
         ``max``); never evaluated as Python. Its value must lie in ``[0, 1]`` at
         every generation evaluated, or :class:`~bounds.errors.ExpressionError`
@@ -443,7 +443,7 @@ class Expression(RateSampler, SurvivalModel):
         return {"model": self.name, **self.parameters(), "limit": None if exact is None else float(exact)}
 
     def budget_candidate(self, threshold: Fraction) -> int | None:
-        from bounds.budget import log_threshold
+        from bounds.solve.budget import log_threshold
 
         target = log_threshold(threshold)
         prefix = self._prefix_upto(self.horizon, stop_below=target)

@@ -14,8 +14,8 @@ import sympy
 from bounds.models._rates import public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import ExactLike, resolve_epsilon
 from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import ExactLike, resolve_epsilon
 
 __all__ = ["Independent"]
 

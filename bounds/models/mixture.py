@@ -14,7 +14,7 @@ from bounds.models._arrays import probability_vector, require_sum_one
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
 from bounds.models.registry import Spec, register
-from bounds.numbers import format_number
+from bounds.numeric.parse import format_number
 
 __all__ = ["FiniteMixture"]
 

@@ -22,7 +22,6 @@ import mpmath
 import numpy as np
 import sympy
 
-from bounds.budget import MAX_DPS, log_threshold
 from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.models._schedule_base import EXACT_BITS, RateSampler, log_survival_mp
 from bounds.models._schedule_base import bits as _bits
@@ -36,7 +35,8 @@ from bounds.models._series import (
 )
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import generations, positive, probability, to_mpf
+from bounds.numeric.parse import generations, positive, probability, to_mpf
+from bounds.solve.budget import MAX_DPS, log_threshold
 
 __all__ = ["EXACT_BITS", "Geometric", "Power", "RateSampler", "TwoRate", "log_survival_mp"]
 
@@ -448,7 +448,7 @@ class Power(RateSampler, SurvivalModel):
                 f"the budget of {self!r} at T = {float(threshold):.6g} exceeds 2**1000 generations "
                 "(S(2**1000) >= T in float64); budgets that large are not computed"
             )
-        from bounds.budget import _float_candidate
+        from bounds.solve.budget import _float_candidate
 
         candidate = _float_candidate(self, threshold)
         if candidate < 2**40:

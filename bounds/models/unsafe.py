@@ -25,8 +25,8 @@ from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
 from bounds.models.registry import Spec, model_from_spec, register
 from bounds.models.trends import floored_equivalent, rate_trend
-from bounds.numbers import format_number, positive, probability
 from bounds.numeric.contexts import FLOAT, BallContext
+from bounds.numeric.parse import format_number, positive, probability
 
 __all__ = ["DIRECT_LIMIT", "FLOAT_DIRECT_LIMIT", "PersistentUnsafe", "floored_equivalent", "rate_trend"]
 
@@ -61,7 +61,7 @@ class PersistentUnsafe(SurvivalModel):
         ``rate_exact(i)`` and ``survival_exact(n)``, when the base has them, settle ties.
     mass : number
         The floor :math:`\delta_1` in ``[0, 1]`` (for example a trilemma cone
-        mass from :func:`bounds.unsafe.cone_mass`).
+        mass from :func:`bounds.geometry.cone.cone_mass`).
     mode : {"floor", "additive"}
         ``"floor"``: :math:`\varepsilon_i' = \max(\varepsilon_i, \delta_i)`, the
         unsafe region is one of the causes the base rate already counts;
@@ -428,7 +428,7 @@ class PersistentUnsafe(SurvivalModel):
     def cap(self, threshold: Any) -> Any:
         r"""The certified cap on budgets: :math:`\lfloor \ln T / \ln(1 - \delta) \rfloor`.
 
-        Returns the :class:`~bounds.budget.Budget` of :meth:`floor_model` (the
+        Returns the :class:`~bounds.solve.budget.Budget` of :meth:`floor_model` (the
         ``Independent(delta)`` budget for a constant floor; unbounded when ``delta = 0``).
         Every threshold the parser accepts, down to ``1e-4000``, and every floor, is computed.
         """

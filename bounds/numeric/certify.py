@@ -169,6 +169,6 @@ def decide(
 
 
 def _short(value: Fraction) -> str:
-    from bounds.numbers import format_number
+    from bounds.numeric.parse import format_number
 
     return format_number(value)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bounds.derive import Derivation, Step, assumption, certificate_lines, chain, derive, equation, result
-from bounds.evidence import EvidenceBound
-from bounds.latex import latex_integer, latex_number
+from bounds.evidence.confidence import EvidenceBound
+from bounds.report.derive import Derivation, Step, assumption, certificate_lines, chain, derive, equation, result
+from bounds.report.latex import latex_integer, latex_number
 
 _METHOD_TEXT = {
     "clopper-pearson": (

@@ -24,10 +24,9 @@ from typing import Any
 
 import mpmath
 import numpy as np
-import scipy.special
 
 from bounds.errors import ParameterError
-from bounds.numbers import exact, positive, probability, to_mpf
+from bounds.numeric.parse import exact, positive, probability, to_mpf
 
 __all__ = ["ASSUMPTIONS", "ConeMass", "cone_mass"]
 
@@ -113,7 +112,7 @@ class ConeMass:
     def cap(self, threshold: Any) -> Any:
         r"""The certified budget cap :math:`\lfloor \ln T / \ln(1-\delta) \rfloor` this mass implies.
 
-        Returns the :class:`~bounds.budget.Budget` of ``Independent(delta)`` with
+        Returns the :class:`~bounds.solve.budget.Budget` of ``Independent(delta)`` with
         ``delta`` = :meth:`mass_lower` (unbounded when the mass is zero).
         """
         from bounds.models.independent import Independent
@@ -216,6 +215,8 @@ def cone_mass(
     ...
     bounds.errors.ParameterError: gradient must be a positive number, got 0
     """
+    import scipy.special
+
     g = positive(gradient, "gradient")
     path = positive(path_lipschitz, "path_lipschitz")
     stages = _stages(defense_lipschitz)

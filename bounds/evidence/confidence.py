@@ -30,15 +30,14 @@ from typing import Any
 
 import mpmath
 import numpy as np
-from scipy import special
 
-from bounds._floats import float_at_least, smallest_float
-from bounds.budget import Budget
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
-from bounds.numbers import exact, format_number, generations, json_value, positive, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.floats import float_at_least, smallest_float
+from bounds.numeric.parse import exact, format_number, generations, json_value, positive, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve.budget import Budget
 
 __all__ = [
     "METHODS",
@@ -207,6 +206,8 @@ def _beta_quantile_upper(
 
 def _quantile_guess(a: Fraction, b: Fraction, level: Fraction) -> float:
     """scipy's float quantile; for ``b`` beyond its reach, ``b X ~ Gamma(a)``; else 1/2 (only a start)."""
+    from scipy import special
+
     with np.errstate(all="ignore"):
         if max(a, b) < 1e300:
             guess = float(special.betaincinv(float(a), float(b), float(level)))

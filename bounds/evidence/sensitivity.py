@@ -22,16 +22,15 @@ from typing import Any
 
 import mpmath
 import numpy as np
-from scipy import optimize
 
-from bounds._floats import float_bits, smallest_float
-from bounds.api import max_epsilon
-from bounds.budget import Budget, compare_survival, log_threshold
 from bounds.errors import BoundsError, CertificationError, ParameterError
-from bounds.evidence import confidence_level, method_function
+from bounds.evidence.confidence import confidence_level, method_function
 from bounds.models.independent import Independent
-from bounds.numbers import exact, generations, probability, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.floats import float_bits, smallest_float
+from bounds.numeric.parse import exact, generations, probability, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve.api import max_epsilon
+from bounds.solve.budget import Budget, compare_survival, log_threshold
 
 __all__ = ["Elasticity", "elasticity", "elasticity_fd", "required_epsilon", "trials_needed"]
 
@@ -246,6 +245,8 @@ def required_epsilon(generations_required: Any, threshold: Any,
 
 def _float_root(factory: Callable[[Any], Any], count: int, target: Fraction, guess: float) -> float:
     """Where ``ln S_x(N) = ln T`` in float64 (a starting point for the certified search, no more)."""
+    from scipy import optimize
+
     log_t = log_threshold(target)
 
     def excess(log_x: float) -> float:

@@ -21,8 +21,8 @@ import mpmath
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
 from bounds.models.unsafe import PersistentUnsafe
-from bounds.numbers import decimal_digits, exact, format_number, probability, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.parse import decimal_digits, exact, format_number, probability, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
 
 __all__ = ["ComparisonRow", "compare", "comparison_row"]
 
@@ -142,7 +142,7 @@ def _pairwise_row(end: str, assumption: str) -> None:
         rho = options.get("rho")
         if rho is None:
             return None
-        from bounds.dependence_budget import dependence_free_budget
+        from bounds.marginal.dependence_budget import dependence_free_budget
 
         interval = dependence_free_budget(epsilon, threshold, rho)
         shown = format_number(exact(rho, "rho"))

@@ -27,11 +27,13 @@ from typing import Any, overload
 import mpmath
 import numpy as np
 
-from bounds.errors import CertificationError
-from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
-from bounds.numbers import threshold as as_threshold
+import bounds.models.base as _model_base
+from bounds.display import render
+from bounds.errors import CertificationError, ParameterError
 from bounds.numeric.certify import Decision, decide
 from bounds.numeric.contexts import FLOAT
+from bounds.numeric.parse import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
+from bounds.numeric.parse import threshold as as_threshold
 from bounds.numeric.search import SearchLimit, last_true
 
 __all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
@@ -193,9 +195,10 @@ class Budget:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary with the keys of DESIGN §6 and the model's parameters."""
-        parameters = {key: json_value(value) for key, value in self.model.parameters().items()}
+        given = getattr(self.model, "parameters", None)
+        parameters = {key: json_value(value) for key, value in (given() if callable(given) else {}).items()}
         return {
-            "model": self.model.name,
+            "model": getattr(self.model, "name", type(self.model).__name__),
             "threshold": json_value(self.threshold),
             "budget": self.n,
             "unbounded": self.unbounded,
@@ -222,16 +225,12 @@ class Budget:
         return f"{head}  [{self.model!r}; certified by {self.certificate_text}]"
 
     def derivation(self, digits: int = 6) -> Any:
-        """The :class:`~bounds.derive.Derivation` of this budget (assumptions to certificate)."""
-        from bounds.derive import derive
-
-        return derive(self, digits=digits)
+        """The :class:`~bounds.report.derive.Derivation` of this budget (assumptions to certificate)."""
+        return render("derivation", self, digits=digits)
 
     def _repr_latex_(self) -> str:
-        """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.latex.budget_latex`)."""
-        from bounds.latex import budget_latex
-
-        return budget_latex(self)
+        """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.report.derive.budget_latex`)."""
+        return render("latex", self)
 
     def __int__(self) -> int:
         if self.n is None:
@@ -286,9 +285,10 @@ def _float_candidate(model: Any, threshold: Fraction) -> int:
     try:
         return last_true(holds, 1, limit=2**1000) if holds(1) else 0
     except SearchLimit:
+        proved = "although S(infinity) < T" if callable(getattr(model, "log_limit", None)) else (
+            "and without log_limit(ctx) the model cannot be proved unbounded")
         raise CertificationError(
-            f"S(N) >= T for N up to 2**1000 although S(infinity) < T; "
-            f"the budget is beyond the float search of {model!r}"
+            f"S(N) >= T for N up to 2**1000 {proved}; the budget is beyond the float search of {model!r}"
         ) from None
 
 
@@ -346,10 +346,14 @@ def solve(model: Any, threshold: Any) -> Budget | BudgetArray:
 
 def _solve_scalar(model: Any, threshold: Any) -> Budget:
     target = as_threshold(threshold)
-    at_limit = compare_limit(model, target)
-    if at_limit.sign >= 0:
-        method, bits = _weakest(at_limit)
-        return Budget(None, target, model, None, None, True, method, (at_limit.value,), bits)
+    if not callable(getattr(model, "log_survival", None)):
+        raise ParameterError("model", "an object with a method log_survival(ctx, n) (see the tutorial)", model)
+    # without a limit a model can still have a finite budget: S(N*) >= T > S(N*+1) proves it alone
+    if callable(getattr(model, "log_limit", None)) or callable(getattr(model, "limit_exact", None)):
+        at_limit = compare_limit(model, target)
+        if at_limit.sign >= 0:
+            method, bits = _weakest(at_limit)
+            return Budget(None, target, model, None, None, True, method, (at_limit.value,), bits)
     guess = getattr(model, "candidate", None) or getattr(model, "budget_candidate", None)
     candidate = guess(target) if guess is not None else None
     if candidate is None:
@@ -366,3 +370,6 @@ def log_threshold(threshold: Fraction) -> float:
         return -math.inf
     with mpmath.workdps(30):
         return float(mpmath.log(_fraction_mpf(threshold)))
+
+
+_model_base.SOLVER = solve
