@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import sympy
 
 from bounds.errors import ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel, as_generation_array
@@ -313,6 +312,8 @@ class BetaMixture(SurvivalModel):
         return float(values) if is_scalar else values
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         n = sympy.Symbol("N", nonnegative=True)
         a, b = sympy.symbols("a b", positive=True)
         expr = sympy.gamma(b + n) * sympy.gamma(a + b) / (sympy.gamma(b) * sympy.gamma(a + b + n))

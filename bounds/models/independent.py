@@ -9,7 +9,6 @@ from typing import Any
 
 import flint
 import numpy as np
-import sympy
 
 from bounds.models._rates import public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
@@ -177,6 +176,8 @@ class Independent(SurvivalModel):
 
     # -- report and simulation -------------------------------------------------------------------
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         n, epsilon = sympy.symbols("N varepsilon", nonnegative=True)
         return SurvivalExpr(
             (1 - epsilon) ** n,

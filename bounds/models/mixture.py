@@ -8,7 +8,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import sympy
 
 from bounds.models._arrays import probability_vector, require_sum_one
 from bounds.models.base import SurvivalExpr, SurvivalModel
@@ -159,6 +158,8 @@ class FiniteMixture(SurvivalModel):
         return sum((w for w, e in zip(self.weights, self.rates, strict=True) if e == 0), Fraction(0))
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         n = sympy.Symbol("N", nonnegative=True)
         count = len(self.weights)
         ws = sympy.symbols(f"w_1:{count + 1}", nonnegative=True)

@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy
 
 from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.models._floor import DIRECT_LIMIT, FLOAT_DIRECT_LIMIT, Floor, partial_sums
@@ -27,6 +26,9 @@ from bounds.models.registry import Spec, model_from_spec, register
 from bounds.models.trends import floored_equivalent, rate_trend
 from bounds.numeric.contexts import FLOAT, BallContext
 from bounds.numeric.parse import format_number, positive, probability
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["DIRECT_LIMIT", "FLOAT_DIRECT_LIMIT", "PersistentUnsafe", "floored_equivalent", "rate_trend"]
 
@@ -41,6 +43,8 @@ _REQUIRED = ("rate", "log_survival")
 
 def _one_minus_rate(expr: sympy.Expr, n: sympy.Symbol, i: sympy.Symbol) -> sympy.Expr:
     """``1 - epsilon_i`` of a base with survival ``expr(n)``: the factor ``S(i) / S(i - 1)``."""
+    import sympy
+
     if isinstance(expr, sympy.Product) and len(expr.limits) == 1:
         index, low, high = expr.limits[0]
         if low == 1 and high == n:
@@ -459,6 +463,8 @@ class PersistentUnsafe(SurvivalModel):
 
     # -- symbolic -----------------------------------------------------------------------------------
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         inner = self.base.symbolic()
         n = inner.n
         i = sympy.Symbol("i", integer=True, positive=True)
