@@ -25,7 +25,7 @@ from bounds.models.independent import Independent
 from bounds.models.registry import Spec, model_from_spec, register
 from bounds.models.trends import floored_equivalent, rate_trend
 from bounds.numeric.contexts import FLOAT, BallContext
-from bounds.numeric.parse import format_number, positive, probability
+from bounds.numeric.parse import format_number, int_text, positive, probability
 
 if TYPE_CHECKING:
     import sympy
@@ -39,6 +39,23 @@ _EXACT_BITS = 200_000
 _COMPARE_PREC = (128, 1024)
 _MAX_SIMULATED_GENERATIONS = 10_000_000
 _REQUIRED = ("rate", "log_survival")
+
+
+def _decimal_text(value: Fraction) -> Fraction | str:
+    """A parsed threshold handed on as the exact decimal it was read from (``"1e-4000"``).
+
+    The parser reads a 4000-digit decimal, but refuses a Fraction of that size as new input;
+    a Fraction that is not a terminating decimal is passed on unchanged.
+    """
+    denominator = value.denominator
+    twos = (denominator & -denominator).bit_length() - 1
+    rest, fives = denominator >> twos, 0
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return value
+    places = max(twos, fives)
+    return f"{int_text(value.numerator * (10**places // denominator))}e-{places}"
 
 
 def _one_minus_rate(expr: sympy.Expr, n: sympy.Symbol, i: sympy.Symbol) -> sympy.Expr:
@@ -436,6 +453,8 @@ class PersistentUnsafe(SurvivalModel):
         ``Independent(delta)`` budget for a constant floor; unbounded when ``delta = 0``).
         Every threshold the parser accepts, down to ``1e-4000``, and every floor, is computed.
         """
+        if isinstance(threshold, Fraction):
+            threshold = _decimal_text(threshold)
         return self.floor_model().budget(threshold)
 
     def budget_context(self, threshold: Fraction) -> dict[str, Any]:
