@@ -61,6 +61,7 @@ class Independent(SurvivalModel):
     epsilon: Fraction
     _small: bool = field(init=False, repr=False, compare=False)
     _log_keep: float = field(init=False, repr=False, compare=False)
+    _ball_log_keep: dict[int, Any] = field(init=False, repr=False, compare=False)
 
     name = "independent"
 
@@ -92,6 +93,7 @@ class Independent(SurvivalModel):
         else:
             log_keep = math.log(_float(1 - epsilon))
         object.__setattr__(self, "_log_keep", log_keep)
+        object.__setattr__(self, "_ball_log_keep", {})
 
     @classmethod
     def from_spec(cls, spec: Spec) -> Independent:
@@ -109,6 +111,15 @@ class Independent(SurvivalModel):
             return np.float64(self._log_keep)
         if self.epsilon == 1:
             return -ctx.inf
+        if ctx.kind == "ball":
+            # one ball per precision (a budget compares S(N*) and S(N*+1) at the same precision)
+            cached = self._ball_log_keep.get(ctx.prec)
+            if cached is None:
+                cached = self._ball_log_keep[ctx.prec] = self._log_keep_in(ctx)
+            return cached
+        return self._log_keep_in(ctx)
+
+    def _log_keep_in(self, ctx: Any) -> Any:
         if self._small:
             return ctx.log1p(-ctx.number(self.epsilon))
         # 1 - eps is exact as a Fraction: no cancellation when eps is close to 1
