@@ -285,6 +285,23 @@ class BetaMixture(SurvivalModel):
         lower = math.prod(r + j * s for j in range(n)) * q**n
         return Fraction(upper, lower)
 
+    def candidate(self, threshold: Fraction) -> int | None:
+        r"""A guess at ``N*`` (certified afterwards): :math:`(b + (a-1)/2)\,\mathrm{expm1}(-\ln T / a)`.
+
+        From :math:`\ln\Gamma(x+a) - \ln\Gamma(x) \approx a \ln(x + (a-1)/2)`, so that
+        :math:`\ln S(N) \approx -a \ln(1 + N/(b + (a-1)/2))`; exact in both limits
+        (``N << b``: the independent budget at the mean; ``N >> b``: the power law).
+        """
+        if threshold == 1:
+            return 0
+        a, b = float(self.a), float(self.b)
+        log_t = math.log(threshold.numerator) - math.log(threshold.denominator)
+        if not (a > 0 and math.isfinite(b)) or -log_t / a > 700:
+            return None  # beyond floats: the solver's own search decides where to look
+        scale = b + (a - 1) / 2 if b + (a - 1) / 2 > 0 else b
+        guess = scale * math.expm1(-log_t / a)
+        return int(guess) if guess < 2.0**1000 else None
+
     def log_limit(self, ctx: Any) -> Any:
         """``ln S(infinity) = -inf``: ``S(N) ~ N**-a`` with ``a > 0``."""
         return -ctx.inf
