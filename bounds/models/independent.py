@@ -74,6 +74,12 @@ class Independent(SurvivalModel):
 
         For rates the library derives itself (a floor, a combined rate), which may
         carry more digits than a user's input may.
+
+        Examples
+        --------
+        >>> tiny = Fraction(1, 10**4000) * Fraction(1, 3)
+        >>> Independent.exactly(tiny).epsilon == tiny
+        True
         """
         if not 0 <= epsilon <= 1:
             raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
