@@ -257,9 +257,16 @@ def _distributions(size: int, *, leftover: bool = False) -> st.SearchStrategy[li
 def _beta_mixtures() -> st.SearchStrategy[Any]:
     from bounds.models.exchangeable import BetaMixture
 
-    # a = mean (1 - rho)/rho stays above ~1e-3 so budgets stay within the solver's reach;
-    # both drawn inside their ranges (mean in [1e-4, 0.499], rho in [1e-6, 0.099]), nothing filtered
-    return st.builds(BetaMixture, mean=_scaled_decimals(499, 3, 4), rho=_scaled_decimals(99, 2, 6))
+    # S(N) ~ N**-a: a = mean (1 - rho)/rho >= 0.045 keeps every budget down to T = 1e-12 below
+    # 2**1000, the solver's reach. mean is drawn in [1e-4, 0.499], then rho inside
+    # (0, min(0.1, mean/(mean + 1/20))], each inside its range (nothing filtered).
+    @st.composite
+    def mixtures(draw: st.DrawFn) -> Any:
+        mean = draw(_scaled_decimals(499, 3, 4))
+        largest = min(Fraction(1, 10), mean / (mean + Fraction(1, 20)))
+        return BetaMixture(mean=mean, rho=largest * Fraction(draw(st.integers(1, 1000)), 1000))
+
+    return mixtures()
 
 
 def _scaled_decimals(largest: int, fewest: int, most: int) -> st.SearchStrategy[Fraction]:
