@@ -170,15 +170,19 @@ class SurvivalModel:
 
         For display and derivations (the proof is the ball); a family not on balls overrides it.
         """
+        from bounds.numeric.certify import evaluate
+
         n = int(n)
-        return _mpf_from_log(lambda ctx: self.log_survival(ctx, n), dps, 2 * n.bit_length())
+        return evaluate(lambda ctx: self.log_survival(ctx, n), dps)
 
     def limit_mp(self, dps: int) -> mpmath.mpf:
         """``S(infinity)`` as an mpmath number, from the ball ``log_limit`` (see :meth:`survival_mp`)."""
         log_limit = getattr(self, "log_limit", None)
         if log_limit is None:
             raise NotImplementedError(f"{type(self).__name__} has no log_limit(ctx)")
-        return _mpf_from_log(log_limit, dps, 0)
+        from bounds.numeric.certify import evaluate
+
+        return evaluate(log_limit, dps)
 
     def symbolic(self) -> SurvivalExpr:
         raise NotImplementedError
@@ -255,31 +259,6 @@ class SurvivalModel:
     def __repr__(self) -> str:
         shown = ", ".join(f"{key}={_show(value)}" for key, value in self.parameters().items())
         return f"{type(self).__name__}({shown})"
-
-
-def _mpf_from_log(log_value: Any, dps: int, extra_bits: int) -> mpmath.mpf:
-    """``exp`` of the ball ``log_value(ctx)`` as an mpmath number with ``dps`` correct digits.
-
-    The ball is evaluated once, and once more with the bits its radius showed were missing.
-    """
-    from bounds.numeric.certify import ball_to_mpf, exp_ball
-    from bounds.numeric.contexts import BallContext
-
-    prec = int(3.33 * dps) + 64 + extra_bits
-    for _ in range(2):
-        with BallContext(prec) as ctx:
-            ball = log_value(ctx)
-            if not ball.is_finite():
-                if ball < 0:
-                    return mpmath.mpf(0)  # S = 0 exactly
-                raise ArithmeticError("the ball of ln S is not finite")
-            radius = ball.rad()
-            wanted = int(3.33 * (dps + 2))
-            if radius == 0 or radius.mid().man_exp()[1] + int(radius.mid().man_exp()[0]).bit_length() < -wanted:
-                break
-            missing = radius.mid().man_exp()[1] + int(radius.mid().man_exp()[0]).bit_length() + wanted
-        prec += missing + 16
-    return ball_to_mpf(exp_ball(ball, prec), prec)
 
 
 def _public_log_survival(method: Any) -> Any:
