@@ -321,12 +321,18 @@ class PersistentUnsafe(SurvivalModel):
                 sums = partial_sums(points, lambda i: np.log1p(-rate(i)), repr(self))
             table = dict(zip(points.tolist(), sums.tolist(), strict=True))
             return np.array([table.get(value, -np.inf) for value in n.ravel().tolist()]).reshape(n.shape)
-        if n > DIRECT_LIMIT:
-            raise BoundsError(
-                f"{self!r}: S({n}) needs {n} rate evaluations term by term (limit {DIRECT_LIMIT}); "
-                "give the base a rate_trend to use the O(log N) method"
-            )
-        return ctx.sum(ctx.log1p(-rate(i)) for i in range(1, n + 1))
+        total = ctx.zero
+        for i in range(1, n + 1):
+            if i > DIRECT_LIMIT:
+                raise BoundsError(
+                    f"{self!r}: S({n}) needs {n} rate evaluations term by term (limit {DIRECT_LIMIT}); "
+                    "give the base a rate_trend to use the O(log N) method"
+                )
+            value = rate(i)
+            if value == 1:
+                return -ctx.inf  # certain failure at generation i: S(n) = 0 from there on
+            total += ctx.log1p(-value)
+        return total
 
     def log_survival(self, ctx: Any, n: Any = None) -> Any:
         """``ln S'(n)``, composed from the base's survival and rates and the floor (see Notes)."""
@@ -358,6 +364,15 @@ class PersistentUnsafe(SurvivalModel):
         else:
             tail = self._base_log(ctx, n) - self._base_log(ctx, switch) if n > switch else ctx.zero
         return self.floor.log_sum(ctx, 0, lead) + tail
+
+    def survival_mp(self, n: int, dps: int) -> Any:
+        """``S'(n)`` as an mpmath number (display); the equivalent model's own when the floor folds into it.
+
+        Transitional: a folded ``TwoRate`` has no ball yet until the schedule port lands.
+        """
+        if self._equivalent is not None:
+            return self._equivalent.survival_mp(n, dps)
+        return super().survival_mp(n, dps)
 
     def survival_exact(self, n: int) -> Fraction | None:
         n = int(n)
