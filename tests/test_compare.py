@@ -41,3 +41,27 @@ def test_registry_accepts_new_rows_and_options() -> None:
         import bounds.report.compare as module
 
         module._ROWS.remove(doubled)
+
+
+def test_the_library_registers_its_rows_without_the_cli() -> None:
+    # issue 10: compare() returned 7 rows before `import bounds.cli` and 9 after
+    import subprocess
+    import sys
+
+    script = (
+        "from bounds.report.compare import compare\n"
+        "before = [row.label for row in compare('0.001', '0.605', rho='0.01', mass='0.001')]\n"
+        "import bounds.cli\n"
+        "after = [row.label for row in compare('0.001', '0.605', rho='0.01', mass='0.001')]\n"
+        "assert before == after, (before, after)\n"
+        "print(len(before))\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert output.stdout.split() == ["9"]
+
+
+def test_library_rows_with_rho_and_mass() -> None:
+    rows = {row.label: row.budget for row in compare("0.001", "0.605", rho="0.01", mass="0.001")}
+    assert rows["beta-mixture (rho=0.01)"] == 15667
+    assert rows["persistent floor delta = 0.001"] == rows["cap floor(ln T/ln(1-delta))"] == 502
+    assert "any dependence, pairwise rho=0.01: guaranteed" in rows

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 from typing import Any
 
 import mpmath
@@ -11,7 +10,8 @@ import mpmath
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
 from bounds.models.independent import Independent
-from bounds.numeric.parse import decimal_digits, format_from_log, format_near, format_number
+from bounds.numeric.certify import evaluate
+from bounds.numeric.parse import decimal_digits, format_from_log, format_near, format_number, probability
 from bounds.numeric.parse import generations as as_generations
 from bounds.report.compare import ComparisonRow, compare
 from bounds.solve.budget import Budget
@@ -73,15 +73,8 @@ def _survival_arguments(parser: argparse.ArgumentParser) -> None:
 def survival_command(args: argparse.Namespace) -> Output:
     model = model_from_arguments(args)
     count = as_generations(args.generations, "--generations")
-    log_value = _constant_rate_log_survival(model, count)
-    if log_value is None:
-        precise = model.survival_mp(count, 20)
-        # beyond float64's range of n, the log comes from the high-precision value
-        log_float = float(model.log_survival(count)) if count <= 2**1023 else -math.inf
-        log_value = mpmath.mpf(log_float) if math.isfinite(log_float) or precise == 0 else mpmath.log(precise)
-        shown, decimal = format_number(precise, 12), mpmath.nstr(precise, 15)
-    else:
-        shown, decimal = format_from_log(log_value, 12), format_from_log(log_value, 15)
+    log_value = _log_survival_value(model, count)
+    shown, decimal = format_from_log(log_value, 12), format_from_log(log_value, 15)
     value = float(mpmath.exp(log_value)) if log_value > -800 else 0.0
     data: dict[str, Any] = {
         "model": model.name,
@@ -96,20 +89,15 @@ def survival_command(args: argparse.Namespace) -> Output:
     return Output(data, text)
 
 
-def _constant_rate_log_survival(model: Any, count: int) -> mpmath.mpf | None:
-    """``ln S(N) = N ln(1 - epsilon)`` in closed form for a constant rate, or ``None`` for other models.
+def _log_survival_value(model: Any, count: int) -> mpmath.mpf:
+    """``ln S(N)`` from the model's ball, with digits to spare after the decimal point at any ``N``.
 
-    Carried with enough digits that ``ln S`` is accurate after its decimal point however large N
-    is (N = 1e4000 costs milliseconds), so that S itself can be printed from it.
+    So that S itself can be printed from it: ``N = 1e400`` at ``epsilon = 0.001`` gives
+    ``ln S = -1.0005e397``, not ``-inf``.
     """
-    if type(model) is not Independent:
-        return None
     if count == 0:
         return mpmath.mpf(0)
-    if model.epsilon == 1:
-        return -mpmath.inf
-    with mpmath.workdps(30 + decimal_digits(count)):
-        return count * model.log_keep_mp()
+    return evaluate(lambda ctx: model.log_survival(ctx, count), 20 + decimal_digits(count), exponentiate=False)
 
 
 def _compare_arguments(parser: argparse.ArgumentParser) -> None:
@@ -138,6 +126,8 @@ def _comparison_options(args: argparse.Namespace) -> dict[str, Any]:
 
 @command("compare", "budgets of several models and bounds side by side", _compare_arguments)
 def compare_command(args: argparse.Namespace) -> Output:
+    if args.mass is not None:
+        probability(args.mass, "--mass")  # named as the user typed it
     rows = compare(args.epsilon, args.threshold, **_comparison_options(args))
     data = {"epsilon": args.epsilon, "threshold": args.threshold, "rows": [row.to_dict() for row in rows]}
     return Output(data, comparison_table(rows))

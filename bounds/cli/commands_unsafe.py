@@ -1,19 +1,15 @@
-"""``bounds describe`` and ``bounds trilemma``, and the persistent-floor comparison row."""
+"""``bounds describe`` and ``bounds trilemma``."""
 
 from __future__ import annotations
 
 import argparse
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any
 
 from bounds.cli._core import Output, command
 from bounds.geometry.cone import cone_mass
-from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
-from bounds.models.unsafe import PersistentUnsafe
-from bounds.numeric.parse import format_number, probability
-from bounds.report.compare import ComparisonRow, comparison_row
-from bounds.solve.budget import Budget
+from bounds.numeric.parse import format_number
 
 
 def _describe_arguments(parser: argparse.ArgumentParser) -> None:
@@ -98,33 +94,3 @@ def trilemma_command(args: argparse.Namespace) -> Output:
     lines.extend(f"  - {text}" for text in result.assumptions)
     lines.append("reference: Bhatt et al., The Defense Trilemma, arXiv:2604.06436")
     return Output(data, "\n".join(lines))
-
-
-@comparison_row
-def _persistent_floor(
-    epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
-) -> ComparisonRow | None:
-    if options.get("mass") is None:
-        return None
-    mass = probability(options["mass"], "--mass")
-    result = cast(Budget, PersistentUnsafe(Independent(epsilon=epsilon), mass).budget(threshold))
-    return ComparisonRow(
-        f"persistent floor delta = {format_number(mass)}",
-        result.n,
-        "model",
-        "an unsafe mass delta no defense removes: epsilon_i' = max(epsilon, delta)",
-    )
-
-
-@comparison_row
-def _floor_cap(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
-    if options.get("mass") is None:
-        return None
-    mass = probability(options["mass"], "--mass")
-    cap = cast(Budget, Independent(epsilon=mass).budget(threshold))
-    return ComparisonRow(
-        "cap floor(ln T/ln(1-delta))",
-        cap.n,
-        "bound",
-        "no budget exceeds it while the unsafe mass persists, however good the defenses",
-    )

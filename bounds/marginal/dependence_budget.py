@@ -171,27 +171,3 @@ def dependence_free_budget(
             best = crossing
         k += 1
     return BudgetInterval(guaranteed, best - 1, target, rate, correlation, "kwerel", "dawson-sankoff")
-
-
-def _register_comparison_rows() -> None:
-    from bounds.report.compare import ComparisonRow, comparison_row
-
-    def pairwise_row(end: str, assumption: str) -> None:
-        @comparison_row
-        def row(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
-            rho = options.get("rho")
-            if rho is None:
-                return None
-            interval = dependence_free_budget(epsilon, threshold, rho)
-            shown = format_number(exact(rho, "rho"))
-            return ComparisonRow(
-                f"any dependence, pairwise rho={shown}: {end}", getattr(interval, end), "bound", assumption
-            )
-
-    pairwise_row(
-        "guaranteed", "every joint law with these marginals and pairwise correlations (Kwerel, sharp for N fixed)"
-    )
-    pairwise_row("possible", "no joint law with these marginals and pairwise correlations has a larger budget")
-
-
-_register_comparison_rows()

@@ -166,10 +166,23 @@ class SurvivalModel:
         raise NotImplementedError
 
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        raise NotImplementedError
+        """``S(n)`` as an mpmath number, relative error below ``10**-dps``, from the ball ``log_survival``.
+
+        For display and derivations (the proof is the ball); a family not on balls overrides it.
+        """
+        from bounds.numeric.certify import evaluate
+
+        n = int(n)
+        return evaluate(lambda ctx: self.log_survival(ctx, n), dps)
 
     def limit_mp(self, dps: int) -> mpmath.mpf:
-        raise NotImplementedError
+        """``S(infinity)`` as an mpmath number, from the ball ``log_limit`` (see :meth:`survival_mp`)."""
+        log_limit = getattr(self, "log_limit", None)
+        if log_limit is None:
+            raise NotImplementedError(f"{type(self).__name__} has no log_limit(ctx)")
+        from bounds.numeric.certify import evaluate
+
+        return evaluate(log_limit, dps)
 
     def symbolic(self) -> SurvivalExpr:
         raise NotImplementedError

@@ -14,23 +14,22 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import mpmath
 import numpy as np
-import sympy
 
 from bounds.errors import ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel, as_generation_array
 from bounds.models.registry import Spec, register
-from bounds.numeric.parse import exact, format_number, positive, to_mpf
-from bounds.report.compare import ComparisonRow, comparison_row
-from bounds.solve.budget import Budget, solve
+from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import exact, format_number, positive
 
 __all__ = ["BetaMixture"]
 
 #: Generation counts up to this are summed term by term (``log1p`` of each factor).
 _DIRECT = 256
-#: Above this ``a`` the asymptotic tail loses digits to cancellation; mpmath takes over.
+#: Above this ``a`` the asymptotic tail loses digits to cancellation; the ball path takes over.
 _ASYMPTOTIC_MAX_A = 1e4
+#: Beyond this ``a + b`` the float formulas overflow; the ball path takes over.
+_FLOAT_MAX_TOTAL = 10**300
 #: Exact rational survival is offered while the product stays below this many bits.
 _EXACT_BITS = 400_000
 #: Bernoulli coefficients B_2k / (2k (2k-1)) of the Stirling series of log Gamma.
@@ -90,20 +89,23 @@ def _log_ratio_tail(x0: float, count: np.ndarray, a: float) -> np.ndarray:
     return -change
 
 
-def _log_survival_mp(a: Fraction, b: Fraction, n: int, dps: int) -> mpmath.mpf:
-    """``ln S(n) = ln Gamma(b+n) - ln Gamma(a+b+n) - ln Gamma(b) + ln Gamma(a+b)``, to ``10**-dps``."""
-    magnitude = float(a + b) + n + 3.0
-    # the four log-gammas are about magnitude*ln(magnitude); their digits are guard digits
-    guard = 12 + int(math.log10(magnitude * max(1.0, math.log(magnitude))))
-    with mpmath.workdps(dps + guard):
-        a_mp, b_mp = to_mpf(a), to_mpf(b)
-        value = (
-            mpmath.loggamma(b_mp + n)
-            - mpmath.loggamma(a_mp + b_mp + n)
-            - mpmath.loggamma(b_mp)
-            + mpmath.loggamma(a_mp + b_mp)
-        )
-    return value
+def _log2(value: Fraction) -> float:
+    """``log2 value`` for a positive Fraction of any size, to within 1."""
+    return float(value.numerator.bit_length() - value.denominator.bit_length())
+
+
+def _guard_bits(a: Fraction, b: Fraction, n: int) -> int:
+    r"""Bits lost when ``ln S(n)`` is taken as a difference of four log-gammas.
+
+    Each log-gamma is at most about :math:`x \ln x + |\ln b| + |\ln(a+b)|` with
+    ``x = a+b+n`` (``M``), while :math:`|\ln S(n)| \ge a \ln(1 + n/(a+b)) \ge a n/(a+b+n)`
+    (``L``, from ``log1p(-u) <= -u`` and ``ln(1+x) >= x/(1+x)``); ``log2(M/L)`` bits cancel.
+    """
+    size = _log2(a + b + n) + 1
+    magnitude = size + math.log2(max(size, 1.0)) + 1
+    magnitude = max(magnitude, math.log2(abs(_log2(b)) + abs(_log2(a + b)) + 2))
+    smallest = _log2(a) + _log2(Fraction(n)) - _log2(a + b + n) - 2
+    return max(0, math.ceil(magnitude - smallest)) + 16
 
 
 @register("beta-mixture")
@@ -151,7 +153,11 @@ class BetaMixture(SurvivalModel):
     Numerics: ``betaln(a, b+N) - betaln(a, b)`` cancels catastrophically when
     ``a + b`` is large. The float path sums ``log1p(-a/(a+b+j))`` for the first
     256 generations and continues with a difference form of Stirling's series
-    that never subtracts large numbers (mpmath log-gamma when ``a > 1e4``).
+    that never subtracts large numbers (the ball path when ``a > 1e4``). In balls
+    (python-flint's ``arb``, rigorous) the first 256 generations are the same sum
+    of ``log1p``, and beyond them the four log-gammas are taken at the working
+    precision plus the bits that their difference cancels (bounded in advance
+    from the parameters), so that the ball of ``ln S`` shrinks with the precision.
 
     References
     ----------
@@ -224,9 +230,29 @@ class BetaMixture(SurvivalModel):
         return {"mean": self.mean, "rho": self.rho, "a": self.a, "b": self.b}
 
     # -- survival -------------------------------------------------------------------------
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        a, b = float(self.a), float(self.b)
+    # -- the kernel protocol -----------------------------------------------------------------
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        """``ln S(n) = ln B(a, b+n) - ln B(a, b)``; see the class Notes for the numerics."""
+        if ctx.kind == "float":
+            return self._log_survival_float(n)
+        n = int(n)
+        a = ctx.number(self.a)
+        total = ctx.number(self.a + self.b)
+        if n <= _DIRECT:
+            return ctx.sum(ctx.log1p(-a / (total + j)) for j in range(n))
+        if ctx.kind != "ball":
+            return ctx.lgamma(total)  # raises NotExact: no rational value
+        with BallContext(ctx.prec + _guard_bits(self.a, self.b, n)) as wide:
+            b = wide.number(self.b)
+            total = wide.number(self.a + self.b)
+            value = wide.lgamma(b + n) - wide.lgamma(total + n) + wide.lgamma(total) - wide.lgamma(b)
+        return +value
+
+    def _log_survival_float(self, n: np.ndarray) -> np.ndarray:
         flat = np.asarray(n, dtype=np.float64).ravel()
+        if self.a + self.b > _FLOAT_MAX_TOTAL:
+            return self._log_survival_by_ball(flat).reshape(np.shape(n))
+        a, b = float(self.a), float(self.b)
         out = np.empty_like(flat)
         steps = np.arange(_DIRECT, dtype=np.float64)
         head = np.concatenate(([0.0], np.cumsum(np.log1p(-a / (a + b + steps)))))
@@ -237,15 +263,13 @@ class BetaMixture(SurvivalModel):
             if a <= _ASYMPTOTIC_MAX_A:
                 out[far] = head[_DIRECT] + _log_ratio_tail(b + _DIRECT, flat[far] - _DIRECT, a)
             else:
-                out[far] = [float(_log_survival_mp(self.a, self.b, int(count), 20)) for count in flat[far]]
+                out[far] = self._log_survival_by_ball(flat[far])
         return out.reshape(np.shape(n))
 
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        if n == 0:
-            return mpmath.mpf(1)
-        log_value = _log_survival_mp(self.a, self.b, n, dps + 5)
-        with mpmath.workdps(dps + 10):
-            return +mpmath.exp(log_value)
+    def _log_survival_by_ball(self, flat: np.ndarray) -> np.ndarray:
+        """The float nearest the midpoint of a 64-bit ball, for parameters the float formulas do not reach."""
+        with BallContext(64) as ctx:
+            return np.array([float(self.log_survival(ctx, int(count)).mid()) for count in flat], dtype=np.float64)
 
     def survival_exact(self, n: int) -> Fraction | None:
         """``prod_{j<n} (b+j)/(a+b+j)`` exactly while the numbers stay small."""
@@ -261,11 +285,29 @@ class BetaMixture(SurvivalModel):
         lower = math.prod(r + j * s for j in range(n)) * q**n
         return Fraction(upper, lower)
 
+    def candidate(self, threshold: Fraction) -> int | None:
+        r"""A guess at ``N*`` (certified afterwards): :math:`(b + (a-1)/2)\,\mathrm{expm1}(-\ln T / a)`.
+
+        From :math:`\ln\Gamma(x+a) - \ln\Gamma(x) \approx a \ln(x + (a-1)/2)`, so that
+        :math:`\ln S(N) \approx -a \ln(1 + N/(b + (a-1)/2))`; exact in both limits
+        (``N << b``: the independent budget at the mean; ``N >> b``: the power law).
+        """
+        if threshold == 1:
+            return 0
+        a, b = float(self.a), float(self.b)
+        log_t = math.log(threshold.numerator) - math.log(threshold.denominator)
+        if not (a > 0 and math.isfinite(b)) or -log_t / a > 700:
+            return None  # beyond floats: the solver's own search decides where to look
+        scale = b + (a - 1) / 2 if b + (a - 1) / 2 > 0 else b
+        guess = scale * math.expm1(-log_t / a)
+        return int(guess) if guess < 2.0**1000 else None
+
+    def log_limit(self, ctx: Any) -> Any:
+        """``ln S(infinity) = -inf``: ``S(N) ~ N**-a`` with ``a > 0``."""
+        return -ctx.inf
+
     def limit_exact(self) -> Fraction:
         return Fraction(0)
-
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        return mpmath.mpf(0)
 
     def asymptote(self, n: Any) -> Any:
         r"""The power law ``Gamma(a+b)/Gamma(b) * N**-a`` that ``S(N)`` approaches as ``N -> infinity``.
@@ -278,14 +320,17 @@ class BetaMixture(SurvivalModel):
         1.0
         """
         array, is_scalar = as_generation_array(n)
-        # ln Gamma(a+b) - ln Gamma(b) is about (a+b) ln(a+b): carry those digits
-        with mpmath.workdps(30 + len(str(int(self.a + self.b)))):
-            log_ratio = float(mpmath.loggamma(to_mpf(self.a + self.b)) - mpmath.loggamma(to_mpf(self.b)))
+        # ln Gamma(a+b) - ln Gamma(b) is about (a+b) ln(a+b): carry those bits
+        with BallContext(80 + 2 * max(0, int(_log2(self.a + self.b)))) as ctx:
+            total, b = ctx.number(self.a + self.b), ctx.number(self.b)
+            log_ratio = float((ctx.lgamma(total) - ctx.lgamma(b)).mid())
         with np.errstate(divide="ignore"):
             values = np.exp(log_ratio - float(self.a) * np.log(array))
         return float(values) if is_scalar else values
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         n = sympy.Symbol("N", nonnegative=True)
         a, b = sympy.symbols("a b", positive=True)
         expr = sympy.gamma(b + n) * sympy.gamma(a + b) / (sympy.gamma(b) * sympy.gamma(a + b + n))
@@ -310,21 +355,3 @@ class BetaMixture(SurvivalModel):
         never = rates <= 0
         times = rng.geometric(np.where(never, 1.0, rates))
         return np.where(never, np.iinfo(np.int64).max, times).astype(np.int64)
-
-
-@comparison_row
-def _beta_mixture_row(
-    epsilon: Fraction, threshold: Fraction, options: dict[str, Any]
-) -> ComparisonRow | None:
-    rho = options.get("rho")
-    if rho is None or not 0 < epsilon < 1 or exact(rho, "rho") == 0:
-        return None  # rho = 0 is the independent row
-    model = BetaMixture(mean=epsilon, rho=rho)
-    result = solve(model, threshold)
-    assert isinstance(result, Budget)
-    return ComparisonRow(
-        f"beta-mixture (rho={format_number(model.rho)})",
-        result.n,
-        "model",
-        "exchangeable: one Beta-distributed rate per lineage, same marginal rate",
-    )

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import mpmath
+import flint
 import numpy as np
-import sympy
-from mpmath import iv
 
+from bounds.models._rates import public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numeric.interval import endpoints, interval_fraction, interval_precision
-from bounds.numeric.parse import ExactLike, decimal_digits, resolve_epsilon, to_mpf
+from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import ExactLike, resolve_epsilon
 
 __all__ = ["Independent"]
 
+#: ``survival_exact`` builds ``(1 - eps)**n`` exactly while it stays below this many bits.
 _EXACT_BITS = 200_000
-
-
-def _digits_bits(value: Fraction) -> int:
-    """Bits needed to see ``value`` next to 1: about log2(1/value) (0 for large values)."""
-    if value == 0:
-        return 0
-    return max(0, value.denominator.bit_length() - value.numerator.bit_length() + 1)
-
 
 
 @register("independent")
@@ -66,11 +59,47 @@ class Independent(SurvivalModel):
     """
 
     epsilon: Fraction
+    _small: bool = field(init=False, repr=False, compare=False)
+    _log_keep: float = field(init=False, repr=False, compare=False)
+    _ball_log_keep: dict[int, Any] = field(init=False, repr=False, compare=False)
 
     name = "independent"
 
     def __init__(self, epsilon: ExactLike | None = None, *, p: ExactLike | None = None) -> None:
-        object.__setattr__(self, "epsilon", resolve_epsilon(epsilon, p))
+        self._set(resolve_epsilon(epsilon, p))
+
+    @classmethod
+    def exactly(cls, epsilon: Fraction) -> Independent:
+        """The model for an exact rational ``epsilon`` in ``[0, 1]`` of any size (no input parsing).
+
+        For rates the library derives itself (a floor, a combined rate), which may
+        carry more digits than a user's input may.
+
+        Examples
+        --------
+        >>> tiny = Fraction(1, 10**4000) * Fraction(1, 3)
+        >>> Independent.exactly(tiny).epsilon == tiny
+        True
+        """
+        if not 0 <= epsilon <= 1:
+            raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
+        model = cls.__new__(cls)
+        model._set(Fraction(epsilon))
+        return model
+
+    def _set(self, epsilon: Fraction) -> None:
+        object.__setattr__(self, "epsilon", epsilon)
+        # derived once: the per-call work of a scalar budget stays a few float operations
+        small = epsilon <= Fraction(1, 2)
+        object.__setattr__(self, "_small", small)
+        if epsilon == 1:
+            log_keep = -math.inf
+        elif small:
+            log_keep = math.log1p(-_float(epsilon))
+        else:
+            log_keep = math.log(_float(1 - epsilon))
+        object.__setattr__(self, "_log_keep", log_keep)
+        object.__setattr__(self, "_ball_log_keep", {})
 
     @classmethod
     def from_spec(cls, spec: Spec) -> Independent:
@@ -81,40 +110,35 @@ class Independent(SurvivalModel):
     def parameters(self) -> dict[str, Any]:
         return {"epsilon": self.epsilon}
 
-    def log_keep_mp(self) -> mpmath.mpf:
-        """``ln(1 - epsilon)`` at the working precision, accurate at both ends of [0, 1)."""
-        if self.epsilon <= Fraction(1, 2):
-            return mpmath.log1p(-to_mpf(self.epsilon))
-        # 1 - eps is exact as a Fraction: no cancellation when eps is close to 1
-        return mpmath.log(to_mpf(1 - self.epsilon))
-
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
+    # -- the kernel protocol ---------------------------------------------------------------------
+    def log_keep(self, ctx: Any) -> Any:
+        """``ln(1 - epsilon)`` in ``ctx``, accurate at both ends of ``[0, 1)`` (``-inf`` at ``epsilon = 1``)."""
+        if ctx.kind == "float":
+            return np.float64(self._log_keep)
         if self.epsilon == 1:
-            rate = -np.inf
-        elif self.epsilon <= Fraction(1, 2):
-            rate = np.log1p(-float(self.epsilon))
-        else:
-            rate = np.log(float(1 - self.epsilon))
-        with np.errstate(invalid="ignore"):
-            return np.where(n == 0, 0.0, n * rate)
+            return -ctx.inf
+        if ctx.kind == "ball":
+            # one ball per precision (a budget compares S(N*) and S(N*+1) at the same precision)
+            cached = self._ball_log_keep.get(ctx.prec)
+            if cached is None:
+                cached = self._ball_log_keep[ctx.prec] = self._log_keep_in(ctx)
+            return cached
+        return self._log_keep_in(ctx)
 
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        if n == 0:  # S(0) = 1 even when epsilon = 1 (0 * log(0) would be nan)
-            return mpmath.mpf(1)
-        # the error of n*log1p(-eps) grows with |log S|: carry its digits as guard digits
-        guard = 10 + decimal_digits(n) + decimal_digits(self.epsilon.denominator)
-        with mpmath.workdps(dps + guard):
-            value = mpmath.exp(n * self.log_keep_mp()) if self.epsilon < 1 else mpmath.mpf(0 if n else 1)
-        return +value
+    def _log_keep_in(self, ctx: Any) -> Any:
+        if self._small:
+            return ctx.log1p(-ctx.number(self.epsilon))
+        # 1 - eps is exact as a Fraction: no cancellation when eps is close to 1
+        return ctx.log(ctx.number(1 - self.epsilon))
 
-    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        if self.epsilon in (0, 1):
-            return None
-        # 1 - eps must keep dps digits of eps, and n magnifies the error of the log
-        bits = int(3.33 * dps) + _digits_bits(self.epsilon) + n.bit_length() + 32
-        with interval_precision(bits):
-            enclosure = iv.exp(n * iv.log(interval_fraction(1 - self.epsilon)))
-            return endpoints(enclosure)
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        """``ln S(n) = n ln(1 - epsilon)`` (``0`` at ``n = 0``, even when ``epsilon = 1``)."""
+        if ctx.kind == "float":
+            with np.errstate(invalid="ignore"):
+                return np.where(n == 0, 0.0, n * self._log_keep)
+        if n == 0 or self.epsilon == 0:
+            return ctx.zero
+        return n * self.log_keep(ctx)
 
     def survival_exact(self, n: int) -> Fraction | None:
         keep = 1 - self.epsilon
@@ -126,21 +150,51 @@ class Independent(SurvivalModel):
             return None
         return keep**n
 
+    def log_limit(self, ctx: Any) -> Any:
+        """``ln S(infinity)``: ``0`` when ``epsilon = 0``, else ``-inf``."""
+        return ctx.zero if self.epsilon == 0 else -ctx.inf
+
     def limit_exact(self) -> Fraction:
         return Fraction(1) if self.epsilon == 0 else Fraction(0)
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        return mpmath.mpf(self.limit_exact())
-
-    def budget_candidate(self, threshold: Fraction) -> int | None:
-        if self.epsilon == 1:
+    def candidate(self, threshold: Fraction) -> int | None:
+        """``floor(ln T / ln(1 - epsilon))`` in floats, or in a ball when the budget passes 2**50 (a guess)."""
+        if self.epsilon == 1 or threshold == 1:
             return 0
-        digits = 30 + decimal_digits(self.epsilon.denominator) + decimal_digits(threshold.denominator)
-        with mpmath.workdps(digits):
-            ratio = mpmath.log(to_mpf(threshold)) / self.log_keep_mp()
-            return int(mpmath.floor(ratio))
+        if self.epsilon == 0:
+            return None
+        log_t = _log(threshold)
+        if self._log_keep < 0 and math.isfinite(log_t):
+            ratio = log_t / self._log_keep
+            if ratio < 2.0**50:
+                return math.floor(ratio)
+        # beyond float resolution (or range): enough bits for every digit of the answer, plus a margin
+        bits = 64 + _bit_size(self.epsilon) + _bit_size(threshold)
+        with BallContext(bits):
+            keep = flint.arb(flint.fmpq(self.epsilon.numerator, self.epsilon.denominator))
+            target = flint.arb(flint.fmpq(threshold.numerator, threshold.denominator))
+            ratio_ball = target.log() / (-keep).log1p() if self._small else target.log() / (1 - keep).log()
+            return int(ratio_ball.mid().floor().unique_fmpz())  # type: ignore[arg-type]
 
+    # -- the rate interface (so that wrappers nest) ---------------------------------------------
+    @public_rate
+    def rate(self, ctx: Any, i: Any) -> Any:
+        """``epsilon_i = epsilon`` for every generation index ``i >= 1``."""
+        if ctx.kind == "float":
+            return np.full(np.shape(i), _float(self.epsilon))
+        return ctx.number(self.epsilon)
+
+    def rate_exact(self, i: int) -> Fraction:
+        return self.epsilon
+
+    def rate_trend(self) -> str:
+        """The rate is constant in ``i``."""
+        return "constant"
+
+    # -- report and simulation -------------------------------------------------------------------
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         n, epsilon = sympy.symbols("N varepsilon", nonnegative=True)
         return SurvivalExpr(
             (1 - epsilon) ** n,
@@ -149,28 +203,28 @@ class Independent(SurvivalModel):
             ("epsilon is the probability of losing alignment at a generation, given it held before",),
         )
 
-    def rate(self, i: np.ndarray) -> np.ndarray:
-        """``epsilon_i = epsilon`` for every generation index ``i >= 1``."""
-        return np.full(np.shape(i), float(self.epsilon))
-
-    def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps):
-            return to_mpf(self.epsilon)
-
-    def rate_exact(self, i: int) -> Fraction:
-        return self.epsilon
-
     def sample_failure_generation(self, size: int, rng: np.random.Generator) -> np.ndarray:
         """Generation of first failure in ``size`` lineages: geometric with parameter epsilon."""
         if self.epsilon == 0:
             return np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-        return rng.geometric(float(self.epsilon), size=size).astype(np.int64)
+        return rng.geometric(_float(self.epsilon), size=size).astype(np.int64)
 
-    def max_epsilon(self, n: Any, threshold: Any) -> Any:
-        """Largest ``epsilon`` that still allows ``n`` generations at ``threshold``.
 
-        See :func:`bounds.max_epsilon`; the model's own ``epsilon`` is not used.
-        """
-        from bounds.solve.api import max_epsilon
+def _float(value: Fraction) -> float:
+    """The float nearest ``value`` (0.0 below the float range)."""
+    try:
+        return value.numerator / value.denominator
+    except OverflowError:
+        return 0.0 if abs(value.numerator) < value.denominator else math.inf
 
-        return max_epsilon(n, threshold)
+
+def _log(value: Fraction) -> float:
+    """``ln value`` in floats for a positive Fraction of any size."""
+    try:
+        return math.log(value.numerator) - math.log(value.denominator)
+    except (OverflowError, ValueError):
+        return -math.inf
+
+
+def _bit_size(value: Fraction) -> int:
+    return max(value.numerator.bit_length(), value.denominator.bit_length())

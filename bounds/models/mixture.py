@@ -2,19 +2,18 @@ r"""A latent shared flaw: a finite mixture of constant failure rates."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import mpmath
 import numpy as np
-import sympy
-from scipy.special import logsumexp
 
 from bounds.models._arrays import probability_vector, require_sum_one
 from bounds.models.base import SurvivalExpr, SurvivalModel
+from bounds.models.independent import Independent
 from bounds.models.registry import Spec, register
-from bounds.numeric.parse import format_number, to_mpf
+from bounds.numeric.parse import format_number
 
 __all__ = ["FiniteMixture"]
 
@@ -40,7 +39,11 @@ class FiniteMixture(SurvivalModel):
     .. math:: S(N) = \sum_k w_k (1 - \varepsilon_k)^N,
               \qquad S(\infty) = \sum_{k:\ \varepsilon_k = 0} w_k
 
-    computed as ``logsumexp(ln w_k + N log1p(-epsilon_k))``. The marginal rate
+    Where ``S`` is near 1 the logarithm is taken as
+    ``log1p(sum_k w_k expm1(N log1p(-epsilon_k)))`` (the weights sum to exactly 1),
+    which keeps every digit of a tiny ``ln S``; elsewhere as the log-sum-exp
+    ``m + ln sum_k w_k exp(N log1p(-epsilon_k) - m)``. The same two formulas run in
+    floats and, rigorously, in balls. The marginal rate
     at generation 1 is ``sum_k w_k epsilon_k``; as with
     :class:`~bounds.BetaMixture`, survival exceeds the independent model at
     that marginal rate (Jensen), because lineages that survive are evidence of
@@ -59,6 +62,8 @@ class FiniteMixture(SurvivalModel):
     Fraction(997830009, 1000000000)
     >>> model.budget("0.9").n
     181
+    >>> FiniteMixture(weights=["0.5", "0.5"], rates=["0.00001", "0.00001"]).log_survival(1)
+    -1.0000050000333337e-05
     >>> FiniteMixture(weights=[0.5, 0.4], rates=[0.1, 0.2])
     Traceback (most recent call last):
     ...
@@ -90,26 +95,54 @@ class FiniteMixture(SurvivalModel):
         """The marginal per-generation failure probability at generation 1, ``sum w_k eps_k``."""
         return sum((w * e for w, e in zip(self.weights, self.rates, strict=True)), Fraction(0))
 
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        keep = [w > 0 for w in self.weights]
-        log_weights = np.log([float(w) for w, k in zip(self.weights, keep, strict=True) if k])
-        rates = np.array([float(e) for e, k in zip(self.rates, keep, strict=True) if k])
-        with np.errstate(divide="ignore"):
-            log_keep = np.log1p(-rates)
-        flat = np.asarray(n, dtype=np.float64).reshape(-1, 1)
-        with np.errstate(invalid="ignore"):
-            terms = np.where(flat == 0, 0.0, flat * log_keep)
-        return np.asarray(logsumexp(terms + log_weights, axis=1)).reshape(np.shape(n))
+    # -- the kernel protocol ---------------------------------------------------------------------
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        """``ln S(n)``, ``S(n) = sum_k w_k (1 - epsilon_k)**n``; see the class Notes for the two forms."""
+        if ctx.kind == "float":
+            return self._log_survival_float(n)
+        if n == 0:
+            return ctx.zero
+        # flaws with w_k = 0 add nothing; epsilon_k = 1 adds w_k * 0 to S for n >= 1 (w_k * expm1 = -w_k)
+        parts = [(ctx.number(w), n * flaw.log_keep(ctx)) for w, flaw in self._flaws if flaw.epsilon < 1]
+        if not parts:
+            return -ctx.inf
+        if self._near_one(float(n)):
+            certain = ctx.sum(ctx.number(w) for w, flaw in self._flaws if flaw.epsilon == 1)
+            return ctx.log1p(ctx.sum(w * ctx.expm1(log_keep) for w, log_keep in parts) - certain)
+        # any shift m is exact: take the largest log-term's midpoint as an exact number
+        shift = max(float(log_keep.mid()) + math.log(float(w.mid())) for w, log_keep in parts)
+        m = ctx.number(shift)
+        return m + ctx.log(ctx.sum(w * ctx.exp(log_keep - m) for w, log_keep in parts))
 
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        guard = 10 + len(str(n)) + max(len(str(e.denominator)) for e in self.rates)
-        with mpmath.workdps(dps + guard):
-            total = mpmath.fsum(
-                to_mpf(w) * mpmath.exp(n * mpmath.log1p(-to_mpf(e))) if e < 1 else to_mpf(w) * (n == 0)
-                for w, e in zip(self.weights, self.rates, strict=True)
-                if w > 0
+    def _near_one(self, n: float) -> bool:
+        """Whether ``S(n) > 1/2`` by the float value (choosing a form only; both are identities)."""
+        return bool(self._log_survival_float(np.asarray([n]))[0] > -math.log(2))
+
+    def _log_survival_float(self, n: np.ndarray) -> np.ndarray:
+        flat = np.asarray(n, dtype=np.float64).reshape(-1, 1)
+        weights = np.array([float(w) for w, _ in self._flaws])
+        log_keep = np.array([flaw._log_keep for _, flaw in self._flaws])
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
+            terms = np.where(flat == 0, 0.0, flat * log_keep)
+            near = np.log1p(np.sum(weights * np.expm1(terms), axis=1))
+            logs = terms + np.log(weights)
+            shift = np.max(logs, axis=1, keepdims=True)
+            finite = np.isfinite(shift)
+            shift = np.where(finite, shift, 0.0)
+            far = np.where(finite[:, 0], shift[:, 0] + np.log(np.sum(np.exp(logs - shift), axis=1)), -np.inf)
+        value = np.where(far > -math.log(2), near, far)
+        return value.reshape(np.shape(n))
+
+    @property
+    def _flaws(self) -> tuple[tuple[Fraction, Independent], ...]:
+        """``(w_k, Independent(epsilon_k))`` for the flaws with positive weight (built once)."""
+        cached = self.__dict__.get("_flaws_cache")
+        if cached is None:
+            cached = tuple(
+                (w, Independent.exactly(e)) for w, e in zip(self.weights, self.rates, strict=True) if w > 0
             )
-        return +total
+            object.__setattr__(self, "_flaws_cache", cached)
+        return cached
 
     def survival_exact(self, n: int) -> Fraction | None:
         size = max((1 - e).denominator.bit_length() for e in self.rates)
@@ -117,14 +150,16 @@ class FiniteMixture(SurvivalModel):
             return None
         return sum((w * (1 - e) ** n for w, e in zip(self.weights, self.rates, strict=True)), Fraction(0))
 
+    def log_limit(self, ctx: Any) -> Any:
+        """``ln S(infinity) = ln sum_{k: epsilon_k = 0} w_k`` (``-inf`` when no flaw is harmless)."""
+        return ctx.log(ctx.number(self.limit_exact()))
+
     def limit_exact(self) -> Fraction:
         return sum((w for w, e in zip(self.weights, self.rates, strict=True) if e == 0), Fraction(0))
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps):
-            return to_mpf(self.limit_exact())
-
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         n = sympy.Symbol("N", nonnegative=True)
         count = len(self.weights)
         ws = sympy.symbols(f"w_1:{count + 1}", nonnegative=True)

@@ -10,60 +10,58 @@ with a floor ``delta > 0`` every budget is finite and at most
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import mpmath
 import numpy as np
-import sympy
 
 from bounds.errors import BoundsError, CertificationError, ParameterError
+from bounds.models._floor import DIRECT_LIMIT, FLOAT_DIRECT_LIMIT, Floor, partial_sums
+from bounds.models._rates import base_rate, public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
 from bounds.models.registry import Spec, model_from_spec, register
 from bounds.models.trends import floored_equivalent, rate_trend
-from bounds.numeric.parse import format_number, positive, probability, to_mpf
+from bounds.numeric.contexts import FLOAT, BallContext
+from bounds.numeric.parse import format_number, int_text, positive, probability
 
-__all__ = ["PersistentUnsafe", "floored_equivalent", "rate_trend"]
+if TYPE_CHECKING:
+    import sympy
 
-#: Largest number of generations summed term by term in float64 (about a second of work).
-FLOAT_DIRECT_LIMIT = 2**26
-#: Largest number of generations multiplied term by term in mpmath (certification path).
-MP_DIRECT_LIMIT = 200_000
+__all__ = ["DIRECT_LIMIT", "FLOAT_DIRECT_LIMIT", "PersistentUnsafe", "floored_equivalent", "rate_trend"]
+
 #: Largest number of factors in an exact rational product.
 EXACT_DIRECT_LIMIT = 2_000
 _EXACT_BITS = 200_000
-_CHUNK = 2**20
-_COMPARE_DPS = 60
+#: Working precision (bits) of the ball comparisons that place the switch index.
+_COMPARE_PREC = (128, 1024)
 _MAX_SIMULATED_GENERATIONS = 10_000_000
-_REQUIRED = ("rate", "rate_mp", "rate_exact", "log_survival", "survival_mp")
+_REQUIRED = ("rate", "log_survival")
 
 
-def _partial_sums(points: np.ndarray, terms: Any, what: str) -> np.ndarray:
-    """``sum(terms(i) for i in 1..p)`` for every ``p`` in ``points`` (float64, chunked, O(max p))."""
-    top = int(points.max()) if points.size else 0
-    if top > FLOAT_DIRECT_LIMIT:
-        raise BoundsError(
-            f"{what}: summing {top} generations term by term exceeds the limit of {FLOAT_DIRECT_LIMIT}; "
-            "a base whose rates are monotone (rate_trend) is evaluated in O(log N) instead"
-        )
-    out = np.zeros(points.shape, dtype=np.float64)
-    total, start = 0.0, 1
-    while start <= top:
-        stop = min(top, start + _CHUNK - 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sums = np.cumsum(terms(np.arange(start, stop + 1, dtype=np.float64))) + total
-        inside = (points >= start) & (points <= stop)
-        out[inside] = sums[(points[inside] - start).astype(np.int64)]
-        total, start = float(sums[-1]), stop + 1
-    return out
+def _decimal_text(value: Fraction) -> Fraction | str:
+    """A parsed threshold handed on as the exact decimal it was read from (``"1e-4000"``).
+
+    The parser reads a 4000-digit decimal, but refuses a Fraction of that size as new input;
+    a Fraction that is not a terminating decimal is passed on unchanged.
+    """
+    denominator = value.denominator
+    twos = (denominator & -denominator).bit_length() - 1
+    rest, fives = denominator >> twos, 0
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        return value
+    places = max(twos, fives)
+    return f"{int_text(value.numerator * (10**places // denominator))}e-{places}"
 
 
 def _one_minus_rate(expr: sympy.Expr, n: sympy.Symbol, i: sympy.Symbol) -> sympy.Expr:
     """``1 - epsilon_i`` of a base with survival ``expr(n)``: the factor ``S(i) / S(i - 1)``."""
+    import sympy
+
     if isinstance(expr, sympy.Product) and len(expr.limits) == 1:
         index, low, high = expr.limits[0]
         if low == 1 and high == n:
@@ -79,9 +77,9 @@ class PersistentUnsafe(SurvivalModel):
     Parameters
     ----------
     base : schedule-like model
-        Any model with the rate interface ``rate(i)``, ``rate_mp(i, dps)``,
-        ``rate_exact(i)`` (``Independent``, the schedule models, or another
-        ``PersistentUnsafe``).
+        Any model with ``rate(ctx, i)`` and ``log_survival(ctx, n)``
+        (``Independent``, the schedule models, or another ``PersistentUnsafe``);
+        ``rate_exact(i)`` and ``survival_exact(n)``, when the base has them, settle ties.
     mass : number
         The floor :math:`\delta_1` in ``[0, 1]`` (for example a trilemma cone
         mass from :func:`bounds.geometry.cone.cone_mass`).
@@ -104,21 +102,24 @@ class PersistentUnsafe(SurvivalModel):
     so ``S'(infinity) = 0`` whenever :math:`\delta_1 > 0` and every budget is
     finite, however fast the base improves. :meth:`cap` gives the certified cap.
 
-    Cost. A base whose family is closed under the floor (``Independent``,
-    the periodic ``TwoRate``; see :func:`floored_equivalent`) is replaced by
-    that family's model with the floor folded into its rates, keeping its
-    closed form. Otherwise additive mode factorises, :math:`\ln S' = \ln S_{base} + \sum \ln(1-\delta_i)`:
-    O(1) for a constant floor. Floor mode uses the base's monotonicity
+    The wrapper composes the base: :math:`\varepsilon_i'` is built from
+    ``base.rate(ctx, i)`` and :math:`\delta_i` in the same context, so one
+    formula serves floats and (rigorous) balls. Cost. A base whose family is
+    closed under a constant floor (``Independent``, the periodic ``TwoRate``;
+    see :func:`floored_equivalent`) is replaced by that family's model with the
+    floor folded into its rates, keeping its closed form. Otherwise additive
+    mode factorises, :math:`\ln S' = \ln S_{base} + \sum \ln(1-\delta_i)`: O(1)
+    for a constant floor. Floor mode uses the base's monotonicity
     (:func:`rate_trend`): for a constant or falling base rate and a
     non-decreasing floor, :math:`\varepsilon_i - \delta_i` falls, so the base
-    rules generations ``1..K`` and the floor rules the rest,
-    :math:`S'(N) = S_{base}(K) \prod_{i>K}(1-\delta_i)`, with ``K`` found by
-    bisection in O(log N) rate comparisons (exact or at 60 digits); for a
-    rising base and constant floor the order is reversed. Any other base
-    (non-monotone, unknown) is summed term by term, O(N), up to
-    :data:`FLOAT_DIRECT_LIMIT` generations in float64 and
-    :data:`MP_DIRECT_LIMIT` in mpmath; a growing floor is also multiplied term
-    by term up to the generation where it reaches 1 (after which ``S' = 0``).
+    rules generations ``1..K`` and the floor the rest,
+    :math:`\ln S'(N) = \ln S_{base}(K) + (N - K) \ln(1-\delta)` for a constant
+    floor, with ``K`` placed by bisection in O(log N) rate comparisons (exact,
+    or by disjoint balls); for a rising base and constant floor the order is
+    reversed. Any other base (non-monotone, unknown) is summed term by term,
+    up to :data:`FLOAT_DIRECT_LIMIT` generations in float64 and
+    :data:`DIRECT_LIMIT` in balls; so is a growing floor, up to the generation
+    where it reaches 1 (after which ``S' = 0``).
 
     References
     ----------
@@ -174,76 +175,34 @@ class PersistentUnsafe(SurvivalModel):
         mass = format_number(self.mass, 12)
         return f"PersistentUnsafe({self.base!r}, mass={mass}, mode={self.mode!r}{growth})"
 
-    # -- the floor delta_i -------------------------------------------------------------------
+    # -- the floor delta_i ---------------------------------------------------------------------
     @cached_property
+    def floor(self) -> Floor:
+        r"""The floor :math:`\delta_i` alone (:class:`~bounds.models._floor.Floor`)."""
+        return Floor(self.mass, self.growth)
+
+    @property
     def first_certain(self) -> int | None:
         """The first generation at which a growing floor reaches 1 (``S' = 0`` from there), or ``None``."""
-        if self.mass == 1:
-            return 1
-        if self.growth is None or self.mass == 0:
-            return None
-        with mpmath.workdps(60):
-            steps = mpmath.log(1 / to_mpf(self.mass)) / mpmath.log(to_mpf(self.growth))
-            estimate = int(mpmath.ceil(steps))
-            near_integer = abs(steps - mpmath.nint(steps)) < mpmath.mpf(10) ** -40
-        if estimate * self.growth.numerator.bit_length() <= 10**6:
-            # confirm exactly: the smallest j with mass * g**j >= 1, then i = j + 1
-            j = max(estimate - 1, 0)
-            while self.mass * self.growth**j < 1:
-                j += 1
-            while j > 0 and self.mass * self.growth ** (j - 1) >= 1:
-                j -= 1
-            return j + 1
-        if near_integer:
-            raise CertificationError(
-                "cannot decide where the growing floor reaches 1: an exact tie is too large to check"
-            )
-        return estimate + 1
+        return self.floor.first_certain
 
-    def _delta_float(self, i: np.ndarray) -> np.ndarray:
-        if self.growth is None or self.mass == 0:
-            return np.full(np.shape(i), float(self.mass))
-        with np.errstate(over="ignore"):
-            value = float(self.mass) * np.exp(
-                (np.asarray(i, dtype=np.float64) - 1) * math.log(float(self.growth))
-            )
-        return np.where(np.asarray(i) >= self.first_certain, 1.0, np.minimum(value, 1.0))
-
-    def _delta_mp(self, i: int) -> mpmath.mpf:
-        """``delta_i`` at the current mpmath precision."""
-        if self.growth is None or self.mass == 0:
-            return to_mpf(self.mass)
-        if i >= self.first_certain:  # type: ignore[operator]
-            return mpmath.mpf(1)
-        return min(to_mpf(self.mass) * to_mpf(self.growth) ** (i - 1), mpmath.mpf(1))
-
-    def _delta_exact(self, i: int) -> Fraction | None:
-        if self.growth is None or self.mass == 0:
-            return self.mass
-        if i >= self.first_certain:  # type: ignore[operator]
-            return Fraction(1)
-        if (i - 1) * self.growth.denominator.bit_length() > _EXACT_BITS // 10:
-            return None
-        return min(self.mass * self.growth ** (i - 1), Fraction(1))
-
-    # -- the rate interface (so that wrappers nest) ---------------------------------------------
-    def rate(self, i: Any) -> Any:
-        """``epsilon_i'`` as float64, vectorised over ``i >= 1``."""
-        base = np.asarray(self.base.rate(i), dtype=np.float64)
-        delta = self._delta_float(i)
+    # -- the rate interface (so that wrappers nest) --------------------------------------------
+    @public_rate
+    def rate(self, ctx: Any, i: Any) -> Any:
+        r""":math:`\varepsilon_i'` in ``ctx``: ``max(eps_i, delta_i)`` or ``1 - (1 - eps_i)(1 - delta_i)``."""
+        base, delta = base_rate(self.base, ctx, i), self.floor.delta(ctx, i)
+        if ctx.kind == "float":
+            if self.mode == "floor":
+                return np.maximum(base, delta)
+            with np.errstate(divide="ignore"):
+                return -np.expm1(np.log1p(-base) + np.log1p(-delta))
         if self.mode == "floor":
-            return np.maximum(base, delta)
-        with np.errstate(divide="ignore"):
-            return -np.expm1(np.log1p(-base) + np.log1p(-delta))
-
-    def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps + 5):
-            base, delta = self.base.rate_mp(i, dps + 5), self._delta_mp(i)
-            value = max(base, delta) if self.mode == "floor" else 1 - (1 - base) * (1 - delta)
-        return +value
+            return ctx.maximum(base, delta)
+        return base + delta * (1 - base)
 
     def rate_exact(self, i: int) -> Fraction | None:
-        base, delta = self.base.rate_exact(i), self._delta_exact(i)
+        exact = getattr(self.base, "rate_exact", None)
+        base, delta = (exact(i) if callable(exact) else None), self.floor.delta_exact(i)
         if base is None or delta is None:
             return None
         return max(base, delta) if self.mode == "floor" else 1 - (1 - base) * (1 - delta)
@@ -258,24 +217,35 @@ class PersistentUnsafe(SurvivalModel):
             return trend
         return None
 
-    # -- where the floor takes over -------------------------------------------------------------
+    # -- where the floor takes over ------------------------------------------------------------
     def _base_minus_floor(self, i: int) -> int:
-        """The sign of ``epsilon_i - delta_i`` (0 for an exact tie, or agreement to 50 digits)."""
-        with mpmath.workdps(_COMPARE_DPS):
-            base, delta = self.base.rate_mp(i, _COMPARE_DPS), self._delta_mp(i)
-            difference = base - delta
-            if abs(difference) > mpmath.mpf(10) ** -50 * max(abs(base), abs(delta)):
-                return 1 if difference > 0 else -1
-        exact_base, exact_delta = self.base.rate_exact(i), self._delta_exact(i)
+        """The certified sign of ``epsilon_i - delta_i``: exact when both are rational, else by disjoint balls."""
+        exact = getattr(self.base, "rate_exact", None)
+        exact_base, exact_delta = (exact(i) if callable(exact) else None), self.floor.delta_exact(i)
         if exact_base is not None and exact_delta is not None:
             return (exact_base > exact_delta) - (exact_base < exact_delta)
-        return 0  # equal to 50 digits: either side gives the same factor to that precision
+        for prec in _COMPARE_PREC:
+            with BallContext(prec) as ctx:
+                difference = base_rate(self.base, ctx, i) - self.floor.delta(ctx, i)
+                if difference > 0:
+                    return 1
+                if difference < 0:
+                    return -1
+        raise CertificationError(
+            f"cannot tell the base rate from the floor at generation {i}: they agree to "
+            f"{_COMPARE_PREC[-1]} bits and the base gives no exact rate"
+        )
 
     @cached_property
     def _equivalent(self) -> Any:
         """The base's own family with the floor folded into its rates (constant floor only), or ``None``."""
         if self.growth is not None:
             return None
+        if isinstance(self.base, Independent):
+            # built without re-reading the combined rate as input (it may carry more digits than an input may)
+            rate = self.base.epsilon
+            combined = max(rate, self.mass) if self.mode == "floor" else 1 - (1 - rate) * (1 - self.mass)
+            return Independent.exactly(combined)
         return floored_equivalent(self.base, self.mass, self.mode)
 
     @cached_property
@@ -292,15 +262,16 @@ class PersistentUnsafe(SurvivalModel):
         return "direct"
 
     def _switch(self, top: int) -> int:
-        """``K``: the leading generations ``1..K`` (capped at ``top``) are ruled by the first part."""
-        if self._layout_kind == "base-then-floor":
+        """``K``: the leading generations ``1..K`` (capped at ``top``) are ruled by the first part.
 
-            def leads(i: int) -> bool:
-                return self._base_minus_floor(i) > 0
-        else:
+        The first part (base, or floor for a rising base) rules while its sign test holds, and by
+        monotonicity it fails for good once it fails; the index is found by galloping and bisection
+        and remembered.
+        """
+        first = 1 if self._layout_kind == "base-then-floor" else -1
 
-            def leads(i: int) -> bool:
-                return self._base_minus_floor(i) < 0
+        def leads(i: int) -> bool:
+            return self._base_minus_floor(i) == first
 
         state = self.__dict__.setdefault("_switch_state", {"known": 0, "first_false": None})
         if state["first_false"] is not None:
@@ -328,120 +299,80 @@ class PersistentUnsafe(SurvivalModel):
             state["known"], state["first_false"] = good, bad
             return good
 
-    # -- float path ------------------------------------------------------------------------------
-    def _base_log(self, n: np.ndarray) -> np.ndarray:
-        return np.asarray(self.base.log_survival(np.asarray(n, dtype=np.float64)), dtype=np.float64)
-
-    def _floor_log(self, start: np.ndarray | float, n: np.ndarray) -> np.ndarray:
-        r""":math:`\sum_{start < i \le n} \ln(1 - \delta_i)` (zero where ``n <= start``)."""
-        n = np.asarray(n, dtype=np.float64)
-        start = np.broadcast_to(np.asarray(start, dtype=np.float64), n.shape)
-        if self.growth is None or self.mass == 0:
-            rate = np.log1p(-float(self.mass)) if self.mass < 1 else -np.inf
-            with np.errstate(invalid="ignore"):
-                return np.where(n > start, (n - start) * rate, 0.0)
-        certain = float(self.first_certain)  # type: ignore[arg-type]
-        points = np.unique(np.concatenate([n.ravel(), start.ravel()]))
-        finite = points[points < certain]
-        sums = _partial_sums(finite, lambda i: np.log1p(-self._delta_float(i)), "growing floor")
-        table = dict(zip(finite.tolist(), sums.tolist(), strict=True))
-
-        def cumulative(values: np.ndarray) -> np.ndarray:
-            return np.array([table[v] if v < certain else -np.inf for v in values.ravel().tolist()]).reshape(
-                values.shape
-            )
-
-        with np.errstate(invalid="ignore"):
-            return np.where(n > start, cumulative(n) - cumulative(start), 0.0)
-
-    def _direct_log(self, n: np.ndarray) -> np.ndarray:
-        points = np.unique(n.ravel())
-        if self.first_certain is not None:
-            points = points[points < self.first_certain]
-        sums = _partial_sums(points, lambda i: np.log1p(-self.rate(i)), repr(self))
-        table = dict(zip(points.tolist(), sums.tolist(), strict=True))
-        return np.array([table.get(value, -np.inf) for value in n.ravel().tolist()]).reshape(n.shape)
-
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        if self._equivalent is not None:
-            return np.asarray(self._equivalent.log_survival(n), dtype=np.float64)
-        if self.mass == 0:
-            return self._base_log(n)
-        top = int(n.max())
-        kind = self._layout_kind
-        with np.errstate(invalid="ignore"):
-            if kind == "factorised":
-                value = self._base_log(n) + self._floor_log(0.0, n)
-            elif kind == "direct":
-                value = self._direct_log(n)
-            else:
-                switch = float(self._switch(top))
-                lead = np.minimum(n, switch)
-                if kind == "base-then-floor":
-                    value = self._base_log(lead) + self._floor_log(switch, n)
-                else:
-                    tail = np.where(
-                        n > switch, self._base_log(n) - self._base_log(np.full(n.shape, switch)), 0.0
-                    )
-                    value = self._floor_log(0.0, lead) + tail
-        return np.where(n == 0, 0.0, value)
-
-    # -- high precision --------------------------------------------------------------------------
-    def _base_mp(self, n: int, dps: int) -> mpmath.mpf:
-        return mpmath.mpf(1) if n == 0 else self.base.survival_mp(n, dps)
-
-    def _floor_mp(self, start: int, n: int, dps: int) -> mpmath.mpf:
-        r""":math:`\prod_{start < i \le n} (1 - \delta_i)` at the current precision (``dps`` digits)."""
-        if n <= start:
-            return mpmath.mpf(1)
-        if self.growth is None or self.mass == 0:
-            if self.mass == 1:
-                return mpmath.mpf(0)
-            return mpmath.exp((n - start) * mpmath.log1p(-to_mpf(self.mass)))
-        if n >= self.first_certain:  # type: ignore[operator]
-            return mpmath.mpf(0)
-        if n - start > MP_DIRECT_LIMIT:
-            raise BoundsError(
-                f"{self!r}: the growing floor over {n - start} generations exceeds {MP_DIRECT_LIMIT}"
-            )
-        growth, delta = to_mpf(self.growth), self._delta_mp(start + 1)
-        product = mpmath.mpf(1)
-        for _ in range(n - start):
-            product *= 1 - delta
-            delta *= growth
-        return product
-
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        n = int(n)
+    # -- survival ----------------------------------------------------------------------------
+    def _base_log(self, ctx: Any, n: Any) -> Any:
+        """``ln S_base(n)`` in ``ctx``; a base without a ball ``log_survival`` is summed term by term."""
+        if ctx.kind == "float":
+            return np.asarray(self.base.log_survival(FLOAT, np.asarray(n, dtype=np.float64)), dtype=np.float64)
         if n == 0:
-            return mpmath.mpf(1)
+            return ctx.zero
+        try:
+            return self.base.log_survival(ctx, n)
+        except NotImplementedError:
+            return self._direct_log(ctx, n, lambda i: base_rate(self.base, ctx, i))
+
+    def _direct_log(self, ctx: Any, n: Any, rate: Any) -> Any:
+        r""":math:`\sum_{i \le n} \ln(1 - rate(i))` term by term (float: chunked; ball: up to DIRECT_LIMIT)."""
+        if ctx.kind == "float":
+            points = np.unique(n.ravel())
+            if self.first_certain is not None:
+                points = points[points < self.first_certain]
+            with np.errstate(divide="ignore"):
+                sums = partial_sums(points, lambda i: np.log1p(-rate(i)), repr(self))
+            table = dict(zip(points.tolist(), sums.tolist(), strict=True))
+            return np.array([table.get(value, -np.inf) for value in n.ravel().tolist()]).reshape(n.shape)
+        total = ctx.zero
+        for i in range(1, n + 1):
+            if i > DIRECT_LIMIT:
+                raise BoundsError(
+                    f"{self!r}: S({n}) needs {n} rate evaluations term by term (limit {DIRECT_LIMIT}); "
+                    "give the base a rate_trend to use the O(log N) method"
+                )
+            value = rate(i)
+            if value == 1:
+                return -ctx.inf  # certain failure at generation i: S(n) = 0 from there on
+            total += ctx.log1p(-value)
+        return total
+
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        """``ln S'(n)``, composed from the base's survival and rates and the floor (see Notes)."""
+        if self._equivalent is not None:
+            return self._equivalent.log_survival(ctx, n)
+        if self.mass == 0:
+            return self._base_log(ctx, n)
+        if ctx.kind == "float":
+            with np.errstate(invalid="ignore"):
+                return np.where(n == 0, 0.0, self._compose(ctx, n, int(n.max()) if n.size else 0))
+        if n == 0:
+            return ctx.zero
+        if self.first_certain is not None and n >= self.first_certain:
+            return -ctx.inf
+        return self._compose(ctx, n, n)
+
+    def _compose(self, ctx: Any, n: Any, top: int) -> Any:
+        kind = self._layout_kind
+        if kind == "factorised":
+            return self._base_log(ctx, n) + self.floor.log_sum(ctx, 0, n)
+        if kind == "direct":
+            return self._direct_log(ctx, n, lambda i: self.rate(ctx, i))
+        switch = self._switch(top)
+        lead = np.minimum(n, float(switch)) if ctx.kind == "float" else min(n, switch)
+        if kind == "base-then-floor":
+            return self._base_log(ctx, lead) + self.floor.log_sum(ctx, switch, n)
+        if ctx.kind == "float":
+            tail = np.where(n > switch, self._base_log(ctx, n) - self._base_log(ctx, np.full(n.shape, switch)), 0.0)
+        else:
+            tail = self._base_log(ctx, n) - self._base_log(ctx, switch) if n > switch else ctx.zero
+        return self.floor.log_sum(ctx, 0, lead) + tail
+
+    def survival_mp(self, n: int, dps: int) -> Any:
+        """``S'(n)`` as an mpmath number (display); the equivalent model's own when the floor folds into it.
+
+        Transitional: a folded ``TwoRate`` has no ball yet until the schedule port lands.
+        """
         if self._equivalent is not None:
             return self._equivalent.survival_mp(n, dps)
-        if self.mass == 0:
-            return self.base.survival_mp(n, dps)
-        work = dps + 10 + len(str(n))
-        kind = self._layout_kind
-        with mpmath.workdps(work):
-            if kind == "factorised":
-                value = self._base_mp(n, work) * self._floor_mp(0, n, work)
-            elif kind == "base-then-floor":
-                switch = self._switch(n)
-                value = self._base_mp(min(n, switch), work) * self._floor_mp(switch, n, work)
-            elif kind == "floor-then-base":
-                switch = self._switch(n)
-                value = self._floor_mp(0, min(n, switch), work)
-                if n > switch:
-                    value *= self._base_mp(n, work) / self._base_mp(switch, work)
-            else:
-                if n > MP_DIRECT_LIMIT:
-                    raise BoundsError(
-                        f"{self!r}: S({n}) needs {n} rate evaluations in high precision (limit "
-                        f"{MP_DIRECT_LIMIT}); give the base a rate_trend to use the O(log N) method"
-                    )
-                value = mpmath.mpf(1)
-                for i in range(1, n + 1):
-                    value *= 1 - max(self.base.rate_mp(i, work), self._delta_mp(i))
-        return +value
+        return super().survival_mp(n, dps)
 
     def survival_exact(self, n: int) -> Fraction | None:
         n = int(n)
@@ -485,7 +416,7 @@ class PersistentUnsafe(SurvivalModel):
     def _floor_exact(self, start: int, n: int) -> Fraction | None:
         if n <= start:
             return Fraction(1)
-        if self.growth is None or self.mass == 0:
+        if self.floor.constant:
             keep = 1 - self.mass
             if keep in (0, 1):
                 return keep
@@ -498,20 +429,26 @@ class PersistentUnsafe(SurvivalModel):
             return None
         value = Fraction(1)
         for i in range(start + 1, n + 1):
-            delta = self._delta_exact(i)
+            delta = self.floor.delta_exact(i)
             if delta is None:
                 return None
             value *= 1 - delta
         return value
+
+    def log_limit(self, ctx: Any) -> Any:
+        """``ln S'(infinity)``: ``-inf`` when ``delta > 0`` (``S' <= (1 - delta)**N``), else the base's."""
+        if self.mass > 0:
+            return -ctx.inf
+        method = getattr(self.base, "log_limit", None)
+        if method is None:
+            raise BoundsError(f"{type(self.base).__name__} has no log_limit: its limit cannot be proved")
+        return method(ctx)
 
     def limit_exact(self) -> Fraction | None:
         if self.mass > 0:
             return Fraction(0)  # S'(N) <= (1 - delta_1)**N -> 0
         method = getattr(self.base, "limit_exact", None)
         return method() if method is not None else None
-
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        return mpmath.mpf(0) if self.mass > 0 else self.base.limit_mp(dps)
 
     # -- the cap --------------------------------------------------------------------------------
     def floor_model(self) -> Any:
@@ -521,15 +458,18 @@ class PersistentUnsafe(SurvivalModel):
         survival bounds this model's and its budget is the cap.
         """
         if self.growth is None:
-            return Independent(epsilon=self.mass)
-        return PersistentUnsafe(Independent(epsilon=Fraction(0)), self.mass, "floor", self.growth)
+            return Independent.exactly(self.mass)
+        return PersistentUnsafe(Independent.exactly(Fraction(0)), self.mass, "floor", self.growth)
 
     def cap(self, threshold: Any) -> Any:
         r"""The certified cap on budgets: :math:`\lfloor \ln T / \ln(1 - \delta) \rfloor`.
 
         Returns the :class:`~bounds.solve.budget.Budget` of :meth:`floor_model` (the
         ``Independent(delta)`` budget for a constant floor; unbounded when ``delta = 0``).
+        Every threshold the parser accepts, down to ``1e-4000``, and every floor, is computed.
         """
+        if isinstance(threshold, Fraction):
+            threshold = _decimal_text(threshold)
         return self.floor_model().budget(threshold)
 
     def budget_context(self, threshold: Fraction) -> dict[str, Any]:
@@ -557,6 +497,8 @@ class PersistentUnsafe(SurvivalModel):
 
     # -- symbolic -----------------------------------------------------------------------------------
     def symbolic(self) -> SurvivalExpr:
+        import sympy  # the report layer's dependency, loaded only for symbolic forms
+
         inner = self.base.symbolic()
         n = inner.n
         i = sympy.Symbol("i", integer=True, positive=True)
@@ -594,7 +536,7 @@ class PersistentUnsafe(SurvivalModel):
         while alive.size:
             if start > _MAX_SIMULATED_GENERATIONS:
                 raise BoundsError(f"simulation stopped after {_MAX_SIMULATED_GENERATIONS} generations")
-            rates = self.rate(np.arange(start, start + 4096, dtype=np.float64))
+            rates = self.rate(FLOAT, np.arange(start, start + 4096, dtype=np.float64))
             for offset, rate in enumerate(rates):
                 if not alive.size:
                     break

@@ -189,13 +189,19 @@ def evaluate(
     while prec <= max_prec:
         with BallContext(prec) as ctx:
             ball = log_value(ctx)
-            if exponentiate and not ball.is_finite() and ball < 0:
-                return ball_to_mpf(flint.arb(0), prec)
+            if not ball.is_finite() and ball < 0:  # X == 0
+                return ball_to_mpf(flint.arb(0), prec) if exponentiate else -_mpmath().inf
             value = ball.exp() if exponentiate else ball
             if value.is_exact() or value.rel_accuracy_bits() >= needed:
                 return ball_to_mpf(value, prec)
         prec *= 2
     raise CertificationError(f"no ball reached {digits} correct digits below {max_prec} bits")
+
+
+def _mpmath() -> Any:
+    import mpmath
+
+    return mpmath
 
 
 def _short(value: Fraction) -> str:

@@ -1,7 +1,11 @@
 """Side-by-side budgets for one marginal rate: a registry of comparison rows.
 
-``bounds compare`` and the demo print one row per registered function; a model
-family adds its rows with :func:`comparison_row`, without editing this module.
+``bounds compare`` and the demo print one row per registered function. The
+library's own rows (independent, Frechet, sandwich, beta-mixture, pairwise
+dependence, persistent floor and its cap) are registered here, when this module
+is imported, so that :func:`compare` returns the same rows whatever else has been
+imported; each row kind is one function. A user or plug-in adds rows with
+:func:`comparison_row`. Models never import this module (it solves budgets).
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import Any
 
 import mpmath
 
+from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
-from bounds.numeric.parse import decimal_digits, probability, to_mpf
+from bounds.models.unsafe import PersistentUnsafe
+from bounds.numeric.parse import decimal_digits, exact, format_number, probability, to_mpf
 from bounds.numeric.parse import threshold as as_threshold
 
 __all__ = ["ComparisonRow", "compare", "comparison_row"]
@@ -112,3 +118,66 @@ def _sandwich_upper(epsilon: Fraction, threshold: Fraction, options: dict[str, A
                 break
         dps *= 2
     return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", floor, "bound", "(1-eps)^N <= exp(-N eps)")
+
+
+@comparison_row
+def _beta_mixture(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    rho = options.get("rho")
+    if rho is None or not 0 < epsilon < 1 or exact(rho, "rho") == 0:
+        return None  # rho = 0 is the independent row
+    model = BetaMixture(mean=epsilon, rho=rho)
+    return ComparisonRow(
+        f"beta-mixture (rho={format_number(model.rho)})",
+        model.budget(threshold).n,
+        "model",
+        "exchangeable: one Beta-distributed rate per lineage, same marginal rate",
+    )
+
+
+def _pairwise_row(end: str, assumption: str) -> None:
+    """Register the dependence-free interval's ``end`` (``guaranteed`` or ``possible``) as a row."""
+
+    @comparison_row
+    def row(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+        rho = options.get("rho")
+        if rho is None:
+            return None
+        from bounds.marginal.dependence_budget import dependence_free_budget
+
+        interval = dependence_free_budget(epsilon, threshold, rho)
+        shown = format_number(exact(rho, "rho"))
+        return ComparisonRow(
+            f"any dependence, pairwise rho={shown}: {end}", getattr(interval, end), "bound", assumption
+        )
+
+
+_pairwise_row(
+    "guaranteed", "every joint law with these marginals and pairwise correlations (Kwerel, sharp for N fixed)"
+)
+_pairwise_row("possible", "no joint law with these marginals and pairwise correlations has a larger budget")
+
+
+@comparison_row
+def _persistent_floor(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    if options.get("mass") is None:
+        return None
+    mass = probability(options["mass"], "mass")
+    return ComparisonRow(
+        f"persistent floor delta = {format_number(mass)}",
+        PersistentUnsafe(Independent(epsilon=epsilon), mass).budget(threshold).n,
+        "model",
+        "an unsafe mass delta no defense removes: epsilon_i' = max(epsilon, delta)",
+    )
+
+
+@comparison_row
+def _floor_cap(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    if options.get("mass") is None:
+        return None
+    mass = probability(options["mass"], "mass")
+    return ComparisonRow(
+        "cap floor(ln T/ln(1-delta))",
+        Independent.exactly(mass).budget(threshold).n,
+        "bound",
+        "no budget exceeds it while the unsafe mass persists, however good the defenses",
+    )

@@ -287,12 +287,21 @@ def _normalised(weights: list[int], size: int) -> list[Fraction]:
 def _beta_mixtures() -> st.SearchStrategy[Any]:
     from bounds.models.exchangeable import BetaMixture
 
-    # a = mean (1 - rho)/rho stays above ~1e-3 so budgets stay within the solver's reach
-    return st.builds(
-        BetaMixture,
-        mean=epsilons(min_value=Fraction(1, 10**4), max_value=Fraction(1, 2)),
-        rho=probabilities(min_value=Fraction(1, 10**6), max_value=Fraction(1, 10)),
-    )
+    # S(N) ~ N**-a: a = mean (1 - rho)/rho >= 0.045 keeps every budget down to T = 1e-12 below
+    # 2**1000, the solver's reach. mean is drawn in [1e-4, 0.499], then rho inside
+    # (0, min(0.1, mean/(mean + 1/20))], each inside its range (nothing filtered).
+    @st.composite
+    def mixtures(draw: st.DrawFn) -> Any:
+        mean = draw(_scaled_decimals(499, 3, 4))
+        largest = min(Fraction(1, 10), mean / (mean + Fraction(1, 20)))
+        return BetaMixture(mean=mean, rho=largest * Fraction(draw(st.integers(1, 1000)), 1000))
+
+    return mixtures()
+
+
+def _scaled_decimals(largest: int, fewest: int, most: int) -> st.SearchStrategy[Fraction]:
+    """``m / 10**k`` with ``1 <= m <= largest`` and ``fewest <= k <= most``, generated directly."""
+    return st.builds(lambda m, k: Fraction(m, 10**k), st.integers(1, largest), st.integers(fewest, most))
 
 
 @register_model_strategy("finite-mixture")
@@ -369,12 +378,21 @@ def _absorbing_chains() -> st.SearchStrategy[Any]:
 
 @register_model_strategy("persistent-unsafe")
 def _persistent_unsafe() -> st.SearchStrategy[Any]:
+    from bounds.models.schedule import Geometric, TwoRate
     from bounds.models.unsafe import PersistentUnsafe
 
-    bases = st.one_of(_independent_models(), _geometric_schedules(), _two_rate_schedules())
+    # every parameter is generated inside its range (nothing filtered): rates in [1e-6, 0.499],
+    # ratios in [0.01, 0.999] or rising, floors in [1e-6, 0.099]
+    rates = _scaled_decimals(499, 3, 6)
+    ratios = st.one_of(
+        st.integers(10, 999).map(lambda m: Fraction(m, 1000)),
+        st.sampled_from([Fraction(1), Fraction(101, 100), Fraction(3, 2), Fraction(2)]),
+    )
+    bases = st.one_of(
+        _independent_models(),
+        st.builds(Geometric, epsilon1=rates, ratio=ratios),
+        st.builds(TwoRate, epsilon_key=rates, epsilon_other=rates, key_every=st.integers(1, 20)),
+    )
     return st.builds(
-        PersistentUnsafe,
-        bases,
-        mass=epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 10)),
-        mode=st.sampled_from(["floor", "additive"]),
+        PersistentUnsafe, bases, mass=_scaled_decimals(99, 2, 6), mode=st.sampled_from(["floor", "additive"])
     )

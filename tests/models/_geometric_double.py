@@ -1,20 +1,23 @@
 """A small geometric schedule written independently of ``bounds.models.schedule``: a test double.
 
 ``epsilon_i = epsilon1 * ratio**(i - 1)`` (capped at 1), summed term by term; it implements the
-rate interface (``rate``, ``rate_mp``, ``rate_exact``) that :class:`PersistentUnsafe` wraps.
-``trend`` is what it reports through ``rate_trend()`` (``None``: unknown, forcing the direct path).
+kernel's rate interface (``rate(ctx, i)``, ``rate_exact(i)``, ``log_survival(ctx, n)``,
+``log_limit(ctx)``) that :class:`PersistentUnsafe` wraps. ``trend`` is what it reports through
+``rate_trend()`` (``None``: unknown, forcing the direct path).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import mpmath
+import flint
 import numpy as np
 import sympy
 
+from bounds.models._rates import public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 
 
@@ -35,29 +38,29 @@ class GeometricDouble(SurvivalModel):
     def rate_exact(self, i: int) -> Fraction:
         return min(Fraction(1), self.epsilon1 * self.ratio ** (int(i) - 1))
 
-    def rate(self, i: Any) -> Any:
-        i = np.asarray(i, dtype=np.float64)
-        return np.minimum(1.0, float(self.epsilon1) * np.power(float(self.ratio), i - 1))
+    @public_rate
+    def rate(self, ctx: Any, i: Any) -> Any:
+        if ctx.kind == "float":
+            i = np.asarray(i, dtype=np.float64)
+            return np.minimum(1.0, float(self.epsilon1) * np.power(float(self.ratio), i - 1))
+        value = ctx.number(self.epsilon1) * ctx.number(self.ratio) ** (int(i) - 1)
+        return ctx.minimum(value, ctx.one)
 
-    def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps + 5):
-            value = mpmath.mpf(self.epsilon1.numerator) / self.epsilon1.denominator
-            value *= (mpmath.mpf(self.ratio.numerator) / self.ratio.denominator) ** (int(i) - 1)
-            return min(value, mpmath.mpf(1))
-
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        top = int(n.max())
-        with np.errstate(divide="ignore"):  # a rate capped at 1 gives log 0 = -inf
-            return self._sums(top)[n.astype(np.int64)]
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        if ctx.kind == "float":
+            top = int(n.max())
+            with np.errstate(divide="ignore"):  # a rate capped at 1 gives log 0 = -inf
+                return self._sums(top)[n.astype(np.int64)]
+        return ctx.sum(ctx.log1p(-self.rate(ctx, i)) for i in range(1, int(n) + 1))
 
     def _sums(self, top: int) -> np.ndarray:
-        sums = np.concatenate([[0.0], np.cumsum(np.log1p(-self.rate(np.arange(1, top + 1))))]) if top else [0.0]
+        with np.errstate(divide="ignore"):
+            sums = (
+                np.concatenate([[0.0], np.cumsum(np.log1p(-self.rate(np.arange(1, top + 1))))])
+                if top
+                else [0.0]
+            )
         return np.asarray(sums)
-
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps + 10 + len(str(n))):
-            value = mpmath.fprod(1 - self.rate_mp(i, dps + 10) for i in range(1, int(n) + 1))
-        return +value
 
     def survival_exact(self, n: int) -> Fraction | None:
         # denominators grow like 10**(n**2): exact products only for small n (as a real model would)
@@ -68,16 +71,26 @@ class GeometricDouble(SurvivalModel):
             value *= 1 - self.rate_exact(i)
         return value
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        if self.ratio >= 1:
-            return mpmath.mpf(0)
-        with mpmath.workdps(dps + 10):
-            a = mpmath.mpf(self.epsilon1.numerator) / self.epsilon1.denominator
-            q = mpmath.mpf(self.ratio.numerator) / self.ratio.denominator
-            # log (a; q)_inf = -sum_j a**j / (j (1 - q**j)); mpmath.qp does not converge for q near 1
-            if a >= 1:
-                return mpmath.mpf(0)
-            return mpmath.exp(-mpmath.nsum(lambda j: a**j / (j * (1 - q**j)), [1, mpmath.inf]))
+    def log_limit(self, ctx: Any) -> Any:
+        """``ln (eps1; r)_inf``: M terms, then the tail ``|sum_{i>M} log1p(-x_i)| <= x_M+1 / ((1-r)(1-x_M+1))``."""
+        if self.epsilon1 == 0:
+            return ctx.zero
+        if self.ratio >= 1 or self.epsilon1 >= 1:
+            return -ctx.inf
+        # enough terms that the tail bound is below 2**-prec: the ball shrinks as the precision grows
+        prec = flint.ctx.prec if ctx.kind == "ball" else 53
+        terms = max(64, math.ceil((prec * math.log(2) + math.log(self.epsilon1)) / -math.log(self.ratio)) + 1)
+        head, rate, ratio = ctx.zero, ctx.number(self.epsilon1), ctx.number(self.ratio)
+        for _ in range(terms):
+            head, rate = head + ctx.log1p(-rate), rate * ratio
+        first = self.epsilon1 * self.ratio**terms
+        bound = first / ((1 - self.ratio) * (1 - first))
+        if ctx.kind == "float":
+            return head
+        return head + ctx.number(bound) * flint.arb(0, 1)  # the ball [-bound, bound]
+
+    def limit_exact(self) -> Fraction | None:
+        return Fraction(0) if self.ratio >= 1 or self.epsilon1 >= 1 else None
 
     def symbolic(self) -> SurvivalExpr:
         n = sympy.Symbol("N", nonnegative=True, integer=True)

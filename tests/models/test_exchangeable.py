@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -165,3 +166,85 @@ def test_symbolic_matches_survival_mp() -> None:
             abs(model.symbolic().evaluate(15667, 40) / model.survival_mp(15667, 35) - 1)
             < mpmath.mpf(10) ** -33
         )
+
+
+# -- the kernel: balls against the beta function, and the solver's certificate rechecked -------------------
+
+import flint  # noqa: E402
+
+from bounds.numeric.contexts import BallContext  # noqa: E402
+from bounds.testing.strategies import models  # noqa: E402
+from tests.models._truths import assert_encloses, beta_ratio, mp, mp_log_beta_mixture, sign_against  # noqa: E402
+
+
+@given(
+    epsilons(min_value=Fraction(1, 10**9), max_value=Fraction(999, 1000)),
+    st.sampled_from(["1e-12", "1e-6", "0.01", "0.5", "0.99"]),
+    st.sampled_from([1, 5, 256, 257, 15667, 10**6, 10**12, 10**18]),
+)
+@example(Fraction(1, 1000), "0.01", 15667)
+@example(Fraction(1, 1000), "1e-12", 10**18)
+def test_ball_encloses_the_beta_function_ratio_and_shrinks(mean: Fraction, rho: str, n: int) -> None:
+    model = BetaMixture(mean=mean, rho=rho)
+
+    def ball_at(prec: int) -> flint.arb:
+        with BallContext(prec) as ctx:
+            return model.log_survival(ctx, n)
+
+    assert_encloses(ball_at, mp_log_beta_mixture(model.a, model.b, n))
+
+
+def test_ball_is_the_exact_product_for_small_n() -> None:
+    model = BetaMixture(a="0.5", b=2)
+    for n in (1, 3, 256, 300):
+        exact = beta_ratio(model.a, model.b, n)
+        with BallContext(128) as ctx:
+            ball = model.log_survival(ctx, n)
+        with mpmath.workdps(60):
+            assert ball.overlaps(flint.arb(mpmath.nstr(mpmath.log(mp(exact)), 50)) + flint.arb(0, 1e-45))
+
+
+def test_float_accuracy_over_the_whole_range_is_kept() -> None:
+    # the float path is accurate to ~7e-15 over rho in [1e-12, 0.99] and N up to 1e18 (issue 10)
+    worst = 0.0
+    for mean in ("1e-9", "0.001", "0.3", "0.999"):
+        for rho in ("1e-12", "1e-6", "0.01", "0.5", "0.99"):
+            model = BetaMixture(mean=mean, rho=rho)
+            for n in (10, 300, 10**4, 10**9, 10**18):
+                reference = mp_log_beta_mixture(model.a, model.b, n, dps=30)
+                error = abs(model.log_survival(n) - float(reference)) / max(1.0, abs(float(reference)))
+                worst = max(worst, error)
+    assert worst < 1e-14
+
+
+def test_spec_example_certifies_by_ball() -> None:
+    result = BetaMixture(mean="0.001", rho="0.01").budget("0.605")
+    assert result.n == 15667 and result.certificate == "ball"
+
+
+def test_beyond_the_float_range_of_a_plus_b() -> None:
+    # rho = 1e-400: a + b = 1e400 overflowed float64 (issue 11); the ball path serves floats there
+    model = BetaMixture(mean="0.3", rho="1e-400")
+    reference = 10**6 * math.log1p(-0.3)
+    assert model.log_survival(10**6) == pytest.approx(reference, rel=1e-14)
+
+
+def _beta_survival(model: BetaMixture, n: int, extra: int) -> Fraction | flint.arb:
+    """``B(a, b+n)/B(a, b)``: the exact product while short, else arb rising factorials (not log-gammas)."""
+    if n <= 300:
+        return beta_ratio(model.a, model.b, n)
+    with BallContext(extra + 4 * max(n, 2).bit_length() + 4 * (model.a + model.b).numerator.bit_length()):
+        b = flint.arb(flint.fmpq(model.b.numerator, model.b.denominator))
+        total = flint.arb(flint.fmpq((model.a + model.b).numerator, (model.a + model.b).denominator))
+        return b.rising(n) / total.rising(n)
+
+
+@given(models("beta-mixture"), thresholds(max_exponent=6))
+@example(BetaMixture(mean="0.001", rho="0.01"), Fraction(605, 1000))
+def test_solved_budget_rechecked_from_the_parameters(model: BetaMixture, threshold: Fraction) -> None:
+    # S(N) ~ N**-a: below T = exp(-500 a) the budget passes 2**700 (the solver refuses it, honestly)
+    threshold = max(threshold, Fraction(math.exp(-500 * float(model.a))).limit_denominator(10**12))
+    result = model.budget(threshold)
+    assert result.certificate in ("exact", "ball") and not result.unbounded
+    assert sign_against(lambda extra: _beta_survival(model, result.n, extra), threshold) >= 0
+    assert sign_against(lambda extra: _beta_survival(model, result.n + 1, extra), threshold) == -1

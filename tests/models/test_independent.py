@@ -199,3 +199,71 @@ def test_simulation_agrees_with_closed_form() -> None:
     assert result.agrees_with(model.survival(counts))
     # the same check rejects a wrong formula (epsilon off by 10%)
     assert not result.agrees_with(Independent(epsilon="0.0022").survival(counts))
+
+
+# -- the kernel: balls against independent truths, and the solver's certificate rechecked ---------------
+
+from bounds.numeric.contexts import BallContext  # noqa: E402
+from bounds.testing.strategies import models  # noqa: E402
+from tests.models._truths import assert_encloses, mp_log_independent, sign_against  # noqa: E402
+
+
+@given(epsilons(max_exponent=40), generations(max_value=10**15))
+@example(Fraction(1, 10**20), 10**15)
+@example(Fraction(1), 3)
+@example(Fraction(0), 10**15)
+@example(1 - Fraction(1, 10**17), 3)  # eps near 1: ln(1 - eps) from the exact 1 - eps
+def test_ball_encloses_mpmath_power_and_shrinks(epsilon: Fraction, n: int) -> None:
+    model = Independent(epsilon=epsilon)
+
+    def ball_at(prec: int):
+        with BallContext(prec) as ctx:
+            return model.log_survival(ctx, n)
+
+    assert_encloses(ball_at, mp_log_independent(epsilon, n))
+
+
+def _independent_survival_ball(epsilon: Fraction, n: int, extra: int):
+    """``(1 - eps)**n`` as an arb integer power of the exact ``1 - eps`` (not the model's log1p)."""
+    import flint
+
+    keep = 1 - epsilon
+    prec = extra + 2 * keep.denominator.bit_length() + 2 * n.bit_length()
+    with BallContext(prec):
+        return flint.arb(flint.fmpq(keep.numerator, keep.denominator)) ** n
+
+
+@given(models("independent"), thresholds(max_exponent=20))
+@example(Independent(p="0.9"), Fraction(81, 100))
+def test_solved_budget_rechecked_from_the_parameters(model: Independent, threshold: Fraction) -> None:
+    result = model.budget(threshold)
+    assert result.certificate in ("exact", "ball")
+    if result.unbounded:
+        assert model.epsilon == 0
+        return
+    n, keep = result.n, 1 - model.epsilon
+    def survival(count: int):
+        small = keep.denominator.bit_length() * count < 100_000
+        return lambda extra: keep**count if small else _independent_survival_ball(model.epsilon, count, extra)
+
+    assert sign_against(survival(n), threshold) >= 0
+    assert sign_against(survival(n + 1), threshold) == -1
+
+
+@pytest.mark.parametrize(
+    ("epsilon", "threshold"), [("0.001", "0.605"), ("1e-20", "0.5"), ("1e-300", "0.9"), ("0.3", "1e-4000")]
+)
+def test_candidate_is_within_one_of_the_budget(epsilon: str, threshold: str) -> None:
+    model = Independent(epsilon=epsilon)
+    guess = model.candidate(Fraction(threshold) if "e" not in threshold else Fraction(1, 10**4000))
+    assert guess is not None and abs(guess - model.budget(threshold).n) <= 1
+
+
+def test_rate_in_every_context_and_the_limit() -> None:
+    model = Independent(epsilon="0.001")
+    assert model.rate(np.array([1.0, 7.0])).tolist() == [0.001, 0.001]
+    with BallContext(64) as ctx:
+        assert model.rate(ctx, 5).contains(ctx.number(Fraction(1, 1000)))
+        assert model.log_limit(ctx) < -10**300
+        assert Independent(epsilon=0).log_limit(ctx) == 0
+    assert Independent(epsilon=0).budget("0.5").certificate == "exact"

@@ -97,3 +97,92 @@ def test_symbolic_matches_exact() -> None:
     with mpmath.workdps(40):
         value = model.symbolic().evaluate(1000, 40)
         assert abs(value - mpmath.mpf(exact.numerator) / exact.denominator) < mpmath.mpf(10) ** -38
+
+
+# -- the kernel: few-ulp floats near S = 1, balls against a direct sum, the certificate rechecked ---------
+
+import flint  # noqa: E402
+import numpy as np  # noqa: E402
+from hypothesis import example  # noqa: E402
+
+from bounds.numeric.contexts import BallContext  # noqa: E402
+from bounds.testing.strategies import models, thresholds  # noqa: E402
+from tests.models._truths import assert_encloses, mp_log_mixture, sign_against  # noqa: E402
+
+
+def test_float_log_survival_near_one_is_within_a_few_ulp() -> None:
+    # issue 11: logsumexp gave -1.0000050000291694e-05 (4e-12 relative off)
+    model = FiniteMixture(weights=["0.5", "0.5"], rates=["0.00001", "0.00001"])
+    assert model.log_survival(1) == -1.0000050000333337e-05
+
+
+@given(
+    st.lists(epsilons(max_exponent=12), min_size=1, max_size=4),
+    st.lists(st.integers(1, 1000), min_size=4, max_size=4),
+    st.integers(0, 10**6),
+)
+@example([Fraction(1, 10**5)] * 2, [1, 1, 1, 1], 1)
+@example([Fraction(1, 10**12), Fraction(1)], [999, 1, 1, 1], 3)
+def test_float_log_survival_matches_mpmath_to_a_few_ulp(rates: list[Fraction], raw: list[int], n: int) -> None:
+    weights = [Fraction(w, sum(raw[: len(rates)])) for w in raw[: len(rates)]]
+    model = FiniteMixture(weights=weights, rates=rates)
+    truth = mp_log_mixture(weights, rates, n, dps=40)
+    value = model.log_survival(n)
+    if mpmath.isinf(truth):
+        assert value == -np.inf
+        return
+    spacing = np.spacing(abs(float(truth))) if truth != 0 else 0.0
+    # a few ulp of ln S (the weights and rates are themselves rounded to floats: 8 ulp in all)
+    assert abs(mpmath.mpf(value) - truth) <= 8 * spacing + 1e-300, (value, truth)
+
+
+@given(
+    st.lists(epsilons(max_exponent=30), min_size=1, max_size=4),
+    st.integers(1, 1000),
+    st.lists(st.integers(0, 1000), min_size=3, max_size=3),
+    st.sampled_from([0, 1, 2, 17, 1000, 10**6, 10**12]),
+)
+@example([Fraction(1, 10**5)] * 2, 1, [1, 0, 0], 1)
+@example([Fraction(0), Fraction(1)], 2, [1, 0, 0], 20)  # a certain flaw and a harmless one
+def test_ball_encloses_the_direct_sum_and_shrinks(
+    rates: list[Fraction], first: int, rest: list[int], n: int
+) -> None:
+    raw = [first, *rest]
+    weights = [Fraction(w, sum(raw[: len(rates)])) for w in raw[: len(rates)]]
+    model = FiniteMixture(weights=weights, rates=rates)
+
+    def ball_at(prec: int) -> flint.arb:
+        with BallContext(prec) as ctx:
+            return model.log_survival(ctx, n)
+
+    assert_encloses(ball_at, mp_log_mixture(weights, rates, n))
+
+
+def _mixture_survival(model: FiniteMixture, n: int, extra: int) -> Fraction | flint.arb:
+    """``sum w_k (1 - eps_k)**n``: exact while small, else arb integer powers of the exact ``1 - eps_k``."""
+    if n * max((1 - e).denominator.bit_length() for e in model.rates) < 100_000:
+        return sum((w * (1 - e) ** n for w, e in zip(model.weights, model.rates, strict=True)), Fraction(0))
+    with BallContext(extra + 2 * n.bit_length() + max((1 - e).denominator.bit_length() for e in model.rates)):
+        return sum(
+            (flint.arb(flint.fmpq(w.numerator, w.denominator)) * flint.arb(flint.fmpq((1 - e).numerator,
+             (1 - e).denominator)) ** n for w, e in zip(model.weights, model.rates, strict=True)),
+            flint.arb(0),
+        )
+
+
+@given(models("finite-mixture"), thresholds(max_exponent=12))
+def test_solved_budget_rechecked_from_the_parameters(model: FiniteMixture, threshold: Fraction) -> None:
+    result = model.budget(threshold)
+    assert result.certificate in ("exact", "ball")
+    if result.unbounded:
+        assert model.limit_exact() >= threshold
+        return
+    assert sign_against(lambda extra: _mixture_survival(model, result.n, extra), threshold) >= 0
+    assert sign_against(lambda extra: _mixture_survival(model, result.n + 1, extra), threshold) == -1
+
+
+def test_log_limit_is_the_harmless_weight() -> None:
+    model = FiniteMixture(weights=["0.3", "0.7"], rates=["0", "0.2"])
+    with BallContext(64) as ctx:
+        assert model.log_limit(ctx).overlaps(flint.arb("0.3").log())
+        assert FiniteMixture(weights=["1"], rates=["0.2"]).log_limit(ctx) < -(10**300)
