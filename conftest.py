@@ -11,6 +11,6 @@ import importlib.util
 
 collect_ignore_glob: list[str] = []
 if importlib.util.find_spec("matplotlib") is None:
-    collect_ignore_glob += ["bounds/plot.py", "bounds/cli/commands_plot.py"]
+    collect_ignore_glob += ["bounds/report/plot.py", "bounds/cli/commands_plot.py"]
 if importlib.util.find_spec("hypothesis") is None:
     collect_ignore_glob += ["bounds/testing/*.py"]

@@ -7,7 +7,7 @@ Two data sets of pairs (epsilon, T):
 * ``ties``: epsilon = k/1000 and T = (1 - epsilon)**n written as its exact short
   decimal (n = 1..5), so the true budget is n by construction, independently of
   the code under test. The bare formula ``floor(log(T)/log1p(-eps))`` gets a share
-  of these wrong; ``bounds.budget`` must get none wrong.
+  of these wrong; ``bounds.solve.budget`` must get none wrong.
 
 Run alone with ``python bench/bench_budget.py`` or through ``bench/run.py``.
 """

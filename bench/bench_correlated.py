@@ -18,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bounds.dependence import binomial_moments, dawson_sankoff, kwerel, lp_union_bounds  # noqa: E402
+from bounds.marginal.dependence import binomial_moments, dawson_sankoff, kwerel, lp_union_bounds  # noqa: E402
 from bounds.models.markov import MarkovModulated  # noqa: E402
 
 REFERENCE_CHAIN = {

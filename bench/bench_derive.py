@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from bounds import Independent
-from bounds.derive import derive
+from bounds.report.derive import derive
 
 CASES = [("0.002", "0.605"), ("1e-20", "0.5"), ("1e-300", "0.9")]
 

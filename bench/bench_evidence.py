@@ -6,9 +6,9 @@ Measurements:
   "1e-4 to 1e-2, 90%", the exact budget of every draw, five quantiles and
   ``P(N* >= 50)``, against the bare float pipeline (same draws,
   ``floor(log(T)/log1p(-eps))``, ``np.quantile``). The notes split the time
-  into sampling, the vectorised ``bounds.budget`` and the quantiles.
+  into sampling, the vectorised ``bounds.solve.budget`` and the quantiles.
 * ``uncertain-tiny-epsilon``: draws from "1e-20 to 1e-16, 90%", whose budgets
-  exceed 2**52; ``bounds.budget``'s array path hands every such element to the
+  exceed 2**52; ``bounds.solve.budget``'s array path hands every such element to the
   scalar certified solver, so this measures that per-draw cost and
   extrapolates it to 1e6 draws.
 * ``clopper-pearson``: certified one-sided bounds (scipy guess, mpmath or exact
@@ -30,8 +30,8 @@ from scipy import special
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import bounds  # noqa: E402
-from bounds.evidence import epsilon_upper_bound  # noqa: E402
-from bounds.uncertain import budget_distribution, epsilon_interval  # noqa: E402
+from bounds.evidence.confidence import epsilon_upper_bound  # noqa: E402
+from bounds.evidence.uncertain import budget_distribution, epsilon_interval  # noqa: E402
 
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 

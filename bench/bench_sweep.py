@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from bounds import Independent
-from bounds.sweep import axis_values, budget_grid, sweep_csv
+from bounds.batch.sweep import axis_values, budget_grid, sweep_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 GIB = 2**30

@@ -9,12 +9,12 @@ exact integer, certified in exact rational or interval arithmetic.
 502
 """
 
-from bounds.api import budget, max_epsilon, survival
-from bounds.budget import Budget, BudgetArray, solve
-from bounds.dependence import dependence_free, dependence_free_budget
-from bounds.derive import Derivation, derive
 from bounds.errors import BoundsError, CertificationError, ExpressionError, ParameterError, SpecError
-from bounds.evidence import EvidenceBound, epsilon_upper_bound, from_evidence, posterior_predictive
+from bounds.evidence.confidence import EvidenceBound, epsilon_upper_bound, from_evidence, posterior_predictive
+from bounds.evidence.sensitivity import elasticity, elasticity_fd, required_epsilon, trials_needed
+from bounds.evidence.uncertain import BudgetDistribution, budget_distribution, epsilon_interval
+from bounds.geometry.cone import cone_mass
+from bounds.marginal.dependence import dependence_free, dependence_free_budget
 from bounds.models import (
     AbsorbingChain,
     BetaMixture,
@@ -33,11 +33,27 @@ from bounds.models import (
     load_spec,
     model_from_spec,
 )
-from bounds.sensitivity import elasticity, elasticity_fd, required_epsilon, trials_needed
-from bounds.uncertain import BudgetDistribution, budget_distribution, epsilon_interval
-from bounds.unsafe import cone_mass
+from bounds.solve.api import budget, max_epsilon, survival
+from bounds.solve.budget import Budget, BudgetArray, solve
 
 __version__ = "0.1.0.dev0"
+
+# The report layer (sympy) loads on first use, so that ``import bounds`` stays light.
+_LAZY = {
+    "Derivation": "bounds.report.derive",
+    "derive": "bounds.report.derive",
+    "compare": "bounds.report.compare",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'bounds' has no attribute {name!r}")
 
 __all__ = [
     "AbsorbingChain",
@@ -67,6 +83,7 @@ __all__ = [
     "__version__",
     "budget",
     "budget_distribution",
+    "compare",
     "cone_mass",
     "dependence_free",
     "dependence_free_budget",

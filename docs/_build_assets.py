@@ -14,7 +14,7 @@ import numpy as np
 
 def _figures(folder: Path) -> None:
     from bounds import Independent
-    from bounds.plot import heatmap_figure, save_figure, survival_figure
+    from bounds.report.plot import heatmap_figure, save_figure, survival_figure
 
     # the running example, with the interval any dependence allows given only the marginal rate:
     # max(0, 1 - N eps) <= S(N) <= 1 - eps (Frechet / Boole), and S(0) = 1

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,19 +22,18 @@ class Hyperbolic(SurvivalModel):
 
     floor: Fraction = Fraction(0)
     exact_known: bool = True
-    candidate: int | None = None
+    guess: int | None = None
     name = "hyperbolic"
 
     def _exact(self, n: int) -> Fraction:
         return self.floor + (1 - self.floor) / (1 + n)
 
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        return np.log(float(self.floor) + (1 - float(self.floor)) / (1 + n))
+    def log_survival(self, ctx, n):  # written once, for every context
+        floor = ctx.number(self.floor)
+        return ctx.log(floor + (1 - floor) / (1 + n))
 
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps + 10):
-            value = self._exact(n)
-            return mpmath.mpf(value.numerator) / value.denominator
+    def log_limit(self, ctx):
+        return ctx.log(ctx.number(self.floor))
 
     def survival_exact(self, n: int) -> Fraction | None:
         return self._exact(n) if self.exact_known else None
@@ -43,12 +41,8 @@ class Hyperbolic(SurvivalModel):
     def limit_exact(self) -> Fraction | None:
         return self.floor if self.exact_known else None
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps + 10):
-            return mpmath.mpf(self.floor.numerator) / self.floor.denominator
-
-    def budget_candidate(self, threshold: Fraction) -> int | None:
-        return self.candidate
+    def candidate(self, threshold: Fraction) -> int | None:
+        return self.guess
 
     def parameters(self) -> dict:
         return {"floor": self.floor}
@@ -59,7 +53,9 @@ def test_exact_tie_decided_exactly(k: int) -> None:
     # S(k-1) = 1/k exactly, so the budget at T = 1/k is k - 1
     result = Hyperbolic().budget(Fraction(1, k))
     assert result.n == k - 1
-    assert result.certificate == "exact rational arithmetic"
+    # the tie S(N*) == T is proved in exact arithmetic (no ball can), S(N*+1) < T by a ball
+    assert result.certificate_values[0] == Fraction(1, k) and isinstance(result.certificate_values[0], Fraction)
+    assert result.certificate == ("exact" if result.certificate_bits == 0 else "ball")
 
 
 @given(st.fractions(min_value=Fraction(1, 10**9), max_value=1))
@@ -69,7 +65,8 @@ def test_generic_search_matches_exact_answer(threshold: Fraction) -> None:
     result = Hyperbolic(exact_known=False).budget(threshold) if (1 / threshold).denominator != 1 else None
     if result is not None:
         assert result.n == max(expected, 0)
-        assert result.certificate.startswith("high-precision arithmetic")
+        assert result.certificate == "ball" and result.certificate_bits >= 64
+        assert result.certificate_text.startswith("ball arithmetic at")
 
 
 def test_a_tie_that_cannot_be_checked_exactly_is_refused() -> None:
@@ -80,7 +77,7 @@ def test_a_tie_that_cannot_be_checked_exactly_is_refused() -> None:
 @pytest.mark.parametrize("candidate", [0, 1, 4, 5, 6, 10**6, 10**40])
 def test_a_wrong_candidate_is_corrected(candidate: int) -> None:
     # true budget at T = 0.18 is 4 (S(4) = 0.2, S(5) = 0.1666)
-    assert Hyperbolic(candidate=candidate).budget("0.18").n == 4
+    assert Hyperbolic(guess=candidate).budget("0.18").n == 4
 
 
 def test_unbounded_when_the_limit_reaches_the_threshold() -> None:
@@ -129,3 +126,36 @@ def test_str_shows_enough_digits_to_see_the_certificate() -> None:
 def test_solve_is_the_same_as_model_budget() -> None:
     model = Independent(epsilon="0.01")
     assert solve(model, "0.5").n == model.budget("0.5").n == 68
+
+
+class _Minimal:
+    """Only the documented minimum: log_survival(ctx, n), written once for every context."""
+
+    def log_survival(self, ctx, n):
+        return n * ctx.log1p(-ctx.number(Fraction(1, 1000)))
+
+
+def test_a_duck_typed_model_with_the_documented_minimum_is_solved_and_derived() -> None:
+    import bounds
+
+    result = bounds.solve(_Minimal(), "0.605")
+    # the same model as Independent(epsilon=0.001), whose budget is the reference 502
+    assert result.n == 502 and result.certified and result.certificate == "ball"
+    assert result.to_dict()["model"] == "_Minimal"
+    assert bounds.derive(_Minimal(), "0.605").values["budget"] == 502
+
+
+def test_without_log_limit_an_unbounded_looking_model_is_refused() -> None:
+    class Flat:
+        def log_survival(self, ctx, n):
+            return ctx.zero * n
+
+    with pytest.raises(CertificationError, match="log_limit"):
+        solve(Flat(), "0.5")
+
+
+def test_an_object_without_log_survival_is_a_clear_error() -> None:
+    from bounds import BoundsError
+
+    with pytest.raises(BoundsError, match="model must be an object with a method log_survival"):
+        solve(object(), "0.5")

@@ -8,7 +8,7 @@ from fractions import Fraction
 import mpmath
 from hypothesis import given
 
-from bounds.compare import ComparisonRow, compare, comparison_row
+from bounds.report.compare import ComparisonRow, compare, comparison_row
 from bounds.testing import epsilons, thresholds
 
 
@@ -38,6 +38,6 @@ def test_registry_accepts_new_rows_and_options() -> None:
         assert "test row" not in [row.label for row in compare("0.1", "0.5")]
         assert [row.budget for row in compare("0.1", "0.5", factor=7) if row.label == "test row"] == [7]
     finally:
-        from bounds import compare as module
+        import bounds.report.compare as module
 
         module._ROWS.remove(doubled)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bounds import BetaMixture, BoundsError, Independent, ParameterError
 from bounds.cli import main
-from bounds.dependence import (
+from bounds.marginal.dependence import (
     binomial_moments,
     dawson_sankoff,
     dependence_free,

@@ -18,7 +18,10 @@ from hypothesis import example, given, settings
 
 import bounds
 from bounds import Independent
-from bounds.derive import (
+from bounds.errors import BoundsError, ParameterError
+from bounds.models.base import SurvivalExpr, SurvivalModel
+from bounds.numeric.parse import to_mpf
+from bounds.report.derive import (
     Derivation,
     Step,
     _load_families,
@@ -29,9 +32,6 @@ from bounds.derive import (
     model_steps,
     result,
 )
-from bounds.errors import BoundsError, ParameterError
-from bounds.models.base import SurvivalExpr, SurvivalModel
-from bounds.numbers import to_mpf
 from bounds.testing.strategies import epsilons, thresholds
 from tests import derivation_parsing as parse
 
@@ -279,7 +279,7 @@ def test_absent_families_are_skipped_but_real_import_errors_are_not(monkeypatch:
     monkeypatch.setattr(importlib, "import_module", fake_import)
     with pytest.raises(ImportError, match="a real bug"):
         _load_families.__wrapped__()
-    assert calls[-2:] == ["bounds.derivations.schedule", "bounds.derivations.broken"]
+    assert calls[-2:] == ["bounds.report.derivations.schedule", "bounds.report.derivations.broken"]
 
 
 # -- rendering: expected output kept in files ----------------------------------------------------------
@@ -329,7 +329,7 @@ SPECS = sorted((Path(__file__).parent.parent / "examples" / "specs").glob("*.tom
 @pytest.mark.parametrize("threshold", ["0.605", "0.5", "0.01"])
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
 def test_example_spec_derivations_show_the_api_numbers(spec: Path, threshold: str) -> None:
-    from bounds.latex import latex_expr
+    from bounds.report.latex import latex_expr
 
     model = bounds.load_spec(spec)
     budget = model.budget(threshold)
@@ -379,7 +379,7 @@ def test_generic_derivations_compile(model: Any) -> None:
     import os
     import shutil
 
-    from bounds.latex import compile_pdf
+    from bounds.report.latex import compile_pdf
 
     if shutil.which("pdflatex") is None:
         if os.environ.get("BOUNDS_REQUIRE_LATEX"):

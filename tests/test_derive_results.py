@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import bounds
-from bounds.latex import document, latex_number, markdown
+from bounds.report.latex import document, latex_number, markdown
 from tests.test_latex import compiles
 
 

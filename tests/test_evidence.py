@@ -19,9 +19,9 @@ from scipy import stats
 
 from bounds import Independent
 from bounds.errors import BoundsError, ParameterError
-from bounds.evidence import METHODS, epsilon_upper_bound, from_evidence
-from bounds.numbers import exact
-from bounds.sensitivity import trials_needed
+from bounds.evidence.confidence import METHODS, epsilon_upper_bound, from_evidence
+from bounds.evidence.sensitivity import trials_needed
+from bounds.numeric.parse import exact
 from bounds.testing import strategies as bst
 from tests.conftest import load_reference
 

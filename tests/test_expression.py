@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bounds.errors import BoundsError, ExpressionError
-from bounds.expression import MAX_CONSTANT_EXPONENT, MAX_LENGTH, parse_expression
 from bounds.models.explicit import Expression
+from bounds.numeric.expression import MAX_CONSTANT_EXPONENT, MAX_LENGTH, parse_expression
 
 HOSTILE = [
     ("__import__('os')", "the name '__import__' is not allowed"),

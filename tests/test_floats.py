@@ -1,4 +1,4 @@
-"""Rounding up to floats as exact decimals (bounds._floats)."""
+"""Rounding up to floats as exact decimals (bounds.numeric.floats)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import example, given
 
-from bounds._floats import float_at_least, smallest_float
-from bounds.numbers import exact, json_value
+from bounds.numeric.floats import float_at_least, smallest_float
+from bounds.numeric.parse import exact, json_value
 from bounds.testing import strategies as bst
 
 

@@ -20,9 +20,9 @@ import pytest
 import bounds
 from bounds import Independent, load_spec
 from bounds.cli import main
-from bounds.derive import derive
 from bounds.errors import BoundsError
-from bounds.latex import (
+from bounds.report.derive import derive
+from bounds.report.latex import (
     compile_pdf,
     escape_text,
     integer_text,
@@ -140,7 +140,7 @@ def test_pdf_output_through_the_api(tmp_path: Path) -> None:
 
 def test_hostile_text_cannot_break_the_document(tmp_path: Path) -> None:
     require_pdflatex()
-    from bounds.derive import Derivation, assumption
+    from bounds.report.derive import Derivation, assumption
 
     steps = [assumption(r"\input{/etc/passwd} \end{document} 100% _ # & ~ ^ { } 日 ε")]
     pdf = compile_pdf(Derivation.from_steps(r"\write18{ls} title", steps).to_document())

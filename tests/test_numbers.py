@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bounds.errors import ParameterError
-from bounds.numbers import (
+from bounds.numeric.parse import (
     MAX_DECIMAL_EXPONENT,
     exact,
     format_number,
@@ -145,7 +145,7 @@ def test_format_number_round_trips_to_six_figures(value: float) -> None:
 
 @given(st.fractions(min_value=0, max_value=1, max_denominator=10**30))
 def test_json_value_loses_nothing(value: Fraction) -> None:
-    from bounds.numbers import json_value
+    from bounds.numeric.parse import json_value
 
     encoded = json_value(value)
     if isinstance(encoded, float):

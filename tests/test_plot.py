@@ -1,4 +1,4 @@
-"""bounds.plot and `bounds plot`: files are real figures and the plotted data is the API's data."""
+"""bounds.report.plot and `bounds plot`: files are real figures and the plotted data is the API's data."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ pytest.importorskip("matplotlib")
 from bounds import Independent, budget  # noqa: E402
 from bounds.cli import main  # noqa: E402
 from bounds.errors import ParameterError  # noqa: E402
-from bounds.plot import heatmap_figure, save_figure, survival_figure  # noqa: E402
+from bounds.report.plot import heatmap_figure, save_figure, survival_figure  # noqa: E402
 from bounds.testing import PiecewiseRates  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
@@ -238,11 +238,11 @@ def test_save_figure_replaces_atomically(tmp_path: Path) -> None:
 _BLOCK_MATPLOTLIB = """
 import sys
 sys.modules["matplotlib"] = None  # any import of matplotlib now raises ImportError
-import bounds, bounds.cli, bounds.api, bounds.budget, bounds.models, bounds.plot
+import bounds, bounds.cli, bounds.solve.api, bounds.solve.budget, bounds.models, bounds.report.plot
 assert bounds.budget_module_ok if False else True
 print(bounds.budget(epsilon="0.001", threshold="0.605").n)
 try:
-    bounds.plot.survival_figure(bounds.Independent(epsilon="0.001"), "0.605")
+    bounds.report.plot.survival_figure(bounds.Independent(epsilon="0.001"), "0.605")
 except ImportError as error:
     print("ImportError:", error)
 sys.exit(bounds.cli.main(["plot", "heatmap", "-o", "never.png"]))
@@ -261,7 +261,7 @@ def test_core_imports_without_matplotlib(tmp_path: Path) -> None:
     )
     lines = result.stdout.splitlines()
     assert lines[0] == "502", result.stderr
-    assert lines[1] == "ImportError: bounds.plot needs matplotlib: pip install 'alignment-bounds[plot]'"
+    assert lines[1] == "ImportError: bounds.report.plot needs matplotlib: pip install 'alignment-bounds[plot]'"
     assert result.returncode == 2
     assert (
         result.stderr.strip()

@@ -17,7 +17,7 @@ from hypothesis import given
 
 from bounds import BetaMixture, Independent
 from bounds.errors import BoundsError, ParameterError
-from bounds.sensitivity import elasticity, elasticity_fd, required_epsilon
+from bounds.evidence.sensitivity import elasticity, elasticity_fd, required_epsilon
 from bounds.testing import strategies as bst
 
 

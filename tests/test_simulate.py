@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bounds import Independent, ParameterError
-from bounds.simulate import simulate
+from bounds.batch.simulate import simulate
 
 
 def test_seeded_runs_reproduce() -> None:

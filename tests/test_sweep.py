@@ -1,4 +1,4 @@
-"""bounds.sweep and `bounds sweep`: exact budgets over grids, chunked, atomic, on numpy and dask."""
+"""bounds.batch.sweep and `bounds sweep`: exact budgets over grids, chunked, atomic, on numpy and dask."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bounds import Independent, budget
+from bounds.batch.sweep import _chunks, _plan, axis_values, budget_grid, sweep, sweep_csv
 from bounds.cli import main
 from bounds.errors import ParameterError, SpecError
-from bounds.sweep import _chunks, _plan, axis_values, budget_grid, sweep, sweep_csv
 from bounds.testing import epsilons, thresholds
 
 ROOT = Path(__file__).parent.parent
@@ -166,7 +166,7 @@ def test_output_file_has_the_usual_permissions(tmp_path: Path) -> None:
 
 
 def test_failed_sweep_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch) -> None:
-    import bounds.sweep as module
+    import bounds.batch.sweep as module
 
     target = tmp_path / "keep.csv"
     target.write_text("old\n")

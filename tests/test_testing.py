@@ -15,8 +15,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bounds import Independent, load_spec
+from bounds.batch.simulate import simulate
 from bounds.models import registered
-from bounds.simulate import simulate
 from bounds.testing import (
     PiecewiseRates,
     check_model,

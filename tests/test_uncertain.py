@@ -19,7 +19,7 @@ from scipy import stats
 
 from bounds import Independent, max_epsilon
 from bounds.errors import BoundsError, ParameterError
-from bounds.uncertain import (
+from bounds.evidence.uncertain import (
     BetaEpsilon,
     BudgetDistribution,
     LogNormalEpsilon,
@@ -270,7 +270,7 @@ def _solver_overflows_beyond_float_range() -> bool:
     _solver_overflows_beyond_float_range(),
     raises=OverflowError,
     strict=True,
-    reason="bounds.budget.solve on this base converts N* to float for S(N*), which overflows above 1.8e308 "
+    reason="bounds.solve.budget.solve on this base converts N* to float for S(N*), which overflows above 1.8e308 "
     "(fixed on main)",
 )
 def test_subnormal_draws_get_exact_budgets() -> None:

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bounds import Independent, ParameterError
+from bounds.geometry.cone import ASSUMPTIONS, cone_mass
 from bounds.testing.strategies import probabilities, thresholds
-from bounds.unsafe import ASSUMPTIONS, cone_mass
 from tests.conftest import load_reference
 
 REFERENCE = load_reference("cone_mass")

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 from bounds.errors import BoundsError
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
-from bounds.numbers import json_value
+from bounds.numeric.parse import json_value
 
 __all__ = [
     "COMMANDS",

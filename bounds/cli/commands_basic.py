@@ -7,13 +7,13 @@ from typing import Any
 
 import mpmath
 
-from bounds.budget import Budget
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
-from bounds.compare import ComparisonRow, compare
 from bounds.models.independent import Independent
-from bounds.numbers import format_near, format_number
-from bounds.numbers import generations as as_generations
+from bounds.numeric.parse import format_near, format_number
+from bounds.numeric.parse import generations as as_generations
+from bounds.report.compare import ComparisonRow, compare
+from bounds.solve.budget import Budget
 
 
 def _budget_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +39,7 @@ def budget_text(result: Budget) -> str:
         lines.append(f"budget     N* = {result.n}")
         lines.append(f"           S({result.n}) = {format_near(at, result.threshold, 12)} >= T")
         lines.append(f"           S({result.n + 1}) = {format_near(after, result.threshold, 12)} < T")
-    lines.append(f"certified  by {result.certificate}")
+    lines.append(f"certified  by {result.certificate_text}")
     context = getattr(result.model, "budget_context", None)
     for key, value in (context(result.threshold) if callable(context) else {}).items():
         lines.append(f"{key:13} {'unbounded' if value is None else value}")

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from bounds.cli._core import Output, UsageError, command
-from bounds.dependence import BudgetInterval, SurvivalInterval, dependence_free, dependence_free_budget
 from bounds.errors import ParameterError
-from bounds.numbers import format_number
+from bounds.marginal.dependence import BudgetInterval, SurvivalInterval, dependence_free, dependence_free_budget
+from bounds.numeric.parse import format_number
 
 __all__ = ["dependence_budget_output", "read_pairwise"]
 
@@ -125,7 +125,7 @@ def dependence_budget_output(args: argparse.Namespace) -> Output:
         )
     epsilon: Any = args.epsilon
     if epsilon is None:
-        from bounds.numbers import probability
+        from bounds.numeric.parse import probability
 
         epsilon = 1 - probability(args.p, "p")
     result = dependence_free_budget(epsilon, args.threshold, args.rho)

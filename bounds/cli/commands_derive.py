@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from bounds._io import write_atomic
-from bounds.budget import Budget
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
-from bounds.derive import derive
-from bounds.latex import compile_pdf
+from bounds.report.derive import derive
+from bounds.report.latex import compile_pdf
+from bounds.solve.budget import Budget
 
 FORMATS = ("latex", "pdf", "markdown")
 

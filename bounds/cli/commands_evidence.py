@@ -7,10 +7,10 @@ from typing import Any
 
 from bounds.cli._core import Output, UsageError, command
 from bounds.errors import CertificationError
-from bounds.evidence import METHODS, from_evidence
-from bounds.numbers import format_number
-from bounds.numbers import generations as as_generations
-from bounds.uncertain import budget_distribution, epsilon_interval
+from bounds.evidence.confidence import METHODS, from_evidence
+from bounds.evidence.uncertain import budget_distribution, epsilon_interval
+from bounds.numeric.parse import format_number
+from bounds.numeric.parse import generations as as_generations
 
 __all__ = ["add_interval_arguments", "interval_budget"]
 

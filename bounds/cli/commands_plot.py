@@ -13,7 +13,7 @@ from bounds.cli._core import ArgumentParser, Output, UsageError, command
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
-from bounds.numbers import exact, generations, probability
+from bounds.numeric.parse import exact, generations, probability
 
 
 def _survival_arguments(parser: argparse.ArgumentParser) -> None:
@@ -114,14 +114,14 @@ def _read_band(path: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _save(figure: Any, args: argparse.Namespace) -> Path:
-    from bounds.plot import save_figure
+    from bounds.report.plot import save_figure
 
     dpi = _count(args.dpi, "--dpi", 30, 1200)
     return save_figure(figure, args.output, dpi=dpi)
 
 
 def _plot_survival(args: argparse.Namespace) -> Output:
-    from bounds.plot import survival_figure
+    from bounds.report.plot import survival_figure
 
     if not args.epsilon and not args.spec:
         raise UsageError("bounds plot survival: give at least one --epsilon E or --spec FILE")
@@ -164,7 +164,7 @@ def _parse_mark(text: str) -> tuple[str, str]:
 
 
 def _plot_heatmap(args: argparse.Namespace) -> Output:
-    from bounds.plot import heatmap_figure
+    from bounds.report.plot import heatmap_figure
 
     low, high = (
         float(probability(value, name))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from bounds.batch.sweep import DEFAULT_CHUNK_SIZE, sweep_csv
 from bounds.cli._core import Output, UsageError, command
 from bounds.errors import ParameterError
-from bounds.sweep import DEFAULT_CHUNK_SIZE, sweep_csv
 
 _AXIS_HELP = "comma-separated values, log:START:STOP:COUNT or lin:START:STOP:COUNT"
 
@@ -48,7 +48,7 @@ def _vary(text: str) -> tuple[str, str]:
     "sweep", "budgets over a grid of parameters (epsilon x T, or spec fields x T) to CSV", _sweep_arguments
 )
 def sweep_command(args: argparse.Namespace) -> Output:
-    from bounds.numbers import generations
+    from bounds.numeric.parse import generations
 
     axes = dict(_vary(text) for text in args.vary)
     if len(axes) != len(args.vary):

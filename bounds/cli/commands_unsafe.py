@@ -6,14 +6,14 @@ import argparse
 from fractions import Fraction
 from typing import Any, cast
 
-from bounds.budget import Budget
 from bounds.cli._core import Output, command
-from bounds.compare import ComparisonRow, comparison_row
+from bounds.geometry.cone import cone_mass
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
 from bounds.models.unsafe import PersistentUnsafe
-from bounds.numbers import format_number, probability
-from bounds.unsafe import cone_mass
+from bounds.numeric.parse import format_number, probability
+from bounds.report.compare import ComparisonRow, comparison_row
+from bounds.solve.budget import Budget
 
 
 def _describe_arguments(parser: argparse.ArgumentParser) -> None:

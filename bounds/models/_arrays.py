@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from bounds.errors import ParameterError
-from bounds.numbers import format_number, probability
+from bounds.numeric.parse import format_number, probability
 
 __all__ = ["probability_matrix", "probability_vector", "require_sum_one"]
 

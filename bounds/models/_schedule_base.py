@@ -26,8 +26,8 @@ import numpy as np
 import sympy
 
 from bounds.models.base import SurvivalModel
-from bounds.numbers import generations
 from bounds.numeric.contexts import FLOAT, BallContext, NotExact, is_context
+from bounds.numeric.parse import generations
 from bounds.numeric.series import too_many
 
 __all__ = ["EXACT_BITS", "STRIDE", "RateSampler", "RateSchedule", "bits", "float_log", "floor_int", "rational"]
@@ -244,53 +244,34 @@ class RateSchedule(RateSampler, SurvivalModel):
                 return None
         return Fraction(numerator, denominator)
 
-    # -- legacy solver interface: delete when the kernel solver (bounds.numeric.certify) is merged ----------
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        return self.log_survival(FLOAT, n)
-
-    def budget_candidate(self, threshold: Fraction) -> int | None:
-        return self.candidate(threshold)
-
     def candidate(self, threshold: Fraction) -> int | None:
         """A float guess at the budget (never trusted), or ``None`` for the generic search."""
         return None
 
-    def _legacy_ball(self, compute: Any, dps: int, n: int = 0) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf] | None:
-        """(lower, middle, upper) of ``exp`` of a ball ln S, converted exactly at the ball's precision."""
-        prec = int(dps * 3.33) + 40 + 2 * max(n, 1).bit_length()
-        with BallContext(prec) as ctx:
+    # -- display values for callers not yet on contexts (derive, the CLI, PersistentUnsafe, checks) ---------
+    # Midpoints of the same balls the certifier uses; nothing decides with them. Delete with those callers.
+    def _display(self, compute: Any, dps: int, n: int = 0) -> mpmath.mpf:
+        with BallContext(int(dps * 3.33) + 40 + 2 * max(n, 1).bit_length()) as ctx:
             value = compute(ctx)
-            if value is None:
-                return None
-            ball = value.exp() if value != flint.arb.neg_inf() else flint.arb(0)
-            if not ball.is_finite():
-                return None
-            return _mpf(ball.lower()), _mpf(ball), _mpf(ball.upper())
-
-    def _legacy_bounds(self, ball: Any) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        return None if ball is None else (ball[0], ball[2])
-
-    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        return self._legacy_bounds(self._legacy_ball(lambda ctx: self.log_survival(ctx, n), dps, n))
+            ball = flint.arb(0) if value == flint.arb.neg_inf() else value.exp()
+            return _mpf(ball)
 
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        ball = self._legacy_ball(lambda ctx: self.log_survival(ctx, n), dps, n)
-        return mpmath.mpf("nan") if ball is None else ball[1]
-
-    def limit_bounds(self, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        if not hasattr(self, "log_limit"):
-            return None
-        return self._legacy_bounds(self._legacy_ball(self.log_limit, dps))
+        """``S(n)`` to about ``dps`` digits, the midpoint of the ball of ``ln S(n)`` (display only)."""
+        return self._display(lambda ctx: self.log_survival(ctx, n), dps, n)
 
     def limit_mp(self, dps: int) -> mpmath.mpf:
+        """``S(infinity)`` to about ``dps`` digits (display only); models without ``log_limit`` raise."""
         exact = self.limit_exact()
         if exact is not None:
             return mpmath.mpf(exact.numerator) / exact.denominator
-        ball = self._legacy_ball(self.log_limit, dps) if hasattr(self, "log_limit") else None
-        # without a proved limit the old solver reads 0 as "not unbounded" and certifies a finite budget
-        return mpmath.mpf(0) if ball is None else ball[1]
+        log_limit = getattr(self, "log_limit", None)
+        if log_limit is None:
+            raise NotImplementedError(f"{type(self).__name__} has no log_limit: S(infinity) is not known")
+        return self._display(log_limit, dps)
 
     def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
+        """``epsilon_i`` to about ``dps`` digits (display only)."""
         with BallContext(int(dps * 3.33) + 40 + int(i).bit_length()) as ctx:
             return _mpf(self.rate(ctx, int(i)))
 
@@ -300,5 +281,6 @@ def _log_of_product(product: flint.arb) -> flint.arb:
     if product == 0:
         return flint.arb.neg_inf()
     if not product > 0:
-        return flint.arb.nan()
+        # a factor ball reaches 0 (a rate within the radius of 1): ln S is in [-inf, ln(upper)]
+        return flint.arb.neg_inf().union(product.upper().log())
     return product.log()

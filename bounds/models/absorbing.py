@@ -29,11 +29,11 @@ from mpmath import iv
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order
 
-from bounds._interval import endpoints, interval_fraction, interval_precision
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import format_number, probability, to_mpf
+from bounds.numeric.interval import endpoints, interval_fraction, interval_precision
+from bounds.numeric.parse import format_number, probability, to_mpf
 
 __all__ = ["AbsorbingChain"]
 

@@ -2,7 +2,7 @@
 
 A *model* is anything that gives the survival probability ``S(N)`` for every
 ``N >= 0``, non-increasing in ``N`` with ``S(0) = 1`` (DESIGN §1). The solver
-(:mod:`bounds.budget`) needs only :class:`Model`; :class:`SurvivalModel` adds
+(:mod:`bounds.solve.budget`) needs only :class:`Model`; :class:`SurvivalModel` adds
 input validation, broadcasting over ``n`` and the convenience methods, so that a
 new model writes only its mathematics.
 
@@ -28,30 +28,30 @@ What a model supplies, by precision (one formula, several precisions):
     persistent-unsafe floor need these.
 ``sample_failure_generation(size, rng)`` (optional)
     simulated generations of first failure, from the model's mechanism (used
-    by :mod:`bounds.simulate` to check the closed forms independently).
+    by :mod:`bounds.batch.simulate` to check the closed forms independently).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, overload, runtime_checkable
-
-import functools
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import mpmath
 import numpy as np
 import sympy
 
+from bounds.display import render
 from bounds.errors import ParameterError
 from bounds.numeric.contexts import FLOAT, is_context
-from bounds.numbers import format_number, generations
-
-if TYPE_CHECKING:
-    from bounds.budget import Budget, BudgetArray
+from bounds.numeric.parse import format_number, generations
 
 __all__ = ["Model", "SurvivalExpr", "SurvivalModel", "as_generation_array"]
+
+#: ``solve(model, threshold)``, installed by :mod:`bounds.solve.budget` (the model layer never imports the solver)
+SOLVER: Any = None
 
 
 @runtime_checkable
@@ -225,24 +225,19 @@ class SurvivalModel:
             return float(exact_limit)
         return float(self.limit_mp(20))
 
-    @overload
-    def budget(self, threshold: list[Any] | tuple[Any, ...] | np.ndarray) -> BudgetArray: ...
-    @overload
-    def budget(self, threshold: Any) -> Budget: ...
-    def budget(self, threshold: Any) -> Budget | BudgetArray:
+    def budget(self, threshold: Any) -> Any:
         """The certified budget ``N*(T)``: the largest ``N`` with ``S(N) >= T``.
 
-        See :func:`bounds.budget.solve`.
+        A :class:`~bounds.solve.budget.Budget` (a ``BudgetArray`` for an array of thresholds);
+        see :func:`bounds.solve.budget.solve`.
         """
-        from bounds.budget import solve
-
-        return solve(self, threshold)
+        if SOLVER is None:
+            raise RuntimeError("no solver installed: import bounds")
+        return SOLVER(self, threshold)
 
     def _repr_latex_(self) -> str:
-        """``S(N) = symbolic = substituted`` for Jupyter (see :func:`bounds.latex.model_latex`)."""
-        from bounds.latex import model_latex
-
-        return model_latex(self)
+        """``S(N) = symbolic = substituted`` for Jupyter (see :func:`bounds.report.latex.model_latex`)."""
+        return render("latex", self)
 
     def describe(self) -> dict[str, Any]:
         """A summary: name, parameters and ``limit``."""

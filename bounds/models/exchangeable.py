@@ -18,12 +18,12 @@ import mpmath
 import numpy as np
 import sympy
 
-from bounds.budget import Budget, solve
-from bounds.compare import ComparisonRow, comparison_row
 from bounds.errors import ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel, as_generation_array
 from bounds.models.registry import Spec, register
-from bounds.numbers import exact, format_number, positive, to_mpf
+from bounds.numeric.parse import exact, format_number, positive, to_mpf
+from bounds.report.compare import ComparisonRow, comparison_row
+from bounds.solve.budget import Budget, solve
 
 __all__ = ["BetaMixture"]
 
@@ -146,7 +146,7 @@ class BetaMixture(SurvivalModel):
     survived ``k`` generations is ``a/(a+b+k)``, so survival is evidence of a
     good draw; the unconditional answer averages over lineages that are
     doomed. The budget under *any* dependence with the same marginals can be
-    far lower (Frechet: 395 in the example), see :mod:`bounds.dependence`.
+    far lower (Frechet: 395 in the example), see :mod:`bounds.marginal.dependence`.
 
     Numerics: ``betaln(a, b+N) - betaln(a, b)`` cancels catastrophically when
     ``a + b`` is large. The float path sums ``log1p(-a/(a+b+j))`` for the first

@@ -10,7 +10,7 @@ rational product when the rates are rational and the product is small.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -22,12 +22,12 @@ import sympy
 from sympy.utilities.lambdify import implemented_function
 
 from bounds.errors import BoundsError, ParameterError, SpecError
-from bounds.expression import parse_expression
 from bounds.models._schedule_base import EXACT_BITS, RateSchedule, float_log
 from bounds.models.base import SurvivalExpr
 from bounds.models.registry import Spec, register
-from bounds.numbers import generations, probability, to_mpf
 from bounds.numeric.contexts import BallContext, NotExact
+from bounds.numeric.expression import parse_expression
+from bounds.numeric.parse import generations, probability, to_mpf
 
 __all__ = ["Expression", "Rates", "read_rates_file"]
 
@@ -258,7 +258,7 @@ class Expression(RateSchedule):
     Parameters
     ----------
     expr : str
-        The formula, parsed by the whitelist of :mod:`bounds.expression`
+        The formula, parsed by the whitelist of :mod:`bounds.numeric.expression`
         (numbers, ``i``, ``+ - * / **``, ``exp``, ``log``, ``sqrt``, ``min``,
         ``max``); never evaluated as Python. Its value must lie in ``[0, 1]`` at
         every generation evaluated, or :class:`~bounds.errors.ExpressionError`
@@ -277,7 +277,7 @@ class Expression(RateSchedule):
     for a formula without ``i``; a finite budget is certified by
     ``S(N*) >= T > S(N*+1)``, a proof whatever the limit. In the ball context
     the formula is compiled once per precision to ``arb`` operations
-    (:meth:`~bounds.expression.RateExpression.ball`). Survival is defined for
+    (:meth:`~bounds.numeric.expression.RateExpression.ball`). Survival is defined for
     ``N <= horizon`` only.
 
     Examples
@@ -373,17 +373,19 @@ class Expression(RateSchedule):
         with BallContext(64):
             return Fraction(0) if self._rate.ball(1) > 0 else None
 
-    def log_limit(self, ctx: Any) -> Any:
-        """``ln S(infinity)`` only for a formula without ``i`` (0 or ``-inf``); ``None`` (unknown) otherwise.
+    @property
+    def log_limit(self) -> Callable[[Any], Any]:
+        """``ln S(infinity)`` (a function of ``ctx``), only for a formula without ``i``: 0 or ``-inf``.
 
-        The limit of an arbitrary formula is not known, so such a model can
+        For any other formula the limit is not known and the attribute does not
+        exist (``getattr(model, "log_limit", None)`` is None), so the model can
         never be proved unbounded; a finite budget is still certified by
         ``S(N*) >= T > S(N*+1)``.
         """
         exact = self.limit_exact()
         if exact is None:
-            return None
-        return ctx.zero if exact == 1 else -ctx.inf
+            raise AttributeError(f"the limit S(infinity) of expression {self.expr!r} is not known (no log_limit)")
+        return lambda ctx: ctx.zero if exact == 1 else -ctx.inf
 
     def limit(self) -> float:
         """``S(infinity)`` for a constant formula; for others the limit is unknown and this raises."""

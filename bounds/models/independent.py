@@ -11,10 +11,10 @@ import numpy as np
 import sympy
 from mpmath import iv
 
-from bounds._interval import endpoints, interval_fraction, interval_precision
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import ExactLike, decimal_digits, resolve_epsilon, to_mpf
+from bounds.numeric.interval import endpoints, interval_fraction, interval_precision
+from bounds.numeric.parse import ExactLike, decimal_digits, resolve_epsilon, to_mpf
 
 __all__ = ["Independent"]
 
@@ -171,6 +171,6 @@ class Independent(SurvivalModel):
 
         See :func:`bounds.max_epsilon`; the model's own ``epsilon`` is not used.
         """
-        from bounds.api import max_epsilon
+        from bounds.solve.api import max_epsilon
 
         return max_epsilon(n, threshold)

@@ -13,11 +13,11 @@ import numpy as np
 import sympy
 from mpmath import iv
 
-from bounds._interval import endpoints, interval_fraction, interval_precision
 from bounds.models._arrays import probability_matrix, probability_vector, require_sum_one
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import format_number, to_mpf
+from bounds.numeric.interval import endpoints, interval_fraction, interval_precision
+from bounds.numeric.parse import format_number, to_mpf
 
 __all__ = ["MarkovModulated"]
 

@@ -14,7 +14,7 @@ from scipy.special import logsumexp
 from bounds.models._arrays import probability_vector, require_sum_one
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numbers import format_number, to_mpf
+from bounds.numeric.parse import format_number, to_mpf
 
 __all__ = ["FiniteMixture"]
 

@@ -21,8 +21,8 @@ from bounds.models._schedule_base import rational as _rational
 from bounds.models._series import power_log_float, power_peel_count
 from bounds.models.base import SurvivalExpr
 from bounds.models.registry import Spec, register
-from bounds.numbers import positive, probability
 from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import positive, probability
 from bounds.numeric.series import PEEL_MAX, power_sum, too_many
 
 __all__ = ["Power"]

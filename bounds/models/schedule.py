@@ -32,9 +32,9 @@ from bounds.models._schedule_base import rational as _rational
 from bounds.models.base import SurvivalExpr
 from bounds.models.power import Power
 from bounds.models.registry import Spec, register
-from bounds.numbers import generations, positive, probability
 from bounds.numeric.contexts import FLOAT as FLOAT_CTX
 from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import generations, positive, probability
 from bounds.numeric.series import log_qpochhammer
 
 __all__ = ["EXACT_BITS", "Geometric", "Power", "RateSampler", "TwoRate"]

@@ -25,7 +25,7 @@ from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
 from bounds.models.registry import Spec, model_from_spec, register
 from bounds.models.trends import floored_equivalent, rate_trend
-from bounds.numbers import format_number, positive, probability, to_mpf
+from bounds.numeric.parse import format_number, positive, probability, to_mpf
 
 __all__ = ["PersistentUnsafe", "floored_equivalent", "rate_trend"]
 
@@ -84,7 +84,7 @@ class PersistentUnsafe(SurvivalModel):
         ``PersistentUnsafe``).
     mass : number
         The floor :math:`\delta_1` in ``[0, 1]`` (for example a trilemma cone
-        mass from :func:`bounds.unsafe.cone_mass`).
+        mass from :func:`bounds.geometry.cone.cone_mass`).
     mode : {"floor", "additive"}
         ``"floor"``: :math:`\varepsilon_i' = \max(\varepsilon_i, \delta_i)`, the
         unsafe region is one of the causes the base rate already counts;
@@ -527,7 +527,7 @@ class PersistentUnsafe(SurvivalModel):
     def cap(self, threshold: Any) -> Any:
         r"""The certified cap on budgets: :math:`\lfloor \ln T / \ln(1 - \delta) \rfloor`.
 
-        Returns the :class:`~bounds.budget.Budget` of :meth:`floor_model` (the
+        Returns the :class:`~bounds.solve.budget.Budget` of :meth:`floor_model` (the
         ``Independent(delta)`` budget for a constant floor; unbounded when ``delta = 0``).
         """
         return self.floor_model().budget(threshold)

@@ -74,7 +74,7 @@ class FloatContext(Context):
             try:
                 return np.float64(value.numerator / value.denominator)
             except OverflowError:
-                return np.float64(math.copysign(math.inf, value))
+                return np.float64(math.inf if value > 0 else -math.inf)
         return np.float64(value)
 
     zero = np.float64(0.0)

@@ -37,7 +37,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.parse import threshold as as_threshold
 
 __all__ = ["DEFAULT_THRESHOLDS", "ModelCheck", "check_model"]
 

@@ -22,7 +22,7 @@ import sympy
 
 from bounds.errors import ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
-from bounds.numbers import probability, to_mpf
+from bounds.numeric.parse import probability, to_mpf
 
 __all__ = ["PiecewiseRates"]
 

@@ -9,8 +9,8 @@ import mpmath
 import pytest
 
 from bounds.cli import main
-from bounds.evidence import from_evidence
-from bounds.uncertain import budget_distribution, epsilon_interval
+from bounds.evidence.confidence import from_evidence
+from bounds.evidence.uncertain import budget_distribution, epsilon_interval
 from tests.conftest import load_reference
 
 REFERENCE = load_reference("evidence")

@@ -9,7 +9,7 @@ import pytest
 
 from bounds import load_spec
 from bounds.cli import main
-from bounds.unsafe import ASSUMPTIONS
+from bounds.geometry.cone import ASSUMPTIONS
 from tests.conftest import load_reference
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"

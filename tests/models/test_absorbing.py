@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bounds import AbsorbingChain, BoundsError, ParameterError
-from bounds.simulate import simulate
+from bounds.batch.simulate import simulate
 from bounds.testing.strategies import models, thresholds
 from tests.conftest import load_reference
 

@@ -12,9 +12,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bounds import BetaMixture, Independent, ParameterError
+from bounds.batch.simulate import simulate
 from bounds.cli import main
 from bounds.models import load_spec
-from bounds.simulate import simulate
 from bounds.testing.strategies import epsilons, thresholds
 from tests.conftest import load_reference
 

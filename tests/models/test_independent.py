@@ -191,7 +191,7 @@ def test_symbolic_agrees_with_numeric() -> None:
 
 
 def test_simulation_agrees_with_closed_form() -> None:
-    from bounds.simulate import simulate
+    from bounds.batch.simulate import simulate
 
     model = Independent(epsilon="0.002")
     counts = [1, 100, 500, 2000]

@@ -13,8 +13,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bounds import Independent, MarkovModulated, ParameterError
+from bounds.batch.simulate import simulate
 from bounds.models import load_spec
-from bounds.simulate import simulate
 from bounds.testing.strategies import epsilons
 from tests.conftest import load_reference
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bounds import FiniteMixture, Independent, ParameterError
+from bounds.batch.simulate import simulate
 from bounds.models import load_spec
-from bounds.simulate import simulate
 from bounds.testing.strategies import epsilons
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 from bounds import Expression, Geometric, Power, Rates, TwoRate
+from bounds.batch.simulate import simulate
 from bounds.cli import main
 from bounds.errors import BoundsError, SpecError
 from bounds.models.registry import load_spec, model_from_spec, registered
-from bounds.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "examples" / "specs"

@@ -12,7 +12,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bounds import BoundsError, Independent, ParameterError, PersistentUnsafe, SpecError, model_from_spec
-from bounds.simulate import simulate
+from bounds.batch.simulate import simulate
 from bounds.testing.strategies import epsilons, thresholds
 from tests.models._geometric_double import GeometricDouble
 

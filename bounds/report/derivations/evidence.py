@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bounds.derive import Derivation, Step, assumption, certificate_lines, chain, derive, equation, result
-from bounds.evidence import EvidenceBound
-from bounds.latex import latex_integer, latex_number
+from bounds.evidence.confidence import EvidenceBound
+from bounds.report.derive import Derivation, Step, assumption, certificate_lines, chain, derive, equation, result
+from bounds.report.latex import latex_integer, latex_number
 
 _METHOD_TEXT = {
     "clopper-pearson": (
@@ -50,7 +50,7 @@ def _evidence(subject: EvidenceBound, threshold: Any = None, *, digits: int = 6)
             equation(
                 "Budget at the bound",
                 "The independent model at $\\varepsilon_U$: the largest $N$ with "
-                "$(1 - \\varepsilon_U)^N \\ge T$, certified by " + budget.certificate + ":",
+                "$(1 - \\varepsilon_U)^N \\ge T$, certified by " + budget.certificate_text + ":",
                 *certificate_lines(budget, digits),
             )
         )

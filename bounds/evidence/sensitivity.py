@@ -24,14 +24,14 @@ import mpmath
 import numpy as np
 from scipy import optimize
 
-from bounds._floats import float_bits, smallest_float
-from bounds.api import max_epsilon
-from bounds.budget import Budget, compare_survival, log_threshold
 from bounds.errors import BoundsError, CertificationError, ParameterError
-from bounds.evidence import confidence_level, method_function
+from bounds.evidence.confidence import confidence_level, method_function
 from bounds.models.independent import Independent
-from bounds.numbers import exact, generations, probability, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.floats import float_bits, smallest_float
+from bounds.numeric.parse import exact, generations, probability, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve.api import max_epsilon
+from bounds.solve.budget import Budget, compare_survival, log_threshold
 
 __all__ = ["Elasticity", "elasticity", "elasticity_fd", "required_epsilon", "trials_needed"]
 

@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from bounds.api import budget as constant_budget
-from bounds.budget import Budget, BudgetArray
 from bounds.errors import BoundsError, ParameterError, SpecError
-from bounds.numbers import exact
+from bounds.numeric.parse import exact
+from bounds.solve.api import budget as constant_budget
+from bounds.solve.budget import Budget, BudgetArray
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "SweepSummary", "axis_values", "budget_grid", "sweep", "sweep_csv"]
 
@@ -192,12 +192,12 @@ def _plan(epsilon: Any, threshold: Any, spec: Any, axes: Mapping[str, Any] | Non
     else:
         table, base_dir = _spec_table(spec)
     built = [_axis(name, values) for name, values in fields.items()] + [_axis("threshold", threshold)]
-    from bounds.numbers import threshold as as_threshold
+    from bounds.numeric.parse import threshold as as_threshold
 
     for value in built[-1].values:
         as_threshold(value)
     if table is None:
-        from bounds.numbers import probability
+        from bounds.numeric.parse import probability
 
         for value in built[0].values:
             probability(value, "epsilon")
@@ -222,9 +222,9 @@ def _fast_chunk(plan: _Plan, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray,
 
 
 def _general_chunk(plan: _Plan, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
-    from bounds.budget import solve
     from bounds.models.independent import Independent
     from bounds.models.registry import model_from_spec
+    from bounds.solve.budget import solve
 
     budgets: list[int] = []
     unbounded: list[bool] = []

@@ -3,12 +3,12 @@ r"""Derivations: the steps from a model's assumptions to its certified budget, f
 A :class:`Derivation` is an ordered list of :class:`Step` objects (assumption
 text, symbolic equation, substitution with the user's numbers, result), in the
 handcalcs shape ``symbolic = substituted = result`` (DESIGN §5). It is rendered
-by :mod:`bounds.latex` as a LaTeX fragment, a standalone document, a PDF or
+by :mod:`bounds.report.latex` as a LaTeX fragment, a standalone document, a PDF or
 Markdown.
 
 **Every model gets a full derivation with no model-specific code.** From the
 model protocol alone (``symbolic()``, ``parameters()``, ``name``) and the
-certified :class:`~bounds.budget.Budget`, :func:`derive` writes
+certified :class:`~bounds.solve.budget.Budget`, :func:`derive` writes
 
 1. the assumptions (``model.symbolic().assumptions``),
 2. the parameter values, exactly as they were read,
@@ -28,7 +28,7 @@ significant figures (more figures when needed to show the strict inequality).
 * :func:`model_steps` is a :func:`functools.singledispatch` function; a model
   family registers extra steps (a closed form, a bound, a limit criterion),
   inserted between the budget definition and the certificate. Registrations
-  live in one module per family, ``bounds/derivations/<family>.py``; every
+  live in one module per family, ``bounds/report/derivations/<family>.py``; every
   module in that folder is imported on first use, and a module whose model is
   absent from this tree is skipped.
 * :func:`derive` is itself a singledispatch function over the *subject*: a
@@ -61,12 +61,14 @@ from functools import cache, singledispatch
 from typing import Any
 
 import mpmath
+import numpy as np
 import sympy
 
-from bounds import latex as _latex
-from bounds.budget import MAX_DPS, Budget
+from bounds.display import renderer
 from bounds.errors import BoundsError, CertificationError, ParameterError
-from bounds.latex import (
+from bounds.numeric.parse import to_mpf
+from bounds.report import latex as _latex
+from bounds.report.latex import (
     LONG_INTEGER,
     display_integer,
     floor_display,
@@ -76,10 +78,12 @@ from bounds.latex import (
     latex_number,
     real_text,
 )
-from bounds.numbers import to_mpf
+from bounds.report.steps import STEP_KINDS, Line, Step, assumption, chain, equation, result
+from bounds.solve.budget import MAX_DPS, Budget, solve
 
 __all__ = [
     "STEP_KINDS",
+    "budget_latex",
     "Derivation",
     "Line",
     "Step",
@@ -96,72 +100,8 @@ __all__ = [
     "symbolic_or_none",
 ]
 
-#: What a step can be; renderers may style them differently.
-STEP_KINDS = ("assumption", "definition", "equation", "solution", "bound", "certificate", "result", "note")
-
 #: Most significant figures a survival is shown with before a note says where it agrees with T.
 MAX_SHOWN_DIGITS = 50
-
-
-@dataclass(frozen=True)
-class Line:
-    r"""One relation chain ``lhs rel_1 rhs_1 rel_2 rhs_2 ...``; all parts are LaTeX math."""
-
-    lhs: str
-    rhs: tuple[tuple[str, str], ...] = ()
-
-
-def chain(lhs: str, *parts: str | tuple[str, str], relation: str = "=") -> Line:
-    r"""A :class:`Line`; a bare string part follows ``relation``, a pair gives its own relation.
-
-    Examples
-    --------
-    >>> chain("S(N)", r"(1-\varepsilon)^N", ("\\ge", "T"))
-    Line(lhs='S(N)', rhs=(('=', '(1-\\varepsilon)^N'), ('\\ge', 'T')))
-    """
-    links = tuple(part if isinstance(part, tuple) else (relation, part) for part in parts)
-    return Line(lhs, links)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One step of a derivation: prose (``$...$`` for inline math) and display lines.
-
-    Attributes
-    ----------
-    kind : str
-        One of :data:`STEP_KINDS`.
-    label : str
-        A short heading (``"Survival"``), printed in bold before the prose.
-    text : str
-        Plain text with ``$...$`` math; escaped for LaTeX by the renderer.
-    lines : tuple of Line
-        Relation chains displayed in one ``aligned`` block.
-    """
-
-    kind: str
-    label: str = ""
-    text: str = ""
-    lines: tuple[Line, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.kind not in STEP_KINDS:
-            raise ParameterError("kind", f"one of {', '.join(STEP_KINDS)}", self.kind)
-
-
-def assumption(text: str, label: str = "Assumption") -> Step:
-    """A step stating an assumption in words."""
-    return Step("assumption", label, text)
-
-
-def equation(label: str, text: str, *lines: Line, kind: str = "equation") -> Step:
-    """A step with prose and one or more relation chains."""
-    return Step(kind, label, text, tuple(lines))
-
-
-def result(label: str, text: str, *lines: Line) -> Step:
-    """The final step: what the user quotes."""
-    return Step("result", label, text, tuple(lines))
 
 
 @dataclass(frozen=True)
@@ -177,7 +117,7 @@ class Derivation:
         The numbers the derivation prints (``budget``, ``threshold``, ...),
         exactly as the API returned them.
     subject : object
-        What was derived (a :class:`~bounds.budget.Budget`, an interval result, ...).
+        What was derived (a :class:`~bounds.solve.budget.Budget`, an interval result, ...).
     """
 
     title: str
@@ -228,7 +168,7 @@ class Derivation:
 def model_steps(model: Any, budget: Budget) -> list[Step]:
     """Extra steps a model family adds to its budget derivation (none by default).
 
-    Register one function per family in ``bounds/derivations/<family>.py``::
+    Register one function per family in ``bounds/report/derivations/<family>.py``::
 
         @model_steps.register
         def _geometric(model: Geometric, budget: Budget) -> list[Step]:
@@ -239,8 +179,8 @@ def model_steps(model: Any, budget: Budget) -> list[Step]:
 
 @cache
 def _load_families() -> None:
-    """Import every ``bounds.derivations.<family>`` module once (they register :func:`model_steps`)."""
-    package = importlib.import_module("bounds.derivations")
+    """Import every ``bounds.report.derivations.<family>`` module once (they register :func:`model_steps`)."""
+    package = importlib.import_module("bounds.report.derivations")
     for info in pkgutil.iter_modules(package.__path__):
         try:
             importlib.import_module(f"{package.__name__}.{info.name}")
@@ -316,8 +256,19 @@ def symbolic_or_none(model: Any) -> Any:
     """``model.symbolic()``, or None for a model without a symbolic form (the derivation omits formulas)."""
     try:
         return model.symbolic()
-    except NotImplementedError:
+    except (NotImplementedError, AttributeError):
         return None
+
+
+def model_name(model: Any) -> str:
+    """The model's spec name, or its class name for a user's own model."""
+    return str(getattr(model, "name", type(model).__name__))
+
+
+def model_parameters(model: Any) -> dict[str, Any]:
+    """``model.parameters()``, or nothing for a user's own model without it."""
+    parameters = getattr(model, "parameters", None)
+    return dict(parameters()) if callable(parameters) else {}
 
 
 def _at(expression: Any, n: int) -> str | None:
@@ -371,7 +322,7 @@ def _parameter_lines(model: Any, expression: Any, threshold: Fraction) -> list[L
     else:
         escaped_underscore = "{\\_}"
         lines = [chain(f"\\mathrm{{{name.replace('_', escaped_underscore)}}}", latex_number(value))
-                 for name, value in model.parameters().items() if isinstance(value, (Fraction, int))]
+                 for name, value in model_parameters(model).items() if isinstance(value, (Fraction, int))]
     lines.append(chain("T", latex_number(threshold)))
     return lines
 
@@ -404,12 +355,12 @@ def _budget_definition(budget: Budget) -> Step:
 def _certificate_step(budget: Budget, digits: int) -> Step:
     if budget.n is None:
         text = (
-            f"Certified by {budget.certificate}: the limit is at least $T$, and $S(N) \\ge S(\\infty)$ "
+            f"Certified by {budget.certificate_text}: the limit is at least $T$, and $S(N) \\ge S(\\infty)$ "
             "for every $N$ because $S$ is non-increasing."
         )
     else:
         text = (
-            f"Certified by {budget.certificate}: $S(N^*) \\ge T > S(N^*+1)$"
+            f"Certified by {budget.certificate_text}: $S(N^*) \\ge T > S(N^*+1)$"
             f"{_integer_or_reference(budget.n)}, so no larger $N$ keeps $S(N) \\ge T$."
         )
     return equation("Certificate", text, *certificate_lines(budget, digits), kind="certificate")
@@ -442,7 +393,7 @@ def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
     model = budget.model
     expression = symbolic_or_none(model)
     steps: list[Step] = [
-        assumption(f"The {model.name} model.", "Model"),
+        assumption(f"The {model_name(model)} model.", "Model"),
         *(assumption(text) for text in (expression.assumptions if expression is not None else ())),
         assumption(
             "$T$ is the lowest acceptable probability that alignment is preserved through "
@@ -462,15 +413,15 @@ def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
         "threshold": budget.threshold,
         "certificate": budget.certificate,
         "certificate_values": budget.certificate_values,
-        **model.parameters(),
+        **model_parameters(model),
     }
-    title = f"Certified budget: {model.name} model, T = {real_text(budget.threshold, 12)}"
+    title = f"Certified budget: {model_name(model)} model, T = {real_text(budget.threshold, 12)}"
     return Derivation.from_steps(title, steps, values, budget)
 
 
 @singledispatch
 def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivation:
-    """The derivation of a budget: of a :class:`~bounds.budget.Budget`, or of a model at ``threshold``.
+    """The derivation of a budget: of a :class:`~bounds.solve.budget.Budget`, or of a model at ``threshold``.
 
     Parameters
     ----------
@@ -496,20 +447,27 @@ def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivatio
     registered = derive.dispatch(type(subject))
     if registered is not _derive_base:
         return registered(subject, threshold, digits=digits)
-    if not hasattr(subject, "symbolic") or not hasattr(subject, "budget"):
+    if not callable(getattr(subject, "log_survival", None)):
         raise BoundsError(
             f"cannot derive {type(subject).__name__}: give a model, a Budget, or a result type "
-            "registered with bounds.derive.derive.register"
+            "registered with bounds.report.derive.derive.register"
         )
     if threshold is None:
         raise ParameterError("threshold", "given to derive a model's budget, in (0, 1]", None)
-    budget = subject.budget(threshold)
+    if isinstance(threshold, (list, tuple, np.ndarray)):
+        raise ParameterError("threshold", "a single number (derivations are per threshold)", threshold)
+    budget = solve(subject, threshold)
     if not isinstance(budget, Budget):
         raise ParameterError("threshold", "a single number (derivations are per threshold)", threshold)
     return budget_derivation(budget, digits)
 
 
 _derive_base = derive.dispatch(object)
+
+
+@renderer("derivation", Budget)
+def _budget_derivation(budget: Budget, *, digits: int = 6) -> Derivation:
+    return budget_derivation(budget, digits)
 
 
 @derive.register
@@ -519,3 +477,9 @@ def _derive_budget(subject: Budget, threshold: Any = None, *, digits: int = 6) -
     return budget_derivation(subject, digits)
 
 
+@renderer("latex", Budget)
+def budget_latex(budget: Any) -> str:
+    r"""A compact ``aligned`` display of a certified budget, for Jupyter (MathJax)."""
+    shown = "\\infty" if budget.n is None else _latex.latex_integer(budget.n)
+    lines = (chain("N^{*}", shown), *certificate_lines(budget))
+    return _latex.for_mathjax("$$\n" + _latex.aligned(lines) + "\n$$")

@@ -1,6 +1,6 @@
 r"""LaTeX and Markdown output for derivations, and the number formatting they share.
 
-A :class:`~bounds.derive.Derivation` is rendered here in four shapes (DESIGN §5):
+A :class:`~bounds.report.derive.Derivation` is rendered here in four shapes (DESIGN §5):
 
 * a LaTeX *fragment* (prose paragraphs and ``aligned`` blocks in the handcalcs
   shape ``symbolic = substituted = result``), to paste into a paper;
@@ -36,21 +36,20 @@ from decimal import Context, Decimal
 from fractions import Fraction
 from numbers import Integral
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mpmath
 import sympy
 from sympy.printing.latex import LatexPrinter
 
 from bounds._io import write_atomic
+from bounds.display import renderer
 from bounds.errors import BoundsError
-
-if TYPE_CHECKING:
-    from bounds.derive import Derivation, Line
+from bounds.models.base import SurvivalModel
+from bounds.report.steps import Line, Steps
 
 __all__ = [
     "PDFLATEX_COMMAND",
-    "budget_latex",
     "document",
     "display_integer",
     "escape_text",
@@ -233,7 +232,7 @@ def real_text(value: Any, digits: int = 6) -> str:
 
 
 def display_integer(value: int) -> str:
-    r"""An integer for a display: in full up to :data:`~bounds.latex.LONG_INTEGER` digits, else abbreviated.
+    r"""An integer for a display: in full up to :data:`~bounds.report.latex.LONG_INTEGER` digits, else abbreviated.
 
     Long integers show a truncated mantissa (a correct prefix) and the exponent:
     ``1.0536051565\ldots \times 10^{299}``; exact multiples of a power of ten
@@ -407,7 +406,7 @@ def aligned(lines: tuple[Line, ...] | list[Line]) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
-def fragment(derivation: Derivation) -> str:
+def fragment(derivation: Steps) -> str:
     r"""The body of a derivation: a paragraph of prose and a display per step.
 
     Paste it into any document that loads ``amsmath`` and ``amssymb``.
@@ -422,7 +421,7 @@ def fragment(derivation: Derivation) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def document(derivation: Derivation) -> str:
+def document(derivation: Steps) -> str:
     r"""A standalone LaTeX document (``article``, ``amsmath`` and ``amssymb`` only)."""
     return (
         "\\documentclass[11pt]{article}\n"
@@ -438,7 +437,7 @@ def document(derivation: Derivation) -> str:
     )
 
 
-def markdown(derivation: Derivation) -> str:
+def markdown(derivation: Steps) -> str:
     """The derivation as Markdown: prose with ``$...$`` math and ``$$...$$`` displays."""
     blocks = [f"# {derivation.title}"]
     for step in derivation.steps:
@@ -485,12 +484,13 @@ def compile_pdf(source: str) -> bytes:
         return output.read_bytes()
 
 
-def pdf(derivation: Derivation | str, path: str | os.PathLike[str]) -> Path:
+def pdf(derivation: Steps | str, path: str | os.PathLike[str]) -> Path:
     """Write a derivation (or a complete LaTeX document) as a PDF file, atomically."""
     source = derivation if isinstance(derivation, str) else document(derivation)
     return write_atomic(path, compile_pdf(source))
 
 
+@renderer("latex", SurvivalModel)
 def model_latex(model: Any) -> str:
     r"""``$S(N) = \text{symbolic} = \text{substituted}$`` for a model, for Jupyter."""
     try:
@@ -501,12 +501,3 @@ def model_latex(model: Any) -> str:
     substituted = latex_expr(expression.substituted())
     chain = symbolic if symbolic == substituted else f"{symbolic} = {substituted}"
     return for_mathjax(f"$\\displaystyle S(N) = {chain}$")
-
-
-def budget_latex(budget: Any) -> str:
-    r"""A compact ``aligned`` display of a certified budget, for Jupyter (MathJax)."""
-    from bounds.derive import certificate_lines, chain
-
-    shown = "\\infty" if budget.n is None else latex_integer(budget.n)
-    lines = (chain("N^{*}", shown), *certificate_lines(budget))
-    return for_mathjax("$$\n" + aligned(lines) + "\n$$")

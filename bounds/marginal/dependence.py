@@ -26,11 +26,9 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse.csgraph import minimum_spanning_tree
 
-from bounds.dependence_budget import BudgetInterval, dependence_free_budget
 from bounds.errors import BoundsError, ParameterError
-from bounds.numbers import exact, format_number, probability
-from bounds.numbers import generations as as_generations
-from bounds.union_bounds import (
+from bounds.marginal.dependence_budget import BudgetInterval, dependence_free_budget
+from bounds.marginal.union_bounds import (
     LABELS,
     UnionBound,
     bonferroni,
@@ -42,6 +40,8 @@ from bounds.union_bounds import (
     kwerel,
     pairwise_joint,
 )
+from bounds.numeric.parse import exact, format_number, probability
+from bounds.numeric.parse import generations as as_generations
 
 __all__ = [
     "BudgetInterval",

@@ -32,13 +32,13 @@ import mpmath
 import numpy as np
 from scipy import special
 
-from bounds._floats import float_at_least, smallest_float
-from bounds.budget import Budget
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
-from bounds.numbers import exact, format_number, generations, json_value, positive, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.floats import float_at_least, smallest_float
+from bounds.numeric.parse import exact, format_number, generations, json_value, positive, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve.budget import Budget
 
 __all__ = [
     "METHODS",
@@ -484,7 +484,7 @@ class EvidenceBound:
             shown = "unbounded" if self.budget.n is None else f"N* = {self.budget.n}"
             lines.append(
                 f"budget     {shown} at T = {format_number(self.budget.threshold)} "
-                f"(independent model at the bound; certified by {self.budget.certificate})"
+                f"(independent model at the bound; certified by {self.budget.certificate_text})"
             )
         return "\n".join(lines)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bounds.dependence import SurvivalInterval
-from bounds.derive import Derivation, Step, assumption, chain, derive, equation, result
-from bounds.latex import latex_integer, latex_number
+from bounds.marginal.dependence import SurvivalInterval
+from bounds.report.derive import Derivation, Step, assumption, chain, derive, equation, result
+from bounds.report.latex import latex_integer, latex_number
 
 _BOUND_TEXT = {
     "kwerel": "Kwerel (sharp given $S_1$, $S_2$): $P(\\cup F_i) \\le \\min(1, S_1 - 2 S_2 / N)$",

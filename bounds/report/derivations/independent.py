@@ -20,12 +20,12 @@ from fractions import Fraction
 
 import mpmath
 
-from bounds.budget import Budget
-from bounds.derive import Line, Step, _is_tie, chain, display_integer, equation, floor_display, model_steps
 from bounds.errors import CertificationError
-from bounds.latex import LONG_INTEGER, integer_text, latex_integer, latex_number
 from bounds.models.independent import Independent
-from bounds.numbers import to_mpf
+from bounds.numeric.parse import to_mpf
+from bounds.report.derive import Line, Step, _is_tie, chain, display_integer, equation, floor_display, model_steps
+from bounds.report.latex import LONG_INTEGER, integer_text, latex_integer, latex_number
+from bounds.solve.budget import Budget
 
 __all__: list[str] = []
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 
-from bounds.numbers import exact, to_mpf
+from bounds.numeric.parse import exact, to_mpf
 
 __all__ = ["bits_float", "float_at_least", "float_bits", "smallest_float"]
 

@@ -24,12 +24,12 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
-from bounds.api import budget as vectorised_budget
-from bounds.budget import BudgetArray
 from bounds.errors import BoundsError, ParameterError
-from bounds.evidence import confidence_level
-from bounds.numbers import exact, format_number, generations, json_value
-from bounds.numbers import threshold as as_threshold
+from bounds.evidence.confidence import confidence_level
+from bounds.numeric.parse import exact, format_number, generations, json_value
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve.api import budget as vectorised_budget
+from bounds.solve.budget import BudgetArray
 
 __all__ = [
     "DEFAULT_QUANTILES",

@@ -27,17 +27,28 @@ from typing import Any, overload
 import mpmath
 import numpy as np
 
-from bounds.errors import CertificationError
-from bounds.numbers import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
-from bounds.numbers import threshold as as_threshold
+import bounds.models.base as _model_base
+from bounds.display import render
+from bounds.errors import CertificationError, ParameterError
+from bounds.numeric.certify import Decision, decide
+from bounds.numeric.contexts import FLOAT
+from bounds.numeric.parse import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.numeric.search import SearchLimit, last_true
 
 __all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
 
-#: Highest working precision (decimal digits) the certifier escalates to.
+#: Highest working precision (decimal digits) of the legacy comparison (families not yet on balls).
 MAX_DPS = 4 * MAX_DECIMAL_EXPONENT
 
-#: Methods of proof, strongest first; a budget reports the weakest it used.
-METHODS = ("exact rational arithmetic", "interval arithmetic", "high-precision arithmetic")
+#: How a comparison was proved, strongest first: exact rationals, arb balls, mpmath intervals (legacy).
+METHODS = ("exact", "ball", "interval", "mpmath")
+_METHOD_TEXT = {
+    "exact": "exact rational arithmetic",
+    "ball": "ball arithmetic",
+    "interval": "interval arithmetic",
+    "mpmath": "agreeing mpmath evaluations (not yet a ball proof)",
+}
 
 
 @dataclass(frozen=True)
@@ -45,91 +56,97 @@ class Comparison:
     """The certified sign of ``S - T`` and how it was proved.
 
     ``sign`` is ``1`` for ``S > T``, ``0`` for ``S == T`` (only ever proved
-    exactly) and ``-1`` for ``S < T``. ``value`` is ``S`` at the precision used.
+    exactly) and ``-1`` for ``S < T``. ``value`` is ``S`` (exact, or an mpmath
+    number for display); ``bits`` is the ball precision (``0`` when exact).
     """
 
     sign: int
     value: mpmath.mpf | Fraction
     method: str
-    dps: int
+    bits: int
 
 
 def _fraction_mpf(value: Fraction) -> mpmath.mpf:
     return mpmath.mpf(value.numerator) / value.denominator
 
 
-def _decide(
-    target: Fraction,
-    exact: Fraction | None,
-    enclose: Any,
-    approximate: Any,
-    start_dps: int,
-    what: str,
-) -> Comparison:
-    """Decide the sign of ``X - target`` for a quantity ``X`` given at several precisions."""
-    if exact is not None:
-        sign = (exact > target) - (exact < target)
-        return Comparison(sign, exact, METHODS[0], 0)
+def _from_decision(decision: Decision) -> Comparison:
+    value = decision.exact_value if decision.exact_value is not None else decision.value_mpf()
+    return Comparison(decision.sign, value, decision.method, decision.prec)
+
+
+def _legacy_decide(target: Fraction, enclose: Any, approximate: Any, start_dps: int, what: str) -> Comparison:
+    """Transitional, for families not yet on balls: mpmath intervals, else agreeing mpmath values."""
     dps = start_dps
     while dps <= MAX_DPS:
         with mpmath.workdps(dps + 10):
-            # target as an mpf is itself rounded: widen it by its own error
-            rounded_target = _fraction_mpf(target)
-            slack = abs(rounded_target) * mpmath.mpf(10) ** (-(dps + 5))
-            target_lo, target_hi = rounded_target - slack, rounded_target + slack
             bounds = enclose(dps)
-            if bounds is not None:
-                low, high = bounds
-                method = METHODS[1]
-                value = (low + high) / 2
-            else:
+            method = "interval"
+            if bounds is None:
+                if approximate is None:
+                    break
                 value = approximate(dps)
                 error = abs(value) * mpmath.mpf(10) ** (-dps) * 2
-                low, high = value - error, value + error
-                method = METHODS[2]
-            if low > target_hi:
-                return Comparison(1, value, method, dps)
-            if high < target_lo:
-                return Comparison(-1, value, method, dps)
+                bounds, method = (value - error, value + error), "mpmath"
+            low, high = bounds
+            rounded_target = _fraction_mpf(target)
+            slack = abs(rounded_target) * mpmath.mpf(10) ** (-(dps + 5))
+            if low > rounded_target + slack:
+                return Comparison(1, (low + high) / 2, method, int(dps * 3.33))
+            if high < rounded_target - slack:
+                return Comparison(-1, (low + high) / 2, method, int(dps * 3.33))
         dps *= 2
     raise CertificationError(
-        f"could not decide whether {what} >= T = {format_number(target)} at {MAX_DPS} digits; "
-        "the two agree to that precision (an exact tie the model cannot check exactly)"
+        f"could not decide whether {what} >= T = {format_number(target)}: the model gives no rigorous enclosure"
     )
 
 
-def _start_dps(n: int) -> int:
-    return 30 + decimal_digits(n)
+def _start_prec(n: int) -> int:
+    return 64
 
 
 def compare_survival(model: Any, n: int, threshold: Fraction) -> Comparison:
-    """Certified comparison of ``S(n)`` with ``threshold``."""
+    """Certified comparison of ``S(n)`` with ``threshold`` (see :func:`bounds.numeric.certify.decide`)."""
     if n == 0:
-        return Comparison((1 > threshold) - (1 < threshold), Fraction(1), METHODS[0], 0)
+        return Comparison((1 > threshold) - (1 < threshold), Fraction(1), "exact", 0)
     exact_method = getattr(model, "survival_exact", None)
-    bounds_method = getattr(model, "survival_bounds", None)
-    return _decide(
-        threshold,
-        exact_method(n) if exact_method is not None else None,
-        (lambda dps: bounds_method(n, dps)) if bounds_method is not None else (lambda dps: None),
-        lambda dps: model.survival_mp(n, dps),
-        _start_dps(n),
-        f"S({n})",
-    )
+    exact = (lambda: exact_method(n)) if exact_method is not None else None
+    try:
+        decision = decide(
+            lambda ctx: model.log_survival(ctx, n), threshold, exact=exact, what=f"S({n})",
+            start_prec=_start_prec(n),
+        )
+    except NotImplementedError:
+        value = exact() if exact is not None else None
+        if value is not None:
+            return Comparison((value > threshold) - (value < threshold), value, "exact", 0)
+        bounds_method = getattr(model, "survival_bounds", None)
+        enclose = (lambda dps: bounds_method(n, dps)) if bounds_method is not None else (lambda dps: None)
+        approximate = getattr(model, "survival_mp", None)
+        approximate_at = (lambda dps: approximate(n, dps)) if approximate else None
+        return _legacy_decide(threshold, enclose, approximate_at, 30 + decimal_digits(n), f"S({n})")
+    return _from_decision(decision)
 
 
-def compare_limit(model: Any, threshold: Fraction) -> Comparison:
-    """Certified comparison of ``S(infinity)`` with ``threshold``."""
+def compare_limit(model: Any, threshold: Fraction) -> Comparison | None:
+    """Certified comparison of ``S(infinity)`` with ``threshold`` (None: the model does not know its limit)."""
     exact_method = getattr(model, "limit_exact", None)
-    bounds_method = getattr(model, "limit_bounds", None)
-    return _decide(
-        threshold,
-        exact_method() if exact_method is not None else None,
-        bounds_method if bounds_method is not None else (lambda dps: None),
-        model.limit_mp,
-        30,
-        "S(infinity)",
-    )
+    exact_value = exact_method() if exact_method is not None else None
+    if exact_value is not None:
+        return Comparison((exact_value > threshold) - (exact_value < threshold), exact_value, "exact", 0)
+    log_limit = getattr(model, "log_limit", None)
+    if log_limit is None:
+        bounds_method = getattr(model, "limit_bounds", None)
+        approximate = getattr(model, "limit_mp", None)
+        if bounds_method is None and approximate is None:
+            raise CertificationError(
+                f"{type(model).__name__} has no log_limit(ctx): whether S(infinity) >= T cannot be proved"
+            )
+        try:
+            return _legacy_decide(threshold, bounds_method or (lambda dps: None), approximate, 30, "S(infinity)")
+        except NotImplementedError:
+            return None  # the limit is not known (no log_limit): only a finite budget can be proved
+    return _from_decision(decide(log_limit, threshold, what="S(infinity)"))
 
 
 @dataclass(frozen=True)
@@ -149,10 +166,13 @@ class Budget:
     certified : bool
         Whether ``S(N*) >= T > S(N*+1)`` (or ``S(infinity) >= T``) was proved.
     certificate : str
-        How it was proved: exact rational, interval or high-precision arithmetic.
+        How it was proved: ``"exact"`` (rational arithmetic) or ``"ball"`` (python-flint arb balls,
+        at ``certificate_bits`` bits).
     certificate_values : tuple of mpmath.mpf or Fraction
-        The exact (Fraction) or high-precision (mpf) values of ``S(N*)`` and ``S(N*+1)`` (or of
-        ``S(infinity)``) that the proof compared with ``T``.
+        ``S(N*)`` and ``S(N*+1)`` (or ``S(infinity)``): exact Fractions, or the midpoints of the
+        balls that proved the comparison with ``T``.
+    certificate_bits : int
+        The highest ball precision the proof used (``0`` when every comparison was exact).
     """
 
     n: int | None
@@ -163,6 +183,13 @@ class Budget:
     certified: bool
     certificate: str
     certificate_values: tuple[mpmath.mpf | Fraction, ...] = field(default=(), repr=False)
+    certificate_bits: int = 0
+
+    @property
+    def certificate_text(self) -> str:
+        """The certificate in words: ``exact rational arithmetic`` or ``ball arithmetic at 128 bits``."""
+        text = _METHOD_TEXT.get(self.certificate, self.certificate)
+        return text if self.certificate == "exact" else f"{text} at {self.certificate_bits} bits"
 
     @property
     def unbounded(self) -> bool:
@@ -171,9 +198,10 @@ class Budget:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary with the keys of DESIGN §6 and the model's parameters."""
-        parameters = {key: json_value(value) for key, value in self.model.parameters().items()}
+        given = getattr(self.model, "parameters", None)
+        parameters = {key: json_value(value) for key, value in (given() if callable(given) else {}).items()}
         return {
-            "model": self.model.name,
+            "model": getattr(self.model, "name", type(self.model).__name__),
             "threshold": json_value(self.threshold),
             "budget": self.n,
             "unbounded": self.unbounded,
@@ -181,6 +209,7 @@ class Budget:
             "survival_after_budget": self.survival_after_budget,
             "certified": self.certified,
             "certificate": self.certificate,
+            "certificate_bits": self.certificate_bits,
             **parameters,
             **{key: json_value(value) for key, value in _context(self.model, self.threshold).items()},
         }
@@ -196,19 +225,15 @@ class Budget:
                 f"N* = {self.n}: S({self.n}) = {at} >= T = {threshold} > "
                 f"S({self.n + 1}) = {after}"
             )
-        return f"{head}  [{self.model!r}; certified by {self.certificate}]"
+        return f"{head}  [{self.model!r}; certified by {self.certificate_text}]"
 
     def derivation(self, digits: int = 6) -> Any:
-        """The :class:`~bounds.derive.Derivation` of this budget (assumptions to certificate)."""
-        from bounds.derive import derive
-
-        return derive(self, digits=digits)
+        """The :class:`~bounds.report.derive.Derivation` of this budget (assumptions to certificate)."""
+        return render("derivation", self, digits=digits)
 
     def _repr_latex_(self) -> str:
-        """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.latex.budget_latex`)."""
-        from bounds.latex import budget_latex
-
-        return budget_latex(self)
+        """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.report.derive.budget_latex`)."""
+        return render("latex", self)
 
     def __int__(self) -> int:
         if self.n is None:
@@ -254,28 +279,20 @@ def _context(model: Any, threshold: Fraction) -> dict[str, Any]:
 
 
 def _float_candidate(model: Any, threshold: Fraction) -> int:
-    """Exponential then binary search on float64 ``log_survival``: a guess, not an answer."""
+    """The float64 search for the budget: a guess, not an answer."""
     target = log_threshold(threshold)
 
     def holds(n: int) -> bool:
-        return bool(model._log_survival(np.asarray([float(n)]))[0] >= target)
+        return bool(model.log_survival(FLOAT, np.asarray([float(n)]))[0] >= target)
 
-    high = 1
-    while holds(high):
-        if high > 2**1000:
-            raise CertificationError(
-                f"S(N) >= T for N up to 2**1000 although S(infinity) < T; "
-                f"the budget is beyond the float search of {model!r}"
-            )
-        high *= 2
-    low = high // 2 if high > 1 else 0
-    while high - low > 1 and (high - low) > low * 2**-50:
-        middle = (low + high) // 2
-        if holds(middle):
-            low = middle
-        else:
-            high = middle
-    return low
+    try:
+        return last_true(holds, 1, limit=2**1000) if holds(1) else 0
+    except SearchLimit:
+        proved = "although S(infinity) < T" if callable(getattr(model, "log_limit", None)) else (
+            "and without log_limit(ctx) the model cannot be proved unbounded")
+        raise CertificationError(
+            f"S(N) >= T for N up to 2**1000 {proved}; the budget is beyond the float search of {model!r}"
+        ) from None
 
 
 def _certified_search(model: Any, threshold: Fraction, candidate: int) -> tuple[int, Comparison, Comparison]:
@@ -287,40 +304,13 @@ def _certified_search(model: Any, threshold: Fraction, candidate: int) -> tuple[
             cache[n] = compare_survival(model, n, threshold)
         return cache[n]
 
-    def holds(n: int) -> bool:
-        return compare(n).sign >= 0
-
-    candidate = max(candidate, 0)
-    if holds(candidate):
-        good, step = candidate, 1
-        while holds(good + step):
-            good, step = good + step, step * 2
-        bad = good + step
-    else:
-        bad, step = candidate, 1
-        while True:
-            trial = bad - step
-            if trial <= 0:
-                good = 0
-                break
-            if holds(trial):
-                good = trial
-                break
-            bad, step = trial, step * 2
-    while bad - good > 1:
-        middle = (good + bad) // 2
-        if holds(middle):
-            good = middle
-        else:
-            bad = middle
+    good = last_true(lambda n: compare(n).sign >= 0, candidate)
     return good, compare(good), compare(good + 1)
 
 
-def _weakest(*comparisons: Comparison) -> str:
-    used = [comparison.method for comparison in comparisons]
-    method = max(used, key=METHODS.index)
-    digits = max(comparison.dps for comparison in comparisons)
-    return method if method == METHODS[0] else f"{method} at {digits} digits"
+def _weakest(*comparisons: Comparison) -> tuple[str, int]:
+    method = max((comparison.method for comparison in comparisons), key=METHODS.index)
+    return method, max(comparison.bits for comparison in comparisons)
 
 
 ArrayLike = list[Any] | tuple[Any, ...] | np.ndarray
@@ -359,17 +349,22 @@ def solve(model: Any, threshold: Any) -> Budget | BudgetArray:
 
 def _solve_scalar(model: Any, threshold: Any) -> Budget:
     target = as_threshold(threshold)
-    at_limit = compare_limit(model, target)
-    if at_limit.sign >= 0:
-        return Budget(None, target, model, None, None, True, _weakest(at_limit), (at_limit.value,))
-    candidate = model.budget_candidate(target)
+    if not callable(getattr(model, "log_survival", None)):
+        raise ParameterError("model", "an object with a method log_survival(ctx, n) (see the tutorial)", model)
+    # without a limit a model can still have a finite budget: S(N*) >= T > S(N*+1) proves it alone
+    if callable(getattr(model, "log_limit", None)) or callable(getattr(model, "limit_exact", None)):
+        at_limit = compare_limit(model, target)
+        if at_limit is not None and at_limit.sign >= 0:
+            method, bits = _weakest(at_limit)
+            return Budget(None, target, model, None, None, True, method, (at_limit.value,), bits)
+    guess = getattr(model, "candidate", None) or getattr(model, "budget_candidate", None)
+    candidate = guess(target) if guess is not None else None
     if candidate is None:
         candidate = _float_candidate(model, target)
     n, at, after = _certified_search(model, target, candidate)
     # the floats reported are the certified high-precision values, rounded once
-    return Budget(
-        n, target, model, float(at.value), float(after.value), True, _weakest(at, after), (at.value, after.value)
-    )
+    method, bits = _weakest(at, after)
+    return Budget(n, target, model, float(at.value), float(after.value), True, method, (at.value, after.value), bits)
 
 
 def log_threshold(threshold: Fraction) -> float:
@@ -378,3 +373,6 @@ def log_threshold(threshold: Fraction) -> float:
         return -math.inf
     with mpmath.workdps(30):
         return float(mpmath.log(_fraction_mpf(threshold)))
+
+
+_model_base.SOLVER = solve

@@ -1,6 +1,6 @@
 r"""Budget intervals ``[guaranteed, possible]`` under any dependence with given marginals (and pairwise rho).
 
-Re-exported by :mod:`bounds.dependence`; see :func:`dependence_free_budget`.
+Re-exported by :mod:`bounds.marginal.dependence`; see :func:`dependence_free_budget`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 import mpmath
 
 from bounds.errors import BoundsError, ParameterError
-from bounds.numbers import exact, format_number, probability
-from bounds.numbers import threshold as as_threshold
-from bounds.union_bounds import LABELS, pairwise_joint
+from bounds.marginal.union_bounds import LABELS, pairwise_joint
+from bounds.numeric.parse import exact, format_number, probability
+from bounds.numeric.parse import threshold as as_threshold
 
 __all__ = ["BudgetInterval", "dependence_free_budget"]
 
@@ -56,7 +56,7 @@ class BudgetInterval:
             "guaranteed_bound": LABELS[self.guaranteed_bound],
             "possible_bound": LABELS[self.possible_bound],
             "certified": True,
-            "certificate": "exact rational arithmetic",
+            "certificate": "exact",
         }
 
     def __str__(self) -> str:
@@ -174,7 +174,7 @@ def dependence_free_budget(
 
 
 def _register_comparison_rows() -> None:
-    from bounds.compare import ComparisonRow, comparison_row
+    from bounds.report.compare import ComparisonRow, comparison_row
 
     def pairwise_row(end: str, assumption: str) -> None:
         @comparison_row

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.special
 
 from bounds.errors import ParameterError
-from bounds.numbers import exact, positive, probability, to_mpf
+from bounds.numeric.parse import exact, positive, probability, to_mpf
 
 __all__ = ["ASSUMPTIONS", "ConeMass", "cone_mass"]
 
@@ -113,7 +113,7 @@ class ConeMass:
     def cap(self, threshold: Any) -> Any:
         r"""The certified budget cap :math:`\lfloor \ln T / \ln(1-\delta) \rfloor` this mass implies.
 
-        Returns the :class:`~bounds.budget.Budget` of ``Independent(delta)`` with
+        Returns the :class:`~bounds.solve.budget.Budget` of ``Independent(delta)`` with
         ``delta`` = :meth:`mass_lower` (unbounded when the mass is zero).
         """
         from bounds.models.independent import Independent

@@ -15,8 +15,8 @@ from typing import Any
 import mpmath
 
 from bounds.models.independent import Independent
-from bounds.numbers import decimal_digits, probability, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.parse import decimal_digits, probability, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
 
 __all__ = ["ComparisonRow", "compare", "comparison_row"]
 

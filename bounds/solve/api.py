@@ -7,11 +7,12 @@ from typing import Any, overload
 import mpmath
 import numpy as np
 
-from bounds.budget import Budget, BudgetArray, _solve_scalar
 from bounds.errors import ParameterError
 from bounds.models.independent import Independent
-from bounds.numbers import decimal_digits, generations, to_mpf
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import decimal_digits, generations, to_mpf
+from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -46,8 +47,8 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     Returns
     -------
     Budget or BudgetArray
-        A :class:`~bounds.budget.Budget` for scalar input; for array input a
-        :class:`~bounds.budget.BudgetArray` of the broadcast shape whose ``n``
+        A :class:`~bounds.solve.budget.Budget` for scalar input; for array input a
+        :class:`~bounds.solve.budget.BudgetArray` of the broadcast shape whose ``n``
         is exact for every element and masked where unbounded.
 
     Notes
@@ -81,8 +82,9 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     rate_name = "epsilon" if epsilon is not None else "p"
     if not (_is_array(rate) or _is_array(threshold)):
         return Independent(epsilon=epsilon, p=p).budget(threshold)
+    rate_array, threshold_array = np.asarray(rate), np.asarray(threshold)
     try:
-        rates, thresholds = np.broadcast_arrays(np.asarray(rate), np.asarray(threshold))
+        rates, thresholds = np.broadcast_arrays(rate_array, threshold_array)
     except ValueError:
         raise ParameterError(
             f"{rate_name} and threshold", "arrays of broadcastable shapes",
@@ -90,9 +92,20 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
         ) from None
     if rates.size == 0:
         raise ParameterError(rate_name, "a non-empty array", rate)
-    if rates.dtype.kind in "fiu" and thresholds.dtype.kind in "fiu":
-        return _budget_float_arrays(rates, thresholds, rate_name)
-    return _budget_exact_arrays(rates, thresholds, rate_name)
+    if rates.dtype.kind not in "fiu":
+        return _budget_exact_arrays(rates, thresholds, rate_name)
+    if thresholds.dtype.kind in "fiu":
+        return _budget_float_arrays(rates, thresholds, None, rate_name)
+    # exact thresholds (strings, Fractions): ln T once per given value, to within an ulp, in arb
+    log_given = np.vectorize(_log_threshold, otypes=[np.float64])(threshold_array)
+    return _budget_float_arrays(rates, thresholds, np.broadcast_to(log_given, rates.shape), rate_name)
+
+
+def _log_threshold(value: Any) -> float:
+    """``ln T`` for an exact threshold, correctly rounded from a ball (finite even below 1e-308)."""
+    target = as_threshold(value)
+    with BallContext(64) as ctx:
+        return float(ctx.log(ctx.number(target)).mid())
 
 
 def _element_budget(rate: Any, threshold: Any, rate_name: str) -> Budget:
@@ -112,26 +125,36 @@ def _first_bad(values: np.ndarray, good: np.ndarray) -> Any:
     return bad.item() if isinstance(bad, np.generic) else bad
 
 
-def _budget_float_arrays(rates: np.ndarray, thresholds: np.ndarray, rate_name: str) -> BudgetArray:
+def _budget_float_arrays(
+    rates: np.ndarray, thresholds: np.ndarray, log_target: np.ndarray | None, rate_name: str
+) -> BudgetArray:
+    """Budgets of float rates; ``log_target`` is ``ln T`` when the thresholds are exact (not floats)."""
     given = rates.astype(np.float64, copy=False)
-    target = thresholds.astype(np.float64, copy=False)
     # min/max propagate NaN and comparisons with NaN are False: one pass each, no temporaries
     if not (given.min() >= 0 and given.max() <= 1):
         raise ParameterError(rate_name, "in [0, 1]", _first_bad(rates, (given >= 0) & (given <= 1)))
-    if not (target.min() > 0 and target.max() <= 1):
-        raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
+    if log_target is None:
+        target = thresholds.astype(np.float64, copy=False)
+        if not (target.min() > 0 and target.max() <= 1):
+            raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
+        # a float T stands within 2**-53 (relative) of its decimal only in the normal range
+        normal = target > 2.3e-308
+        log_target = np.log(target)
+    else:
+        normal = np.True_
     from_epsilon = rate_name == "epsilon"
     epsilon = given if from_epsilon else 1.0 - given
     # subnormal rates overflow the ratio to inf, epsilon = 0 divides by zero: both are left
     # unsure (comparisons with inf/NaN are False) and settled by the exact path or the mask
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        floor, sure = (_floor_from_epsilon if from_epsilon else _floor_from_p)(epsilon, target)
+        floor, sure = (_floor_from_epsilon if from_epsilon else _floor_from_p)(epsilon, log_target)
+    sure &= normal
     result = floor.astype(np.int64) if sure.all() else _settle_unsure(floor, sure, rates, thresholds, rate_name)
     unbounded = epsilon == 0
     return BudgetArray(np.ma.masked_array(result, mask=unbounded), unbounded, thresholds)
 
 
-def _floor_from_epsilon(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _floor_from_epsilon(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``floor(ln T / ln(1 - eps))`` in float64 and where it is certain, for rates given as epsilon.
 
     Error bound, for eps <= 1/2 (so 1 - eps >= 1/2 and |ln(1 - eps)| >= eps): the inputs are
@@ -143,7 +166,7 @@ def _floor_from_epsilon(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.nda
     """
     log_keep = np.negative(epsilon)
     np.log1p(log_keep, out=log_keep)
-    ratio = np.log(target)
+    ratio = np.array(log_target, dtype=np.float64)
     bound = ratio * (-3 * _ULP_MARGIN)
     bound += _ULP_MARGIN
     np.divide(ratio, log_keep, out=ratio)
@@ -155,11 +178,10 @@ def _floor_from_epsilon(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.nda
     sure = ratio > bound
     sure &= floor < 2.0**52
     sure &= epsilon <= 0.5
-    sure &= target > 2.3e-308  # normal floats: the relative rounding bound holds
     return floor, sure
 
 
-def _floor_from_p(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _floor_from_p(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """As :func:`_floor_from_epsilon`, for rates given as p = 1 - eps.
 
     The absolute rounding error of p dominates when eps is tiny; scaled by |ln p| * p,
@@ -168,7 +190,6 @@ def _floor_from_p(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, 
     keep = 1.0 - epsilon
     log_keep = np.negative(epsilon)
     np.log1p(log_keep, out=log_keep)
-    log_target = np.log(target)
     ratio = log_target / log_keep
     floor = np.floor(ratio)
     distance = ratio - floor
@@ -178,7 +199,7 @@ def _floor_from_p(epsilon: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, 
     bound *= _ULP_MARGIN
     distance *= log_keep
     distance *= keep
-    sure = (-distance > bound) & (ratio < 2.0**52) & (target > 2.3e-308)
+    sure = (-distance > bound) & (ratio < 2.0**52)
     return floor, sure
 
 

@@ -1,4 +1,4 @@
-r"""Classical bounds on the probability of a union from binomial moments (used by :mod:`bounds.dependence`).
+r"""Classical bounds on the probability of a union from binomial moments (used by :mod:`bounds.marginal.dependence`).
 
 Each function returns a :class:`UnionBound` on ``P(F_1 u ... u F_N)``, exact in rational arithmetic.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from bounds.numbers import exact, probability
+from bounds.numeric.parse import exact, probability
 
 __all__ = [
     "LABELS",

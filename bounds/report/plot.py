@@ -25,8 +25,8 @@ import numpy as np
 
 from bounds._io import write_atomic
 from bounds.errors import BoundsError, ParameterError
-from bounds.numbers import format_number
-from bounds.numbers import threshold as as_threshold
+from bounds.numeric.parse import format_number
+from bounds.numeric.parse import threshold as as_threshold
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,7 +56,7 @@ def _style() -> Iterator[Any]:
     try:
         import matplotlib
     except ImportError as error:  # pragma: no cover - exercised only without the extra
-        raise ImportError("bounds.plot needs matplotlib: pip install 'alignment-bounds[plot]'") from error
+        raise ImportError("bounds.report.plot needs matplotlib: pip install 'alignment-bounds[plot]'") from error
     with matplotlib.rc_context(cast(Any, _STYLE)):
         yield matplotlib
 
@@ -314,7 +314,7 @@ def heatmap_figure(
     >>> figure.axes[0].collections[0].get_array().reshape(2, 2).astype(int).tolist()
     [[692, 502], [68, 50]]
     """
-    from bounds.api import budget
+    from bounds.solve.api import budget
 
     eps = (
         np.round(np.geomspace(1e-6, 1e-1, 121), 8)

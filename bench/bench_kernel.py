@@ -1,0 +1,94 @@
+"""The kernel's costs against bare formulas (issue 10), each a ratio from one run.
+
+* ``scalar-budget``: ``bounds.budget(epsilon=0.001, threshold=0.605)`` against
+  ``floor(log(T) / log1p(-eps))`` in :mod:`math` (target: at most 50x slower).
+* ``import``: CPU time of ``python -c "import bounds"`` against
+  ``python -c "import numpy, mpmath"`` (target: at most 2x).
+* ``array-budget``: 1e6 budgets with epsilon log-uniform in [1e-16, 0.1] against the
+  bare numpy formula (target: at most 10x).
+* ``distribution``: ``budget_distribution`` at T = 1/3 against T = 0.9 (target: within 2x).
+
+``ratio`` is ``baseline_seconds / seconds`` (the harness's convention): 0.02 means
+50 times slower than the baseline.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import bounds  # noqa: E402
+
+
+def _best(function: Any, repeats: int, inner: int = 1) -> float:
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(inner):
+            function()
+        best = min(best, (time.perf_counter() - start) / inner)
+    return best
+
+
+def _row(name: str, seconds: float, baseline: str, baseline_seconds: float, notes: str) -> dict[str, Any]:
+    return {"name": name, "seconds": seconds, "baseline": baseline, "baseline_seconds": baseline_seconds,
+            "ratio": baseline_seconds / seconds, "notes": notes}
+
+
+def _import_cpu(code: str, repeats: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    best = math.inf
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best = min(best, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return best
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    inner = 20 if quick else 2000
+    assert bounds.budget(epsilon=0.001, threshold=0.605).n == 502
+    ours = _best(lambda: bounds.budget(epsilon=0.001, threshold=0.605), 3, inner)
+    bare = _best(lambda: math.floor(math.log(0.605) / math.log1p(-0.001)), 3, inner * 10)
+    notes = f"{ours / bare:.0f}x the bare formula"
+    rows.append(_row("scalar-budget", ours, "math.floor(log(T)/log1p(-eps))", bare, notes))
+
+    repeats = 1 if quick else 5
+    ours = _import_cpu("import bounds", repeats)
+    bare = _import_cpu("import numpy, mpmath", repeats)
+    rows.append(_row("import", ours, "import numpy, mpmath", bare, f"CPU time; {ours / bare:.2f}x"))
+
+    size = 10_000 if quick else 1_000_000
+    rng = np.random.default_rng(1)
+    epsilon = 10.0 ** rng.uniform(-16, -1, size)
+    threshold = rng.uniform(0.01, 0.999, size)
+    ours = _best(lambda: bounds.budget(epsilon=epsilon, threshold=threshold), 1 if quick else 3)
+    bare = _best(lambda: np.floor(np.log(threshold) / np.log1p(-epsilon)), 3)
+    rows.append(_row("array-budget", ours, "numpy floor(log(T)/log1p(-eps))", bare,
+                     f"{size} pairs, eps log-uniform in [1e-16, 0.1]; {ours / bare:.1f}x"))
+
+    draws = 2_000 if quick else 100_000
+    interval = bounds.epsilon_interval("1e-4", "1e-2", credibility="0.9")
+    low = _best(lambda: bounds.budget_distribution(interval, Fraction(1, 3), draws=draws, seed=1), 1 if quick else 3)
+    high = _best(lambda: bounds.budget_distribution(interval, "0.9", draws=draws, seed=1), 1 if quick else 3)
+    rows.append(_row("distribution-T=1/3", low, "budget_distribution at T = 0.9", high,
+                     f"{draws} draws; T = 1/3 takes {low / high:.2f}x the time of T = 0.9"))
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run(quick="--quick" in sys.argv):
+        print(f"{row['name']:>20}  {row['seconds']:.3g} s  ratio {row['ratio']:.3g}  {row['notes']}")

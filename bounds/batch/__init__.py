@@ -1,0 +1,1 @@
+"""Batch work: sweeps over parameter grids (numpy, dask) and Monte Carlo simulation."""

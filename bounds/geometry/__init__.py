@@ -1,0 +1,1 @@
+"""The geometry of persistent unsafe regions: the trilemma cone mass."""

@@ -1,0 +1,1 @@
+"""Solving models: the certified budget ``solve(model, T)`` and the broadcasting API."""
