@@ -197,11 +197,19 @@ class RateSchedule(RateSampler, SurvivalModel):
         while prefix.size <= n and prefix[-1] >= stop_below:
             start = prefix.size
             stop = min(max(2 * start, start + 4096), n + 1)
-            with np.errstate(divide="ignore"):
-                terms = np.log1p(-np.asarray(self.rate(FLOAT, np.arange(start, stop, dtype=np.float64))))
+            terms = self._float_log_keep(np.arange(start, stop, dtype=np.float64))
             prefix = np.concatenate([prefix, prefix[-1] + np.cumsum(terms)])
             cache["float"] = prefix
         return prefix
+
+    def _float_log_keep(self, i: np.ndarray) -> np.ndarray:
+        """``log(1 - epsilon_i)`` in float64 (a family may override with a form stable near rate 1)."""
+        with np.errstate(divide="ignore"):
+            return np.log1p(-np.asarray(self.rate(FLOAT, i)))
+
+    def _ball_keep(self, ctx: BallContext, i: int) -> flint.arb:
+        """The ball ``1 - epsilon_i`` (a family may override with a form stable near rate 1)."""
+        return 1 - self.rate(ctx, i)
 
     def _ball_product(self, n: int) -> flint.arb:
         """``prod_{i<=n} (1 - epsilon_i)`` as a ball at the current precision (checkpointed)."""
@@ -217,9 +225,13 @@ class RateSchedule(RateSampler, SurvivalModel):
 
     def _ball_block(self, ctx: BallContext, first: int, last: int) -> flint.arb:
         product = flint.arb(1)
-        rate = self.rate
-        for i in range(first, last + 1):
-            product *= 1 - rate(ctx, i)
+        if type(self)._ball_keep is RateSchedule._ball_keep:
+            rate = self.rate
+            for i in range(first, last + 1):
+                product *= 1 - rate(ctx, i)
+        else:
+            for i in range(first, last + 1):
+                product *= self._ball_keep(ctx, i)
         return product
 
     def _ball_direct(self, n: int) -> flint.arb:

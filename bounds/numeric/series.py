@@ -71,28 +71,35 @@ def _float_terms(b: float) -> int:
     return int(math.ceil(-40.0 / math.log(b))) + 2
 
 
-def log_qpochhammer(ctx: Any, a: Any, q: Any, count: Any, log_q: Any = None) -> Any:
+def log_qpochhammer(ctx: Any, a: Any, q: Any, count: Any, log_q: Any = None, c: Any = None) -> Any:
     """``sum_{j < count} log(1 - a q**j)`` in ``ctx`` (``count=None``: infinity), ``0 < q < 1``.
 
     FLOAT: ``a``, ``q`` are floats and ``count`` an array of whole numbers (``inf``
     allowed); returns an array. Ball: ``a``, ``q`` (and optionally ``log_q``) are
     ``arb`` balls and ``count`` a Python int or None; returns an ``arb`` with the
     truncated tail inside its radius. See the module docstring for the bound.
+
+    With ``c >= 0`` it is the ratio ``sum_j [log(1 - c a q**j) - log(1 - a q**j)]``
+    (``log (ca; q)_M - log (a; q)_M``), summed as one series with coefficients
+    ``(1 - c**m)`` so that nothing cancels when ``c`` is near 1; the tail bound
+    then uses ``|a| max(1, c)`` in place of ``|a|``.
     """
     if ctx.kind == "float":
-        return _log_qp_float(float(a), float(q), np.asarray(count, dtype=np.float64))
-    return _log_qp_ball(a, q, count, log_q)
+        return _log_qp_float(float(a), float(q), np.asarray(count, dtype=np.float64), None if c is None else float(c))
+    return _log_qp_ball(a, q, count, log_q, c)
 
 
-def _log_qp_ball(a: flint.arb, q: flint.arb, count: int | None, log_q: flint.arb | None) -> flint.arb:
-    if a == 0 or count == 0:
+def _log_qp_ball(a: flint.arb, q: flint.arb, count: int | None, log_q: flint.arb | None,
+                 c: flint.arb | None = None) -> flint.arb:
+    if a == 0 or count == 0 or (c is not None and c == 1):
         return flint.arb(0)
     prec = flint.ctx.prec
+    grow = flint.arb(1) if c is None else flint.arb(1).max(c)
     product, x, peel = flint.arb(1), flint.arb(a), 0
-    while not abs(x) <= PEEL_RATE and (count is None or peel < count):
+    while not abs(x) * grow <= PEEL_RATE and (count is None or peel < count):
         if peel >= PEEL_MAX:
             raise too_many("q-Pochhammer sum", PEEL_MAX)
-        product *= 1 - x
+        product *= 1 - x if c is None else (1 - c * x) / (1 - x)
         x *= q
         peel += 1
     if product == 0:
@@ -103,7 +110,7 @@ def _log_qp_ball(a: flint.arb, q: flint.arb, count: int | None, log_q: flint.arb
     remaining = None if count is None else count - peel
     log_q = q.log() if log_q is None else log_q
     b = x
-    b_up = float(abs(b).upper())
+    b_up = float((abs(b) * grow).upper())
     if b_up == 0:
         return total
     # terms beyond J: F |b|^(J+1) / ((J+1)(1-|b|)); pick J from floats, then bound rigorously in balls
@@ -116,12 +123,15 @@ def _log_qp_ball(a: flint.arb, q: flint.arb, count: int | None, log_q: flint.arb
     terms = min(terms, 4 * prec + 64)
     series = flint.arb(0)
     power = flint.arb(1)
+    log_c = None if c is None or c == 0 else c.log()
     for m in range(1, terms + 1):
         power *= b
         denominator = -((m * log_q).expm1())
         numerator = flint.arb(1) if remaining is None else -((m * remaining * log_q).expm1())
+        if c is not None:  # coefficient c**m - 1, without cancellation
+            numerator *= flint.arb(-1) if log_c is None else (m * log_c).expm1()
         series += power * numerator / (m * denominator)
-    abs_b = abs(b)
+    abs_b = abs(b) * grow
     spread = 1 / one_minus_q
     if remaining is not None:
         spread = spread.min(flint.arb(remaining))
@@ -129,12 +139,13 @@ def _log_qp_ball(a: flint.arb, q: flint.arb, count: int | None, log_q: flint.arb
     return total - series + (-tail).union(tail)
 
 
-def _log_qp_float(a: float, q: float, counts: np.ndarray) -> np.ndarray:
+def _log_qp_float(a: float, q: float, counts: np.ndarray, c: float | None = None) -> np.ndarray:
     result = np.zeros(counts.shape)
-    if a == 0:
+    if a == 0 or c == 1:
         return result
-    if abs(a) > PEEL_RATE:
-        peel = max(0, int(math.ceil(math.log(PEEL_RATE / abs(a)) / math.log(q))))
+    grow = 1.0 if c is None else max(1.0, c)
+    if abs(a) * grow > PEEL_RATE:
+        peel = max(0, int(math.ceil(math.log(PEEL_RATE / (abs(a) * grow)) / math.log(q))))
     else:
         peel = 0
     if peel > PEEL_MAX:
@@ -144,16 +155,19 @@ def _log_qp_float(a: float, q: float, counts: np.ndarray) -> np.ndarray:
     for start in range(0, largest, _CHUNK):
         j = np.arange(start, min(start + _CHUNK, largest), dtype=np.float64)
         with np.errstate(divide="ignore"):
-            direct[start + 1 : start + 1 + j.size] = np.log1p(-a * q**j)
+            x = a * q**j
+            direct[start + 1 : start + 1 + j.size] = np.log1p(-x) if c is None else np.log1p(-c * x) - np.log1p(-x)
     prefix = np.cumsum(direct)
     result = prefix[np.minimum(counts, largest).astype(np.int64)]
     rest = counts - peel
     b = a * q**peel
     if not (rest > 0).any() or b == 0:
         return result
-    m = np.arange(1, _float_terms(b) + 1, dtype=np.float64)
+    m = np.arange(1, _float_terms(b * grow) + 1, dtype=np.float64)
     log_q = math.log(q)
     weight = b**m / m / -np.expm1(m * log_q)
+    if c is not None:  # coefficient c**m - 1, without cancellation
+        weight = weight * (np.expm1(m * math.log(c)) if c > 0 else -1.0)
     remaining = rest[rest > 0]
     with np.errstate(invalid="ignore"):
         finite = np.where(np.isinf(remaining), 0.0, remaining)
