@@ -340,6 +340,11 @@ class Expression(RateSchedule):
     def rate_exact(self, i: int) -> Fraction | None:
         return self._rate.exact(i)
 
+    def _ball_block(self, ctx: Any, first: int, last: int) -> Any:
+        # the float prefix has checked f(i) in [0, 1] for every i it covers
+        checked = self._cache().get("float", np.zeros(1)).size - 1
+        return self._rate.ball_keep_product(first, last, checked)
+
     def log_survival(self, ctx: Any, n: Any = None) -> Any:
         """Term by term (the base's prefix sums and ball products), up to ``horizon``."""
         largest = int(np.max(n)) if ctx.kind == "float" and np.size(n) else int(np.max(n, initial=0))

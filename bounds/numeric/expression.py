@@ -308,54 +308,137 @@ def _mp_compile(tree: Tree, text: str) -> Callable[[mpmath.mpf], mpmath.mpf]:
     return lambda i: operation(left(i), right(i))
 
 
-def _ball_compile(tree: Tree) -> Callable[[flint.arb], flint.arb]:
-    """An ``arb`` evaluator at the current flint precision (constants rounded once, here)."""
+def _index_offset(tree: Tree) -> int | None:
+    """``c`` when ``tree`` is ``i + c`` (or ``i``, ``i - c``, ``c + i``) with a whole number ``c``, else None."""
+    if tree[0] == "i":
+        return 0
+    if tree[0] in ("add", "sub") and len(tree) == 3:
+        left, right = tree[1], tree[2]
+        if left[0] == "i" and right[0] == "num" and right[1].denominator == 1:
+            return int(right[1]) if tree[0] == "add" else -int(right[1])
+        if tree[0] == "add" and right[0] == "i" and left[0] == "num" and left[1].denominator == 1:
+            return int(left[1])
+    return None
+
+
+BallFunction = Callable[[flint.arb, int], flint.arb]
+
+
+def _ball_compile(tree: Tree) -> BallFunction:
+    """An ``arb`` evaluator ``f(x, k)`` (``x`` the ball of the index ``k``) at the current flint precision.
+
+    Constants (subtrees without ``i``) are evaluated once, here; a power whose
+    exponent is ``i + c`` with a whole ``c`` is an integer power of the base.
+    """
+    if not _uses_index(tree):
+        value = _ball_compile_general(tree)(flint.arb(1), 1)
+        return lambda x, k: value
+    return _ball_compile_general(tree)
+
+
+def _ball_compile_general(tree: Tree) -> BallFunction:
     kind = tree[0]
     if kind == "num":
         value = tree[1]
         constant = flint.arb(value.numerator) if value.denominator == 1 else flint.arb(
             flint.fmpq(value.numerator, value.denominator))
-        return lambda i: constant
+        return lambda x, k: constant
     if kind == "i":
-        return lambda i: i
+        return lambda x, k: x
     if kind == "neg":
         inner = _ball_compile(tree[1])
-        return lambda i: -inner(i)
+        return lambda x, k: -inner(x, k)
     if kind == "call":
         args = [_ball_compile(arg) for arg in tree[2]]
         name = tree[1]
         if name in _VARIADIC:
-            def variadic(i: flint.arb) -> flint.arb:
-                result = args[0](i)
+            def variadic(x: flint.arb, k: int) -> flint.arb:
+                result = args[0](x, k)
                 for arg in args[1:]:
-                    result = result.min(arg(i)) if name == "min" else result.max(arg(i))
+                    result = result.min(arg(x, k)) if name == "min" else result.max(arg(x, k))
                 return result
             return variadic
         (argument,) = args
         if name == "exp":
-            return lambda i: argument(i).exp()
+            return lambda x, k: argument(x, k).exp()
 
-        def real_function(i: flint.arb) -> flint.arb:
-            x = argument(i)
-            if x < 0 or (name == "log" and x == 0):
+        def real_function(x: flint.arb, k: int) -> flint.arb:
+            value = argument(x, k)
+            if value < 0 or (name == "log" and value == 0):
                 raise _NotReal
-            return x.log() if name == "log" else x.sqrt()
+            return value.log() if name == "log" else value.sqrt()
 
         return real_function
     left, right = _ball_compile(tree[1]), _ball_compile(tree[2])
     if kind == "pow":
-        return lambda i: _ball_pow(left(i), right(i))
+        offset = _index_offset(tree[2])
+        if offset is not None:
+            if not _uses_index(tree[1]):
+                # a constant base: consecutive generations multiply the previous power once (a ball
+                # product, as rigorous as the power itself) instead of powering from scratch
+                base = left(flint.arb(1), 1)
+                state: list[Any] = [None, None]
+
+                def geometric_power(x: flint.arb, k: int) -> flint.arb:
+                    power = k + offset
+                    if state[0] is not None and power == state[0] + 1 and power > 0:
+                        value = state[1] * base
+                    else:
+                        if power < 0 and base == 0:
+                            raise ZeroDivisionError
+                        value = base**power
+                    state[0], state[1] = power, value
+                    return value
+                return geometric_power
+
+            def integer_power(x: flint.arb, k: int) -> flint.arb:
+                base, power = left(x, k), k + offset
+                if power < 0 and base == 0:
+                    raise ZeroDivisionError
+                return base**power
+            return integer_power
+        return lambda x, k: _ball_pow(left(x, k), right(x, k))
     if kind == "div":
-        def divide(i: flint.arb) -> flint.arb:
-            denominator = right(i)
+        def divide(x: flint.arb, k: int) -> flint.arb:
+            denominator = right(x, k)
             if denominator == 0:
                 raise ZeroDivisionError
-            return left(i) / denominator
+            return left(x, k) / denominator
         return divide
-    operation: Callable[[Any, Any], Any] = {
-        "add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
-    }[kind]
-    return lambda i: operation(left(i), right(i))
+    # a constant operand is captured as a value: one closure call fewer per generation
+    constant_left = None if _uses_index(tree[1]) else left(flint.arb(1), 1)
+    constant_right = None if _uses_index(tree[2]) else right(flint.arb(1), 1)
+    if kind == "add":
+        if constant_left is not None:
+            return lambda x, k: constant_left + right(x, k)
+        if constant_right is not None:
+            return lambda x, k: left(x, k) + constant_right
+        return lambda x, k: left(x, k) + right(x, k)
+    if kind == "sub":
+        if constant_left is not None:
+            return lambda x, k: constant_left - right(x, k)
+        if constant_right is not None:
+            return lambda x, k: left(x, k) - constant_right
+        return lambda x, k: left(x, k) - right(x, k)
+    if constant_left is not None:
+        return lambda x, k: constant_left * right(x, k)
+    if constant_right is not None:
+        return lambda x, k: left(x, k) * constant_right
+    return lambda x, k: left(x, k) * right(x, k)
+
+
+def _uses_index_ball(tree: Tree) -> bool:
+    """Whether the ball evaluator needs the ball of ``i`` (not only the integer, as in ``0.9**(i - 1)``)."""
+    kind = tree[0]
+    if kind == "i":
+        return True
+    if kind == "num":
+        return False
+    if kind == "pow" and _index_offset(tree[2]) is not None:
+        return _uses_index_ball(tree[1])
+    if kind == "call":
+        return any(_uses_index_ball(arg) for arg in tree[2])
+    return any(_uses_index_ball(part) for part in tree[1:])
 
 
 def _ball_pow(base: flint.arb, exponent: flint.arb) -> flint.arb:
@@ -467,7 +550,7 @@ class RateExpression:
         return _mp_compile(self.tree, self.text)
 
     @cached_property
-    def _ball_functions(self) -> dict[int, Callable[[flint.arb], flint.arb]]:
+    def _ball_functions(self) -> dict[int, BallFunction]:
         return {}
 
     @property
@@ -509,28 +592,60 @@ class RateExpression:
                 self._check(i, mpmath.nstr(value, 8))
         return value
 
+    def _ball_function(self) -> BallFunction:
+        prec = flint.ctx.prec
+        function = self._ball_functions.get(prec)
+        if function is None:
+            function = self._ball_functions[prec] = _ball_compile(self.tree)
+        return function
+
+    def _ball_error(self, i: int, error: Exception) -> ExpressionError:
+        if isinstance(error, ZeroDivisionError):
+            return ExpressionError(f"expression {self.text!r} divides by zero at i = {i}")
+        return ExpressionError(
+            f"expression {self.text!r} is not a real number at i = {i} "
+            "(log or sqrt of a negative number, or a negative number to a fractional power)"
+        )
+
     def ball(self, i: int) -> flint.arb:
         """``f(i)`` as an ``arb`` ball at flint's current precision; compiled once per precision.
 
         Raises :class:`~bounds.errors.ExpressionError` where the value is provably
         outside ``[0, 1]``, not real, or divides by zero.
         """
-        prec = flint.ctx.prec
-        function = self._ball_functions.get(prec)
-        if function is None:
-            function = self._ball_functions[prec] = _ball_compile(self.tree)
         try:
-            value = function(flint.arb(i))
-        except ZeroDivisionError:
-            raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
-        except _NotReal:
-            raise ExpressionError(
-                f"expression {self.text!r} is not a real number at i = {i} "
-                "(log or sqrt of a negative number, or a negative number to a fractional power)"
-            ) from None
+            value = self._ball_function()(flint.arb(i), i)
+        except (ZeroDivisionError, _NotReal) as error:
+            raise self._ball_error(i, error) from None
         if value < 0 or value > 1:
             self._check(i, value.mid().str(8, radius=False))
         return value
+
+    def ball_keep_product(self, first: int, last: int, checked: int = 0) -> flint.arb:
+        """``prod_{i=first}^{last} (1 - f(i))`` as a ball: the hot loop of certification.
+
+        One closure call per generation; generations above ``checked`` (those the
+        float evaluator has not already checked to lie in ``[0, 1]``) are also
+        checked in balls, as in :meth:`ball`. A rate that float64 rounds into
+        ``[0, 1]`` but is not there makes a factor ball negative, so the product's
+        logarithm is not a number and nothing is certified.
+        """
+        function = self._ball_function()
+        product = flint.arb(1)
+        one, zero = flint.arb(1), flint.arb(0)
+        needs_ball = _uses_index_ball(self.tree)
+        i = first
+        try:
+            for i in range(first, min(last, checked) + 1):
+                product *= one - function(flint.arb(i) if needs_ball else zero, i)
+            for i in range(max(first, checked + 1), last + 1):
+                value = function(flint.arb(i) if needs_ball else zero, i)
+                if value < 0 or value > 1:
+                    self._check(i, value.mid().str(8, radius=False))
+                product *= one - value
+        except (ZeroDivisionError, _NotReal) as error:
+            raise self._ball_error(i, error) from None
+        return product
 
     def exact(self, i: int) -> Fraction | None:
         """``f(i)`` as an exact rational when it is one and cheap to compute, else ``None``."""
