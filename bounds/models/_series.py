@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 
-import mpmath
+import flint
 import numpy as np
 
+from bounds.numeric.contexts import BallContext
 from bounds.numeric.series import PEEL_RATE
 
 __all__ = ["power_log_float", "power_peel_count"]
@@ -60,11 +61,13 @@ def _hurwitz_tail_float(x: float, low: float, high: np.ndarray) -> np.ndarray:
         return scipy.special.zeta(x, low) - upper
     if x == 1:
         return scipy.special.digamma(high + 1) - scipy.special.digamma(low)
-    # x < 1 (analytic continuation) or x near the pole at 1: scipy cannot, mpmath with guard digits can
-    with mpmath.workdps(25 + max(0, int(-math.log10(abs(x - 1))))):
-        start = mpmath.zeta(x, low)
-        tails = [0 if np.isinf(value) else mpmath.zeta(x, value + 1) for value in high.ravel()]
-        return np.array([float(start - tail) for tail in tails]).reshape(high.shape)
+    # x < 1 (analytic continuation) or x near the pole at 1: scipy cannot; arb's Hurwitz zeta with
+    # guard bits for the cancellation near the pole can (this is the float path: only the midpoint is used)
+    with BallContext(80 + max(0, int(-math.log2(abs(x - 1))))):
+        power = flint.arb(x)
+        start = power.zeta(flint.arb(low))
+        tails = [flint.arb(0) if np.isinf(value) else power.zeta(flint.arb(int(value) + 1)) for value in high.ravel()]
+        return np.array([float((start - tail).mid()) for tail in tails]).reshape(high.shape)
 
 
 def power_log_float(c: float, s: float, counts: np.ndarray, direct: np.ndarray) -> np.ndarray:
