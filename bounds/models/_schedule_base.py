@@ -30,10 +30,14 @@ from bounds.numeric.contexts import FLOAT, BallContext, NotExact, is_context
 from bounds.numeric.parse import generations
 from bounds.numeric.series import too_many
 
-__all__ = ["EXACT_BITS", "STRIDE", "RateSampler", "RateSchedule", "bits", "float_log", "floor_int", "rational"]
+__all__ = [
+    "EXACT_BITS", "EXACT_TERMS", "STRIDE", "RateSampler", "RateSchedule", "bits", "float_log", "floor_int", "rational",
+]
 
 #: Largest exact rational (in bits) a model builds to settle ties exactly.
 EXACT_BITS = 200_000
+#: Most generations multiplied in exact rationals (ties only; a few seconds at most).
+EXACT_TERMS = 10**6
 #: Ball products are checkpointed every STRIDE generations (per precision).
 STRIDE = 1024
 _NEVER = np.iinfo(np.int64).max
@@ -239,21 +243,26 @@ class RateSchedule(RateSampler, SurvivalModel):
 
     # -- exact ----------------------------------------------------------------------------------------
     def survival_exact(self, n: int) -> Fraction | None:
-        """``prod (1 - epsilon_i)`` in rationals while every rate is rational and the product stays small."""
-        if n > 50_000:
+        """``prod (1 - epsilon_i)`` in rationals while every rate is rational and the product stays small.
+
+        Bounded work: ``None`` as soon as a rate is irrational or the product needs more than
+        :data:`EXACT_BITS` bits, and beyond :data:`EXACT_TERMS` generations.
+        """
+        if n > EXACT_TERMS:
             return None
         numerator, denominator = 1, 1
         for i in range(1, n + 1):
             rate = self.rate_exact(i)
             if rate is None:
                 return None
-            keep = 1 - rate
-            numerator *= keep.numerator
-            denominator *= keep.denominator
-            if numerator == 0:
-                return Fraction(0)
-            if max(numerator.bit_length(), denominator.bit_length()) > EXACT_BITS:
-                return None
+            top, bottom = rate.numerator, rate.denominator  # 1 - rate = (bottom - top) / bottom
+            if top:
+                numerator *= bottom - top
+                denominator *= bottom
+                if numerator == 0:
+                    return Fraction(0)
+                if denominator.bit_length() > EXACT_BITS:
+                    return None
         return Fraction(numerator, denominator)
 
     def candidate(self, threshold: Fraction) -> int | None:

@@ -346,9 +346,21 @@ class Expression(RateSchedule):
         return self._rate.ball_keep_product(first, last, checked)
 
     def log_survival(self, ctx: Any, n: Any = None) -> Any:
-        """Term by term (the base's prefix sums and ball products), up to ``horizon``."""
+        """Term by term (the base's prefix sums and ball products), up to ``horizon``.
+
+        A formula without ``i`` is a constant rate ``c``: ``n log1p(-c)`` in closed form, in every context.
+        """
         largest = int(np.max(n)) if ctx.kind == "float" and np.size(n) else int(np.max(n, initial=0))
         self._check_horizon(largest)
+        if not self._rate.uses_index and ctx.kind in ("float", "ball"):
+            if ctx.kind == "float":
+                rate = float(self._rate.numpy(np.ones(1))[0])
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    return np.where(np.asarray(n) == 0, 0.0, np.asarray(n, dtype=np.float64) * np.log1p(-rate))
+            rate = self._rate.ball(1)
+            if int(n) == 0:
+                return ctx.zero
+            return flint.arb.neg_inf() if rate == 1 else int(n) * ctx.log1p(-rate)
         return super().log_survival(ctx, n)
 
     def _constant_rate(self) -> Fraction | None:
@@ -366,7 +378,8 @@ class Expression(RateSchedule):
             if keep in (0, 1):
                 return keep if n else Fraction(1)
             size = max(keep.numerator.bit_length(), keep.denominator.bit_length())
-            return keep**n if n * size <= EXACT_BITS else None
+            # one integer power (repeated squaring) is cheap far beyond the bit cap of a product loop
+            return keep**n if n * size <= 20 * EXACT_BITS else None
         return super().survival_exact(n)
 
     def limit_exact(self) -> Fraction | None:

@@ -454,13 +454,17 @@ def _ball_pow(base: flint.arb, exponent: flint.arb) -> flint.arb:
     return (exponent * base.log()).exp()
 
 
-def _exact(tree: Tree, i: int) -> Fraction | None:
-    """The exact rational value, or None when it is irrational or too large to be cheap."""
+def _exact(tree: Tree, i: int) -> Fraction | int | None:
+    """The exact rational value, or None when it is irrational or too large to be cheap.
+
+    Whole numbers stay Python ints (several times faster than Fractions) until a division.
+    """
     kind = tree[0]
     if kind == "num":
-        return tree[1]
+        value = tree[1]
+        return value.numerator if value.denominator == 1 else value
     if kind == "i":
-        return Fraction(i)
+        return i
     if kind == "call":
         if tree[1] not in _VARIADIC:
             return None
@@ -483,7 +487,7 @@ def _exact(tree: Tree, i: int) -> Fraction | None:
     elif kind == "div":
         if right == 0:
             raise ZeroDivisionError
-        result = left / right
+        result = Fraction(left) / right
     else:
         if right.denominator != 1:
             return None
@@ -492,7 +496,7 @@ def _exact(tree: Tree, i: int) -> Fraction | None:
             return None
         if left == 0 and right < 0:
             raise ZeroDivisionError
-        result = left ** int(right)
+        result = Fraction(left) ** int(right) if right < 0 else left ** int(right)
     if max(result.numerator.bit_length(), result.denominator.bit_length()) > _MAX_EXACT_BITS:
         return None
     return result
@@ -653,9 +657,11 @@ class RateExpression:
             value = _exact(self.tree, i)
         except ZeroDivisionError:
             raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
-        if value is not None and not 0 <= value <= 1:
+        if value is None:
+            return None
+        if not 0 <= value <= 1:
             self._check(i, float(value))
-        return value
+        return value if isinstance(value, Fraction) else Fraction(value)
 
     def sympy(self, index: sympy.Symbol) -> sympy.Expr:
         """The expression in sympy, built from the validated tree (never from the text).
