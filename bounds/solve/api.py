@@ -13,6 +13,7 @@ from bounds.numeric.contexts import BallContext
 from bounds.numeric.parse import decimal_digits, generations, to_mpf
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
+from bounds.solve.constant_rate import certified_floors
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -138,10 +139,10 @@ def _budget_float_arrays(
         if not (target.min() > 0 and target.max() <= 1):
             raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
         # a float T stands within 2**-53 (relative) of its decimal only in the normal range
-        normal = target > 2.3e-308
+        normal: np.ndarray | bool = target > 2.3e-308
         log_target = np.log(target)
     else:
-        normal = np.True_
+        normal = True
     from_epsilon = rate_name == "epsilon"
     epsilon = given if from_epsilon else 1.0 - given
     # subnormal rates overflow the ratio to inf, epsilon = 0 divides by zero: both are left
@@ -206,10 +207,20 @@ def _floor_from_p(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarr
 def _settle_unsure(
     floor: np.ndarray, sure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray, rate_name: str
 ) -> np.ndarray:
-    """Decide the elements the float path could not certify with the scalar solver."""
+    """Decide the elements the float path could not certify: one ball each, else the scalar solver."""
+    unsure = np.nonzero(~sure)
+    indices = list(zip(*unsure, strict=True))
+    proved: list[int | None] = [None] * len(indices)
+    given = rates[unsure]
+    if rate_name == "epsilon" and given.dtype.kind == "f":
+        lean = np.flatnonzero((given > 0) & (given <= 0.5))
+        targets = thresholds[unsure][lean]
+        exact_targets = targets.tolist() if targets.dtype.kind == "f" else [as_threshold(t) for t in targets.tolist()]
+        for position, value in zip(lean.tolist(), certified_floors(given[lean].tolist(), exact_targets), strict=True):
+            proved[position] = value
     settled = {
-        index: _element_budget(rates[index], thresholds[index], rate_name).n or 0
-        for index in zip(*np.nonzero(~sure), strict=True)
+        index: value if value is not None else (_element_budget(rates[index], thresholds[index], rate_name).n or 0)
+        for index, value in zip(indices, proved, strict=True)
     }
     # stay in int64 (no per-element Python objects) unless a settled budget needs more
     budgets = np.where(sure, floor, 0).astype(np.int64)
