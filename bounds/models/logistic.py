@@ -116,9 +116,11 @@ class Logistic(RateSchedule):
     def rate(self, ctx: Any, i: Any = None) -> Any:
         """``epsilon_max / (1 + exp(-t))``, ``t = k (i - i0)``, in the stable form for either sign of ``t``."""
         if ctx.kind == "float":
-            t = float(self.steepness) * (np.asarray(i, dtype=np.float64) - float(self.midpoint))
+            t, t_low = self._float_t(np.asarray(i, dtype=np.float64))
             with np.errstate(over="ignore"):
-                e = np.exp(-np.abs(t))
+                # exp(-|t|) with t = t + t_low: exp(t) has condition number |t|, so the rounding of t is
+                # carried as a first-order correction (a few ulp at t = -100, not 100 ulp)
+                e = np.exp(-np.abs(t)) * (1 - np.sign(t) * t_low)
                 return float(self.epsilon_max) * np.where(t >= 0, 1 / (1 + e), e / (1 + e))
         exact = self.rate_exact(int(i))
         if exact is not None:
@@ -130,9 +132,20 @@ class Logistic(RateSchedule):
         e = t.exp()
         return epsilon_max * e / (1 + e)
 
+    def _float_t(self, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``t = k (i - i0)`` rounded to float64 and its rounding error (exact rationals for small arrays)."""
+        t = float(self.steepness) * (index - float(self.midpoint))
+        if index.size > 65536 or not np.all(np.abs(index) < 2.0**53):
+            return t, np.zeros(index.shape)
+        k, i0 = self.steepness, self.midpoint
+        exact = [k * (int(value) - i0) for value in index.ravel()]
+        high = np.array([float(value) for value in exact]).reshape(index.shape)
+        low = np.array([float(value - Fraction(float(value))) for value in exact]).reshape(index.shape)
+        return high, low
+
     def _float_log_keep(self, i: np.ndarray) -> np.ndarray:
         """``log1p(-epsilon_i)``, or ``log(w + u) - log1p(u)`` where the rate is near 1 (``eps_max > 1/2``)."""
-        t = float(self.steepness) * (np.asarray(i, dtype=np.float64) - float(self.midpoint))
+        t = self._float_t(np.asarray(i, dtype=np.float64))[0]
         w = float(1 - self.epsilon_max)
         with np.errstate(over="ignore", divide="ignore"):
             plain = np.log1p(-np.asarray(self.rate(FLOAT, i)))

@@ -181,8 +181,8 @@ def ball_rate(model: Any, i: int) -> flint.arb:
 def exact_rate(model: Any, i: int) -> Fraction | None:
     if isinstance(model, Geometric):
         return min(Fraction(1), model.epsilon1 * model.ratio ** (i - 1))
-    if isinstance(model, Power) and model.exponent.denominator == 1:
-        return model.epsilon1 / Fraction(i) ** int(model.exponent)
+    if isinstance(model, Power) and (model.exponent.denominator == 1 or i == 1):
+        return model.epsilon1 / Fraction(i) ** int(model.exponent) if i > 1 else model.epsilon1
     if isinstance(model, TwoRate):
         return model.epsilon_key if i % model.key_every == 0 else model.epsilon_other
     if isinstance(model, Rates):
