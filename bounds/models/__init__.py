@@ -5,6 +5,7 @@ from bounds.models.base import Model, SurvivalExpr, SurvivalModel
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.explicit import Expression, Rates
 from bounds.models.independent import Independent
+from bounds.models.logistic import Logistic
 from bounds.models.markov import MarkovModulated
 from bounds.models.mixture import FiniteMixture
 from bounds.models.registry import load_spec, model_from_spec, registered
@@ -18,6 +19,7 @@ __all__ = [
     "FiniteMixture",
     "Geometric",
     "Independent",
+    "Logistic",
     "MarkovModulated",
     "Model",
     "PersistentUnsafe",

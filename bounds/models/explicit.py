@@ -1,8 +1,9 @@
 r"""Schedules given rate by rate: an explicit list (or file), or a safe expression in ``i``.
 
-Both compute ``S(N) = prod_{i<=N} (1 - epsilon_i)`` from prefix sums of
-``log1p(-epsilon_i)``: in float64 (cached, to find budgets fast), in mpmath
-with checkpoints every :data:`_STRIDE` generations (to certify), and as an exact
+Both write ``rate(ctx, i)`` and let :class:`~bounds.models._schedule_base.RateSchedule`
+compute ``S(N) = prod_{i<=N} (1 - epsilon_i)``: float64 prefix sums of
+``log1p(-epsilon_i)`` (cached, to find budgets fast), a product of ``arb`` balls
+checkpointed every 1024 generations per precision (to certify), and an exact
 rational product when the rates are rational and the product is small.
 """
 
@@ -15,53 +16,23 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import mpmath
+import flint
 import numpy as np
 import sympy
 from sympy.utilities.lambdify import implemented_function
 
 from bounds.errors import BoundsError, ParameterError, SpecError
-from bounds.models._schedule_base import EXACT_BITS, RateSampler, log_survival_mp
-from bounds.models.base import SurvivalExpr, SurvivalModel
+from bounds.models._schedule_base import EXACT_BITS, RateSchedule, float_log
+from bounds.models.base import SurvivalExpr
 from bounds.models.registry import Spec, register
+from bounds.numeric.contexts import BallContext, NotExact
 from bounds.numeric.expression import parse_expression
 from bounds.numeric.parse import generations, probability, to_mpf
 
 __all__ = ["Expression", "Rates", "read_rates_file"]
 
-_STRIDE = 1024
 #: Explicit lists up to this length get a fully explicit symbolic form (Piecewise rates).
 _SYMBOLIC_PIECEWISE_MAX = 200
-
-
-class _MpPrefix:
-    """``sum_{k<=n} log(factor(k))`` in mpmath, with checkpoints every ``_STRIDE`` terms per precision.
-
-    Within a block the factors are multiplied and one log is taken (mpmath's
-    ``log1p`` costs about a hundred multiplications); the relative rounding
-    error of a product of ``m`` factors is about ``m`` ulp, so callers carry the
-    digits of ``n`` as guard digits.
-    """
-
-    def __init__(self) -> None:
-        self.points: dict[int, list[mpmath.mpf]] = {}
-
-    @staticmethod
-    def _log_product(factor: Callable[[int], mpmath.mpf], first: int, last: int) -> mpmath.mpf:
-        product = mpmath.mpf(1)
-        for k in range(first, last + 1):
-            product *= factor(k)
-            if product == 0:
-                return mpmath.ninf
-        return mpmath.log(product)
-
-    def total(self, n: int, factor: Callable[[int], mpmath.mpf]) -> mpmath.mpf:
-        points = self.points.setdefault(mpmath.mp.prec, [mpmath.mpf(0)])
-        whole = n // _STRIDE
-        while len(points) <= whole:
-            first = (len(points) - 1) * _STRIDE + 1
-            points.append(points[-1] + self._log_product(factor, first, first + _STRIDE - 1))
-        return points[whole] + self._log_product(factor, whole * _STRIDE + 1, n)
 
 
 def _symbols() -> tuple[sympy.Symbol, sympy.Symbol]:
@@ -108,7 +79,7 @@ def read_rates_file(path: str | Path) -> list[Fraction]:
 # ==================================================================================================
 @register("rates")
 @dataclass(frozen=True, repr=False)
-class Rates(RateSampler, SurvivalModel):
+class Rates(RateSchedule):
     r"""Explicit rates ``epsilon_1, ..., epsilon_K``, continued after ``K`` according to ``tail``.
 
     Parameters
@@ -143,7 +114,6 @@ class Rates(RateSampler, SurvivalModel):
     _prefix: Any = field(init=False, repr=False, compare=False, default=None)
     _bits: Any = field(init=False, repr=False, compare=False, default=None)
     _floats: Any = field(init=False, repr=False, compare=False, default=None)
-    _mp: Any = field(init=False, repr=False, compare=False, default=None)
 
     name = "rates"
 
@@ -165,7 +135,6 @@ class Rates(RateSampler, SurvivalModel):
         sizes = np.array([max((1 - value).numerator.bit_length(), (1 - value).denominator.bit_length())
                           for value in values], dtype=np.int64)
         object.__setattr__(self, "_bits", np.concatenate([[0], np.cumsum(sizes)]))
-        object.__setattr__(self, "_mp", _MpPrefix())
 
     @classmethod
     def from_file(cls, path: str | Path, tail: str = "repeat") -> Rates:
@@ -189,7 +158,9 @@ class Rates(RateSampler, SurvivalModel):
         """The rate of every generation after the list."""
         return self.rates[-1] if self.tail == "repeat" else Fraction(0)
 
-    def rate(self, i: np.ndarray) -> np.ndarray:
+    def rate(self, ctx: Any, i: Any = None) -> Any:
+        if ctx.kind != "float":
+            return ctx.number(self.rate_exact(int(i)))
         index = np.asarray(i, dtype=np.float64)
         position = np.clip(index, 1, len(self.rates)).astype(np.int64) - 1
         return np.where(index > len(self.rates), float(self._last), self._floats[position])
@@ -197,17 +168,34 @@ class Rates(RateSampler, SurvivalModel):
     def rate_exact(self, i: int) -> Fraction:
         return self.rates[i - 1] if i <= len(self.rates) else self._last
 
-    def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps):
-            return to_mpf(self.rate_exact(i))
-
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        """The listed generations from prefix sums (float) or the checkpointed ball product, then the tail."""
         count = len(self.rates)
-        head = self._prefix[np.minimum(n, count).astype(np.int64)]
-        extra = np.maximum(n - count, 0)
-        tail_log = math.log1p(-float(self._last)) if self._last < 1 else -math.inf
-        with np.errstate(invalid="ignore"):
-            return head + np.where(extra == 0, 0.0, extra * tail_log)
+        if ctx.kind == "float":
+            n = np.asarray(n, dtype=np.float64)
+            head = self._prefix[np.minimum(n, count).astype(np.int64)]
+            extra = np.maximum(n - count, 0)
+            tail_log = math.log1p(-float(self._last)) if self._last < 1 else -math.inf
+            with np.errstate(invalid="ignore"):
+                return head + np.where(extra == 0, 0.0, extra * tail_log)
+        if ctx.kind != "ball":
+            return super().log_survival(ctx, n)
+        n = int(n)
+        head = self._ball_direct(min(n, count))
+        extra = n - min(n, count)
+        if not extra or self._last == 0:
+            return head
+        if self._last == 1:
+            return flint.arb.neg_inf()
+        return head + extra * ctx.log1p(-ctx.number(self._last))
+
+    def log_limit(self, ctx: Any) -> Any:
+        """``-inf`` when the repeated last rate is positive; else ``ln S(K)`` of the list."""
+        if self._last > 0:
+            return -ctx.inf
+        if ctx.kind == "float":
+            return self._prefix[-1]
+        return self.log_survival(ctx, len(self.rates))
 
     def survival_exact(self, n: int) -> Fraction | None:
         count = len(self.rates)
@@ -221,34 +209,14 @@ class Rates(RateSampler, SurvivalModel):
             return None
         return _fraction_product([1 - value for value in self.rates[:head_count]]) * keep**extra
 
-    def _log_mp(self, n: int) -> mpmath.mpf:
-        count = len(self.rates)
-        head = self._mp.total(min(n, count), lambda k: 1 - to_mpf(self.rates[k - 1]))
-        extra = n - min(n, count)
-        return head + (extra * mpmath.log1p(-to_mpf(self._last)) if extra else 0)
-
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        exact = self.survival_exact(n)
-        if exact is not None:
-            with mpmath.workdps(dps + 10):
-                return to_mpf(exact)
-        return log_survival_mp(lambda tolerance: self._log_mp(n), dps, len(str(n)))
-
     def limit_exact(self) -> Fraction | None:
         if self._last > 0:
             return Fraction(0)
         return self.survival_exact(len(self.rates))
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        exact = self.limit_exact()
-        if exact is not None:
-            return to_mpf(exact)
-        return self.survival_mp(len(self.rates), dps)
-
-    def budget_candidate(self, threshold: Fraction) -> int | None:
-        from bounds.solve.budget import log_threshold
-
-        target = log_threshold(threshold)
+    def candidate(self, threshold: Fraction) -> int | None:
+        """From the float prefix sums and the repeated tail rate (never trusted)."""
+        target = float_log(threshold)
         within = int(np.searchsorted(-self._prefix, -target, side="right")) - 1
         count = len(self.rates)
         if within < count or self._last == 0:
@@ -284,7 +252,7 @@ class Rates(RateSampler, SurvivalModel):
 # ==================================================================================================
 @register("expression")
 @dataclass(frozen=True, repr=False)
-class Expression(RateSampler, SurvivalModel):
+class Expression(RateSchedule):
     r"""Rates from a formula in the generation index: ``epsilon_i = f(i)``, e.g. ``"1e-3 * 0.9**i"``.
 
     Parameters
@@ -305,10 +273,12 @@ class Expression(RateSampler, SurvivalModel):
     The limit ``S(infinity)`` of an arbitrary formula is unknown, so an
     expression never yields an unbounded budget: if ``S(horizon) >= T`` the
     solver raises :class:`~bounds.errors.BoundsError` naming ``horizon``.
-    :meth:`limit` raises for the same reason; :meth:`limit_mp` returns the
-    lower bound 0 so that the solver searches for a finite budget, which it
-    then certifies (``S(N*) >= T > S(N*+1)`` is a proof whatever the limit).
-    Survival is defined for ``N <= horizon`` only.
+    :meth:`limit` raises for the same reason and :meth:`log_limit` answers only
+    for a formula without ``i``; a finite budget is certified by
+    ``S(N*) >= T > S(N*+1)``, a proof whatever the limit. In the ball context
+    the formula is compiled once per precision to ``arb`` operations
+    (:meth:`~bounds.numeric.expression.RateExpression.ball`). Survival is defined for
+    ``N <= horizon`` only.
 
     Examples
     --------
@@ -326,10 +296,11 @@ class Expression(RateSampler, SurvivalModel):
     expr: str
     horizon: int = 10**7
     _rate: Any = field(init=False, repr=False, compare=False, default=None)
-    _cache: Any = field(init=False, repr=False, compare=False, default=None)
 
     name = "expression"
     _FIRST_CHECK = 1024
+    #: Most generations held as float prefix sums or ball products (about 270 MB of float64).
+    direct_max = 2**25
 
     def __post_init__(self) -> None:
         parsed = parse_expression(self.expr)
@@ -338,9 +309,8 @@ class Expression(RateSampler, SurvivalModel):
             raise ParameterError("horizon", "a whole number >= 1", self.horizon)
         object.__setattr__(self, "horizon", horizon)
         object.__setattr__(self, "_rate", parsed)
-        object.__setattr__(self, "_cache", {"prefix": np.zeros(1), "mp": _MpPrefix()})
         # fail early on formulas that leave [0, 1] at the first generations
-        self._prefix_upto(min(horizon, self._FIRST_CHECK))
+        self._float_prefix(min(horizon, self._FIRST_CHECK))
 
     @classmethod
     def from_spec(cls, spec: Spec) -> Expression:
@@ -356,77 +326,84 @@ class Expression(RateSampler, SurvivalModel):
                 f"got N = {n} (raise 'horizon' to go further)"
             )
 
-    def rate(self, i: np.ndarray) -> np.ndarray:
-        """``f(i)`` in float64; raises ExpressionError where it leaves ``[0, 1]``."""
-        return self._rate.numpy(np.asarray(i, dtype=np.float64))
-
-    def rate_mp(self, i: int, dps: int) -> mpmath.mpf:
-        return self._rate.mp(i, dps)
+    def rate(self, ctx: Any, i: Any = None) -> Any:
+        """``f(i)``: the compiled numpy closure (FLOAT) or ``arb`` closure (ball); out of ``[0, 1]`` raises."""
+        if ctx.kind == "float":
+            return self._rate.numpy(np.asarray(i, dtype=np.float64))
+        if ctx.kind == "ball":
+            return self._rate.ball(int(i))
+        value = self._rate.exact(int(i))
+        if value is None:
+            raise NotExact(f"expression {self.expr!r} has no cheap exact value at i = {i}")
+        return value
 
     def rate_exact(self, i: int) -> Fraction | None:
         return self._rate.exact(i)
 
-    def _prefix_upto(self, n: int, stop_below: float = -math.inf) -> np.ndarray:
-        """Float prefix sums of ``log1p(-f(i))`` through ``n`` (or until they fall below ``stop_below``)."""
-        prefix = self._cache["prefix"]
-        while prefix.size <= n and prefix[-1] >= stop_below:
-            start = prefix.size
-            stop = min(max(2 * start, start + 4096), n + 1)
-            with np.errstate(divide="ignore"):
-                terms = np.log1p(-self.rate(np.arange(start, stop, dtype=np.float64)))
-            prefix = np.concatenate([prefix, prefix[-1] + np.cumsum(terms)])
-            self._cache["prefix"] = prefix
-        return prefix
+    def _ball_block(self, ctx: Any, first: int, last: int) -> Any:
+        # the float prefix has checked f(i) in [0, 1] for every i it covers
+        checked = self._cache().get("float", np.zeros(1)).size - 1
+        return self._rate.ball_keep_product(first, last, checked)
 
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        largest = int(np.max(n)) if n.size else 0
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        """Term by term (the base's prefix sums and ball products), up to ``horizon``.
+
+        A formula without ``i`` is a constant rate ``c``: ``n log1p(-c)`` in closed form, in every context.
+        """
+        largest = int(np.max(n)) if ctx.kind == "float" and np.size(n) else int(np.max(n, initial=0))
         self._check_horizon(largest)
-        prefix = self._prefix_upto(largest)
-        return prefix[n.astype(np.int64)]
+        if not self._rate.uses_index and ctx.kind in ("float", "ball"):
+            if ctx.kind == "float":
+                rate = float(self._rate.numpy(np.ones(1))[0])
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    return np.where(np.asarray(n) == 0, 0.0, np.asarray(n, dtype=np.float64) * np.log1p(-rate))
+            rate = self._rate.ball(1)
+            if int(n) == 0:
+                return ctx.zero
+            return flint.arb.neg_inf() if rate == 1 else int(n) * ctx.log1p(-rate)
+        return super().log_survival(ctx, n)
 
-    def _constant_rate(self) -> Fraction | mpmath.mpf | None:
+    def _constant_rate(self) -> Fraction | None:
+        """The rate of a formula without ``i``, when it is an exact rational."""
         if self._rate.uses_index:
             return None
-        exact = self._rate.exact(1)
-        return exact if exact is not None else self._rate.mp(1, 30)
+        return self._rate.exact(1)
 
     def survival_exact(self, n: int) -> Fraction | None:
+        """Exact while every rate is rational and the product stays below ``EXACT_BITS`` bits, else None."""
         self._check_horizon(n)
-        if n > 5000:
-            return None
-        factors, bits = [], 0
-        for i in range(1, n + 1):
-            rate = self._rate.exact(i)
-            if rate is None:
-                return None
-            factors.append(1 - rate)
-            bits += max(factors[-1].numerator.bit_length(), factors[-1].denominator.bit_length())
-            if bits > EXACT_BITS:
-                return None
-        return _fraction_product(factors)
-
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        self._check_horizon(n)
-        exact = self.survival_exact(n)
-        if exact is not None:
-            with mpmath.workdps(dps + 10):
-                return to_mpf(exact)
-
-        def compute(tolerance: mpmath.mpf) -> mpmath.mpf:
-            return self._cache["mp"].total(n, lambda i: 1 - self._rate.mp(i, mpmath.mp.dps))
-
-        return log_survival_mp(compute, dps, len(str(n)))
+        constant = self._constant_rate()
+        if constant is not None:
+            keep = 1 - constant
+            if keep in (0, 1):
+                return keep if n else Fraction(1)
+            size = max(keep.numerator.bit_length(), keep.denominator.bit_length())
+            # one integer power (repeated squaring) is cheap far beyond the bit cap of a product loop
+            return keep**n if n * size <= 20 * EXACT_BITS else None
+        return super().survival_exact(n)
 
     def limit_exact(self) -> Fraction | None:
-        constant = self._constant_rate()
-        if constant is None:
+        if self._rate.uses_index:
             return None
-        return Fraction(1) if constant == 0 else Fraction(0)
+        constant = self._constant_rate()
+        if constant is not None:
+            return Fraction(1) if constant == 0 else Fraction(0)
+        with BallContext(64):
+            return Fraction(0) if self._rate.ball(1) > 0 else None
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        """A lower bound on ``S(infinity)``: exact for a constant formula, else 0 (see Notes)."""
+    @property
+    def log_limit(self) -> Callable[[Any], Any]:
+        """``ln S(infinity)`` (a function of ``ctx``), only for a formula without ``i``: 0 or ``-inf``.
+
+        For any other formula the limit is not known and the attribute does not
+        exist (``getattr(model, "log_limit", None)`` is None), so the model can
+        never be proved unbounded; a finite budget is still certified by
+        ``S(N*) >= T > S(N*+1)``.
+        """
         exact = self.limit_exact()
-        return to_mpf(exact) if exact is not None else mpmath.mpf(0)
+        if exact is None:
+            raise AttributeError(f"the limit S(infinity) of expression {self.expr!r} is not known (no log_limit)")
+        return lambda ctx: ctx.zero if exact == 1 else -ctx.inf
 
     def limit(self) -> float:
         """``S(infinity)`` for a constant formula; for others the limit is unknown and this raises."""
@@ -442,17 +419,21 @@ class Expression(RateSampler, SurvivalModel):
         exact = self.limit_exact()
         return {"model": self.name, **self.parameters(), "limit": None if exact is None else float(exact)}
 
-    def budget_candidate(self, threshold: Fraction) -> int | None:
-        from bounds.solve.budget import log_threshold
-
-        target = log_threshold(threshold)
-        prefix = self._prefix_upto(self.horizon, stop_below=target)
+    def candidate(self, threshold: Fraction) -> int | None:
+        """From the float prefix sums (never trusted); refuses when ``S(horizon) >= T`` in float64."""
+        target = float_log(threshold)
+        if self.horizon > self.direct_max:
+            prefix = self._float_prefix(self.direct_max, stop_below=target)
+        else:
+            prefix = self._float_prefix(self.horizon, stop_below=target)
         if prefix.size > self.horizon and prefix[self.horizon] >= target:
             raise BoundsError(
                 f"S(N) >= T = {float(threshold):.6g} for every N up to horizon = {self.horizon} "
                 f"(S({self.horizon}) = {math.exp(prefix[self.horizon]):.6g}); the budget of expression "
                 f"{self.expr!r} is beyond the horizon or unbounded: raise 'horizon' to search further"
             )
+        if prefix[-1] >= target:
+            return None
         return max(int(np.searchsorted(-prefix, -target, side="right")) - 1, 0)
 
     def symbolic(self) -> SurvivalExpr:

@@ -5,7 +5,9 @@ whitelist; nothing the user writes is ever passed to ``eval`` or
 :func:`sympy.sympify`. From the validated tree this module builds, itself,
 
 * a numpy evaluator (float64, vectorised over an array of indices),
-* an mpmath evaluator (any precision, used to certify budgets),
+* an mpmath evaluator (any precision; for display and independent checks),
+* a ball evaluator (python-flint ``arb``, compiled once per precision: the
+  rigorous enclosure the certifier uses),
 * an exact evaluator (a :class:`~fractions.Fraction` when the value is rational
   and cheap: only numbers, ``i``, ``+ - * /`` and integer powers), and
 * a sympy expression (for :meth:`~bounds.models.base.SurvivalModel.symbolic`).
@@ -16,8 +18,11 @@ parentheses, and the functions ``exp``, ``log``, ``sqrt`` (one argument) and
 (``0.1`` is ``1/10``). Everything else (attributes, subscripts, other names,
 keywords, lambdas, comprehensions, strings, comparisons) raises
 :class:`~bounds.errors.ExpressionError`, as do constant powers whose exponent
-exceeds :data:`MAX_CONSTANT_EXPONENT` (``9**9**9``) and texts longer than
-:data:`MAX_LENGTH` characters.
+exceeds :data:`MAX_CONSTANT_EXPONENT` (``9**9**9``), constant subexpressions
+whose exact value would need more than :data:`MAX_CONSTANT_BITS` bits
+(``((9**1000)**1000)**1000``: every path, sympy's exact arithmetic in
+derivations included, stays bounded) and texts longer than :data:`MAX_LENGTH`
+characters.
 
 Examples
 --------
@@ -40,20 +45,25 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import flint
 import mpmath
 import numpy as np
-import sympy
 
 from bounds.errors import ExpressionError
 
-__all__ = ["MAX_CONSTANT_EXPONENT", "MAX_LENGTH", "RateExpression", "parse_expression"]
+if TYPE_CHECKING:
+    import sympy
+
+__all__ = ["MAX_CONSTANT_BITS", "MAX_CONSTANT_EXPONENT", "MAX_LENGTH", "RateExpression", "parse_expression"]
 
 #: Longest accepted expression text.
 MAX_LENGTH = 1000
 #: Largest ``|exponent|`` of a power whose exponent does not depend on ``i``.
 MAX_CONSTANT_EXPONENT = 1000
+#: Largest exact size (bits of numerator plus denominator, as sympy would build it) of a constant subexpression.
+MAX_CONSTANT_BITS = 100_000
 #: Largest number of nodes in the parsed tree, and its largest nesting depth.
 _MAX_NODES = 400
 _MAX_DEPTH = 40
@@ -156,6 +166,50 @@ def _check_power(base: Tree, exponent: Tree, text: str) -> None:
                           f"got {mpmath.nstr(value, 6)}")
 
 
+def _exact_size(tree: Tree) -> float:
+    """An upper bound on the bits of the exact value of a subexpression (numerator plus denominator).
+
+    What sympy (or Fraction arithmetic) would build: sums and products add sizes,
+    an integer power ``x**k`` multiplies the size of ``x`` by ``|k|``; a power with
+    a fractional exponent or ``i`` in it, and ``exp``/``log``/``sqrt``, stay
+    symbolic (their argument's size); ``i`` counts as 64 bits.
+    """
+    kind = tree[0]
+    if kind == "num":
+        return float(tree[1].numerator.bit_length() + tree[1].denominator.bit_length() + 1)
+    if kind == "i":
+        return 64.0
+    if kind == "neg":
+        return _exact_size(tree[1])
+    if kind == "call":
+        return float(sum(_exact_size(arg) for arg in tree[2]))
+    left, right = _exact_size(tree[1]), _exact_size(tree[2])
+    if kind == "pow":
+        exponent = tree[2]
+        if exponent[0] == "num" and exponent[1].denominator == 1:
+            return left * max(1, abs(exponent[1].numerator))
+        if exponent[0] == "neg" and exponent[1][0] == "num" and exponent[1][1].denominator == 1:
+            return left * max(1, abs(exponent[1][1].numerator))
+        if not _uses_index(exponent):
+            with mpmath.workdps(30):
+                try:
+                    value = _mp_compile(exponent, "")(mpmath.mpf(1))
+                except (_NotReal, ZeroDivisionError):
+                    return left + right
+            if mpmath.isfinite(value) and value == int(value):
+                return left * max(1.0, float(abs(value)))
+        return left + right
+    return left + right
+
+
+def _check_sizes(tree: Tree, text: str) -> None:
+    """Refuse a tree with a constant subexpression beyond :data:`MAX_CONSTANT_BITS` bits."""
+    size = _exact_size(tree)
+    if size > MAX_CONSTANT_BITS:
+        raise _fail(text, f"a constant subexpression is too large to evaluate exactly (about {size:.3g} bits; "
+                          f"at most {MAX_CONSTANT_BITS} are allowed)")
+
+
 # -- evaluators -------------------------------------------------------------------------
 
 def _np_compile(tree: Tree) -> Callable[[np.ndarray], np.ndarray]:
@@ -254,13 +308,17 @@ def _mp_compile(tree: Tree, text: str) -> Callable[[mpmath.mpf], mpmath.mpf]:
     return lambda i: operation(left(i), right(i))
 
 
-def _exact(tree: Tree, i: int) -> Fraction | None:
-    """The exact rational value, or None when it is irrational or too large to be cheap."""
+def _exact(tree: Tree, i: int) -> Fraction | int | None:
+    """The exact rational value, or None when it is irrational or too large to be cheap.
+
+    Whole numbers stay Python ints (several times faster than Fractions) until a division.
+    """
     kind = tree[0]
     if kind == "num":
-        return tree[1]
+        value = tree[1]
+        return value.numerator if value.denominator == 1 else value
     if kind == "i":
-        return Fraction(i)
+        return i
     if kind == "call":
         if tree[1] not in _VARIADIC:
             return None
@@ -283,7 +341,7 @@ def _exact(tree: Tree, i: int) -> Fraction | None:
     elif kind == "div":
         if right == 0:
             raise ZeroDivisionError
-        result = left / right
+        result = Fraction(left) / right
     else:
         if right.denominator != 1:
             return None
@@ -292,13 +350,15 @@ def _exact(tree: Tree, i: int) -> Fraction | None:
             return None
         if left == 0 and right < 0:
             raise ZeroDivisionError
-        result = left ** int(right)
+        result = Fraction(left) ** int(right) if right < 0 else left ** int(right)
     if max(result.numerator.bit_length(), result.denominator.bit_length()) > _MAX_EXACT_BITS:
         return None
     return result
 
 
 def _sympy(tree: Tree, index: sympy.Symbol) -> sympy.Expr:
+    import sympy
+
     kind = tree[0]
     if kind == "num":
         return sympy.Rational(tree[1].numerator, tree[1].denominator)
@@ -347,6 +407,10 @@ class RateExpression:
     def _mp_function(self) -> Callable[[mpmath.mpf], mpmath.mpf]:
         return _mp_compile(self.tree, self.text)
 
+    @cached_property
+    def _ball_functions(self) -> dict[int, Any]:
+        return {}
+
     @property
     def uses_index(self) -> bool:
         """Whether the value depends on ``i`` (otherwise the rate is constant)."""
@@ -386,18 +450,84 @@ class RateExpression:
                 self._check(i, mpmath.nstr(value, 8))
         return value
 
+    def _ball_function(self) -> Any:
+        from bounds.numeric._expression_ball import ball_compile
+
+        prec = flint.ctx.prec
+        function = self._ball_functions.get(prec)
+        if function is None:
+            function = self._ball_functions[prec] = ball_compile(self.tree)
+        return function
+
+    def _ball_error(self, i: int, error: Exception) -> ExpressionError:
+        if isinstance(error, ZeroDivisionError):
+            return ExpressionError(f"expression {self.text!r} divides by zero at i = {i}")
+        return ExpressionError(
+            f"expression {self.text!r} is not a real number at i = {i} "
+            "(log or sqrt of a negative number, or a negative number to a fractional power)"
+        )
+
+    def ball(self, i: int) -> flint.arb:
+        """``f(i)`` as an ``arb`` ball at flint's current precision; compiled once per precision.
+
+        Raises :class:`~bounds.errors.ExpressionError` where the value is provably
+        outside ``[0, 1]``, not real, or divides by zero.
+        """
+        try:
+            value = self._ball_function()(flint.arb(i), i)
+        except (ZeroDivisionError, _NotReal) as error:
+            raise self._ball_error(i, error) from None
+        if value < 0 or value > 1:
+            self._check(i, value.mid().str(8, radius=False))
+        return value
+
+    def ball_keep_product(self, first: int, last: int, checked: int = 0) -> flint.arb:
+        """``prod_{i=first}^{last} (1 - f(i))`` as a ball: the hot loop of certification.
+
+        One closure call per generation; generations above ``checked`` (those the
+        float evaluator has not already checked to lie in ``[0, 1]``) are also
+        checked in balls, as in :meth:`ball`. A rate that float64 rounds into
+        ``[0, 1]`` but is not there makes a factor ball negative, so the product's
+        logarithm is not a number and nothing is certified.
+        """
+        function = self._ball_function()
+        product = flint.arb(1)
+        one, zero = flint.arb(1), flint.arb(0)
+        from bounds.numeric._expression_ball import uses_index_ball
+
+        needs_ball = uses_index_ball(self.tree)
+        i = first
+        try:
+            for i in range(first, min(last, checked) + 1):
+                product *= one - function(flint.arb(i) if needs_ball else zero, i)
+            for i in range(max(first, checked + 1), last + 1):
+                value = function(flint.arb(i) if needs_ball else zero, i)
+                if value < 0 or value > 1:
+                    self._check(i, value.mid().str(8, radius=False))
+                product *= one - value
+        except (ZeroDivisionError, _NotReal) as error:
+            raise self._ball_error(i, error) from None
+        return product
+
     def exact(self, i: int) -> Fraction | None:
         """``f(i)`` as an exact rational when it is one and cheap to compute, else ``None``."""
         try:
             value = _exact(self.tree, i)
         except ZeroDivisionError:
             raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
-        if value is not None and not 0 <= value <= 1:
+        if value is None:
+            return None
+        if not 0 <= value <= 1:
             self._check(i, float(value))
-        return value
+        return value if isinstance(value, Fraction) else Fraction(value)
 
     def sympy(self, index: sympy.Symbol) -> sympy.Expr:
-        """The expression in sympy, built from the validated tree (never from the text)."""
+        """The expression in sympy, built from the validated tree (never from the text).
+
+        Constant subexpressions are bounded in size (see :data:`MAX_CONSTANT_BITS`),
+        so sympy's exact arithmetic on them stays small.
+        """
+        _check_sizes(self.tree, self.text)
         return _sympy(self.tree, index)
 
 
@@ -432,4 +562,6 @@ def parse_expression(text: object) -> RateExpression:
         raise _fail(text, "not a valid expression") from None
     if sum(1 for _ in ast.walk(parsed)) > _MAX_NODES:
         raise _fail(text, f"more than {_MAX_NODES} syntax nodes")
-    return RateExpression(text, _convert(parsed, text.strip(), 0))
+    tree = _convert(parsed, text.strip(), 0)
+    _check_sizes(tree, text.strip())
+    return RateExpression(text, tree)

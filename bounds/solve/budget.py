@@ -128,8 +128,8 @@ def compare_survival(model: Any, n: int, threshold: Fraction) -> Comparison:
     return _from_decision(decision)
 
 
-def compare_limit(model: Any, threshold: Fraction) -> Comparison:
-    """Certified comparison of ``S(infinity)`` with ``threshold``."""
+def compare_limit(model: Any, threshold: Fraction) -> Comparison | None:
+    """Certified comparison of ``S(infinity)`` with ``threshold`` (None: the model does not know its limit)."""
     exact_method = getattr(model, "limit_exact", None)
     exact_value = exact_method() if exact_method is not None else None
     if exact_value is not None:
@@ -142,7 +142,10 @@ def compare_limit(model: Any, threshold: Fraction) -> Comparison:
             raise CertificationError(
                 f"{type(model).__name__} has no log_limit(ctx): whether S(infinity) >= T cannot be proved"
             )
-        return _legacy_decide(threshold, bounds_method or (lambda dps: None), approximate, 30, "S(infinity)")
+        try:
+            return _legacy_decide(threshold, bounds_method or (lambda dps: None), approximate, 30, "S(infinity)")
+        except NotImplementedError:
+            return None  # the limit is not known (no log_limit): only a finite budget can be proved
     return _from_decision(decide(log_limit, threshold, what="S(infinity)"))
 
 
@@ -351,7 +354,7 @@ def _solve_scalar(model: Any, threshold: Any) -> Budget:
     # without a limit a model can still have a finite budget: S(N*) >= T > S(N*+1) proves it alone
     if callable(getattr(model, "log_limit", None)) or callable(getattr(model, "limit_exact", None)):
         at_limit = compare_limit(model, target)
-        if at_limit.sign >= 0:
+        if at_limit is not None and at_limit.sign >= 0:
             method, bits = _weakest(at_limit)
             return Budget(None, target, model, None, None, True, method, (at_limit.value,), bits)
     guess = getattr(model, "candidate", None) or getattr(model, "budget_candidate", None)

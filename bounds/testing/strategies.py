@@ -269,6 +269,22 @@ def _expressions() -> st.SearchStrategy[Any]:
     return st.builds(Expression, templates, horizon=st.just(3000))
 
 
+@register_model_strategy("logistic")
+@register_schedule_strategy("logistic")
+def _logistic_schedules() -> st.SearchStrategy[Any]:
+    from bounds.models.logistic import Logistic
+
+    # rising (k > 0) and maturing (k < 0) schedules, drawn inside the domain (no filtering):
+    # |k| in [0.01, 2] keeps the transition to a few hundred generations; epsilon_max in [1e-6, 0.1) or a
+    # large value (1/2, 9/10: rates that saturate near failure; epsilon_max = 1 is pinned in the tests,
+    # since a reference product of 1 - eps_i there cancels in any fixed precision)
+    steepness = st.builds(lambda m, sign: sign * Fraction(m, 100), st.integers(1, 200), st.sampled_from([1, -1]))
+    small = st.builds(lambda m, e: Fraction(m, 10**e), st.integers(1, 999), st.integers(4, 6))
+    epsilon_max = st.one_of(small, st.sampled_from([Fraction(1, 2), Fraction(9, 10)]))
+    return st.builds(Logistic, epsilon_max=epsilon_max, steepness=steepness,
+                     midpoint=st.integers(-50, 500).map(Fraction))
+
+
 def _distributions(size: int, *, leftover: bool = False) -> st.SearchStrategy[list[Fraction]]:
     """Exact probability vectors of ``size`` entries summing to 1 (or to at most 1 with ``leftover``)."""
     slots = size + 1 if leftover else size
