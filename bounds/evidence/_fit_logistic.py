@@ -38,11 +38,10 @@ def _logistic_log_rate(theta: Any, g: np.ndarray) -> np.ndarray:
 
 
 def _logistic_model(epsilon_max: str, steepness: str, midpoint: str) -> Any:
-    try:  # the Logistic family (bounds/models/logistic.py), where this version has it
-        from bounds.models import Logistic  # type: ignore[attr-defined]
-    except ImportError:
-        return Expression(f"{epsilon_max}/(1+exp(-({steepness})*(i-({midpoint}))))")
-    return Logistic(epsilon_max=epsilon_max, steepness=steepness, midpoint=midpoint)
+    from bounds.models.logistic import Logistic
+
+    # the dataclass parses its fields (exact decimals); its annotations name the parsed type
+    return Logistic(epsilon_max=epsilon_max, steepness=steepness, midpoint=midpoint)  # type: ignore[arg-type]
 
 
 def _logistic_conservative(low: list[float], high: list[float]) -> Any:

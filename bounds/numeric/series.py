@@ -115,11 +115,14 @@ def _log_qp_ball(a: flint.arb, q: flint.arb, count: int | None, log_q: flint.arb
         return total
     # terms beyond J: F |b|^(J+1) / ((J+1)(1-|b|)); pick J from floats, then bound rigorously in balls
     one_minus_q = -(log_q.expm1())
-    spread_up = float((1 / one_minus_q).upper())
-    if remaining is not None:
-        spread_up = min(spread_up, float(remaining))
+    if not one_minus_q > 0:
+        # q is not separated from 1 at this precision: no bound here (the certifier raises the precision)
+        return flint.arb(0, math.inf)
+    # log2 of the spread 1/(1-q) (or of the remaining count), taken in arb: it may exceed the float range
+    spread_ball = 1 / one_minus_q if remaining is None else (1 / one_minus_q).min(flint.arb(remaining))
+    log2_spread = float(((spread_ball + 1).log() / flint.arb(2).log()).upper())
     target_log2 = -(prec + 10) + math.log2(max(b_up, 2.0**-1000))
-    terms = max(1, int(math.ceil((target_log2 - math.log2(spread_up + 1)) / math.log2(b_up))) + 1)
+    terms = max(1, int(math.ceil((target_log2 - log2_spread) / math.log2(b_up))) + 1)
     terms = min(terms, 4 * prec + 64)
     series = flint.arb(0)
     power = flint.arb(1)
