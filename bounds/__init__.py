@@ -33,6 +33,7 @@ from bounds.models import (
     load_spec,
     model_from_spec,
 )
+from bounds.oversight import Oversight
 from bounds.solve.api import budget, max_epsilon, survival
 from bounds.solve.budget import Budget, BudgetArray, solve
 
@@ -72,6 +73,7 @@ __all__ = [
     "Independent",
     "MarkovModulated",
     "Model",
+    "Oversight",
     "ParameterError",
     "PersistentUnsafe",
     "Power",
