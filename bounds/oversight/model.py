@@ -310,15 +310,25 @@ class Oversight(SurvivalModel):
             return None
         return keep**n
 
-    def log_limit(self, ctx: Any) -> Any:
-        if self.wrapped:
-            raise BoundsError("oversight: the limit of a wrapped base is not available; budgets stay finite")
-        return ctx.zero if self._rate_exact() == 0 else -ctx.inf
-
-    def limit_exact(self) -> Fraction | None:
+    @property
+    def log_limit(self) -> Any:
+        """``ln S(infinity)`` in a context (0 or ``-inf``); ``None`` when wrapping a base (budgets stay finite)."""
         if self.wrapped:
             return None
-        return Fraction(int(self._rate_exact() == 0))
+        return lambda ctx: ctx.zero if self._rate_exact() == 0 else -ctx.inf
+
+    @property
+    def limit_exact(self) -> Any:
+        """``S(infinity)`` exactly (1 when ``d M = 0``, else 0); ``None`` when wrapping a base."""
+        if self.wrapped:
+            return None
+        return lambda: Fraction(int(self._rate_exact() == 0))
+
+    def limit(self) -> float:
+        """``S(infinity)`` (0 or 1); for a wrapped base at least the base's limit (rates only shrink)."""
+        if self.wrapped:
+            raise BoundsError("oversight: S(infinity) of a wrapped base is not computed (only finite budgets)")
+        return float(self._rate_exact() == 0)
 
     def candidate(self, threshold: Fraction) -> int | None:
         if self.wrapped:
