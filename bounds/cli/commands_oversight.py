@@ -31,7 +31,8 @@ def oversight_model(args: argparse.Namespace) -> Oversight:
     if args.spec is not None:
         given = [flag for flag in ("miss", "monitors", "beta", "greek", "alpha", "rho") if getattr(args, flag)]
         if given or args.vote != "1" or args.dependence != "independent":
-            raise UsageError(f"bounds oversight: --spec describes the whole layer; drop --{given[0] if given else 'vote'}")
+            extra = given[0] if given else ("vote" if args.vote != "1" else "dependence")
+            raise UsageError(f"bounds oversight: --spec describes the whole layer; drop --{extra}")
         model = load_spec(args.spec)
         if not isinstance(model, Oversight):
             raise UsageError(f"bounds oversight: the spec must have model = \"oversight\", got {model.name!r}")
