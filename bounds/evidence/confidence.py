@@ -30,7 +30,6 @@ from typing import Any
 
 import mpmath
 import numpy as np
-from scipy import special
 
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
@@ -207,6 +206,8 @@ def _beta_quantile_upper(
 
 def _quantile_guess(a: Fraction, b: Fraction, level: Fraction) -> float:
     """scipy's float quantile; for ``b`` beyond its reach, ``b X ~ Gamma(a)``; else 1/2 (only a start)."""
+    from scipy import special
+
     with np.errstate(all="ignore"):
         if max(a, b) < 1e300:
             guess = float(special.betaincinv(float(a), float(b), float(level)))

@@ -22,7 +22,6 @@ from typing import Any
 
 import mpmath
 import numpy as np
-from scipy import optimize
 
 from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.evidence.confidence import confidence_level, method_function
@@ -246,6 +245,8 @@ def required_epsilon(generations_required: Any, threshold: Any,
 
 def _float_root(factory: Callable[[Any], Any], count: int, target: Fraction, guess: float) -> float:
     """Where ``ln S_x(N) = ln T`` in float64 (a starting point for the certified search, no more)."""
+    from scipy import optimize
+
     log_t = log_threshold(target)
 
     def excess(log_x: float) -> float:

@@ -22,7 +22,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from scipy import optimize, special
 
 from bounds.errors import BoundsError, ParameterError
 from bounds.evidence.confidence import confidence_level
@@ -93,10 +92,14 @@ class LogNormalEpsilon:
     @property
     def mass_above_one(self) -> float:
         """Probability the untruncated log-normal puts on ``epsilon > 1`` (removed)."""
+        from scipy import special
+
         return float(special.ndtr(self.mu / self.sigma))
 
     def cdf(self, x: Any) -> Any:
         """``P(epsilon <= x)`` of the truncated distribution."""
+        from scipy import special
+
         kept = special.ndtr(-self.mu / self.sigma)
         with np.errstate(divide="ignore"):
             z = (np.log(np.asarray(x, dtype=np.float64)) - self.mu) / self.sigma
@@ -104,6 +107,8 @@ class LogNormalEpsilon:
 
     def sample(self, size: int, rng: np.random.Generator) -> np.ndarray:
         """``size`` draws by inverting the truncated normal CDF of ``ln epsilon``."""
+        from scipy import special
+
         kept = special.ndtr(-self.mu / self.sigma)
         log_epsilon = self.mu + self.sigma * special.ndtri(rng.random(size) * kept)
         # ndtri(u * kept) <= -mu/sigma already; the minimum only absorbs its last-ulp rounding
@@ -131,6 +136,8 @@ class BetaEpsilon:
 
     def cdf(self, x: Any) -> Any:
         """``P(epsilon <= x)``."""
+        from scipy import special
+
         return special.betainc(self.a, self.b, np.asarray(x, dtype=np.float64))
 
     def sample(self, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -203,6 +210,8 @@ def epsilon_interval(low: Any, high: Any, credibility: Any, distribution: str = 
     ...
     bounds.errors.ParameterError: epsilon interval must be (low, high) with low < high, got ('1e-2', '1e-4')
     """
+    from scipy import special
+
     lo, hi = _interval(low, high)
     level = confidence_level(credibility, "credibility")
     if distribution not in _DISTRIBUTIONS:
@@ -227,6 +236,7 @@ def _gamma_start(low: float, high: float, p_low: float, p_high: float) -> tuple[
     The ratio of two Gamma quantiles depends on the shape alone, so ``a`` solves a
     one-dimensional monotone equation and ``b`` follows from the lower quantile.
     """
+    from scipy import optimize, special
 
     def ratio_excess(log_a: float) -> float:
         a = math.exp(log_a)
@@ -242,6 +252,8 @@ def _gamma_start(low: float, high: float, p_low: float, p_high: float) -> tuple[
 
 
 def _beta_starts(low: float, high: float, p_low: float, p_high: float) -> list[tuple[float, float]]:
+    from scipy import special
+
     starts = []
     small = _gamma_start(low, high, p_low, p_high)
     mirrored = _gamma_start(1 - high, 1 - low, p_low, p_high)  # 1 - epsilon ~ Beta(b, a)
@@ -259,6 +271,8 @@ def _beta_starts(low: float, high: float, p_low: float, p_high: float) -> list[t
 
 
 def _fit_beta(source: tuple[Fraction, Fraction, Fraction], shown: str) -> BetaEpsilon:
+    from scipy import optimize, special
+
     low, high, level = (float(value) for value in source)
     if low < 1e-300:
         raise BoundsError(f"epsilon interval {shown} reaches below 1e-300, where a Beta cannot be fitted in "

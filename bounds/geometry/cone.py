@@ -24,7 +24,6 @@ from typing import Any
 
 import mpmath
 import numpy as np
-import scipy.special
 
 from bounds.errors import ParameterError
 from bounds.numeric.parse import exact, positive, probability, to_mpf
@@ -216,6 +215,8 @@ def cone_mass(
     ...
     bounds.errors.ParameterError: gradient must be a positive number, got 0
     """
+    import scipy.special
+
     g = positive(gradient, "gradient")
     path = positive(path_lipschitz, "path_lipschitz")
     stages = _stages(defense_lipschitz)

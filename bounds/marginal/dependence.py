@@ -23,8 +23,6 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse.csgraph import minimum_spanning_tree
 
 from bounds.errors import BoundsError, ParameterError
 from bounds.marginal.dependence_budget import BudgetInterval, dependence_free_budget
@@ -90,6 +88,8 @@ def lp_union_bounds(moments: Sequence[Any], count: int) -> tuple[float, float]:
     >>> round(low, 9), round(high, 9)   # Dawson-Sankoff and Kwerel
     (0.018928739, 0.47457595)
     """
+    from scipy.optimize import linprog
+
     count = as_generations(count, "generations")
     if not 1 <= count <= LP_MAX_GENERATIONS:
         raise ParameterError("generations", f"between 1 and {LP_MAX_GENERATIONS} for the LP", count)
@@ -299,6 +299,8 @@ def _pairwise_matrix(pairwise: Any, epsilon: Any, count: int | None) -> list[lis
 
 
 def _maximum_spanning_tree_weight(matrix: list[list[Fraction]]) -> Fraction:
+    from scipy.sparse.csgraph import minimum_spanning_tree
+
     size = len(matrix)
     weights = np.zeros((size, size))
     for i in range(size):

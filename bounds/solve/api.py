@@ -138,10 +138,10 @@ def _budget_float_arrays(
         if not (target.min() > 0 and target.max() <= 1):
             raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
         # a float T stands within 2**-53 (relative) of its decimal only in the normal range
-        normal = target > 2.3e-308
+        normal: np.ndarray | bool = target > 2.3e-308
         log_target = np.log(target)
     else:
-        normal = np.True_
+        normal = True
     from_epsilon = rate_name == "epsilon"
     epsilon = given if from_epsilon else 1.0 - given
     # subnormal rates overflow the ratio to inf, epsilon = 0 divides by zero: both are left
