@@ -80,3 +80,75 @@ def oversight_command(args: argparse.Namespace) -> Output:
     if model.effective_monitors is not None:
         lines.append(f"effective monitors  n / (1 + (n - 1) rho) = {format_number(model.effective_monitors)}")
     return Output(data, "\n".join(lines))
+
+
+def _control_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--roc", nargs=2, metavar=("A", "B"), help="logit-linear ROC: logit TPR = A + B logit FPR")
+    source.add_argument("--roc-points", nargs="+", metavar="FPR,TPR", help="piecewise-linear ROC points 'fpr,tpr'")
+    source.add_argument("--spec", metavar="FILE", help="TOML file with model = \"control\"")
+    parser.add_argument("--attack-success", metavar="S", help="probability an uncaught attack succeeds")
+    parser.add_argument("--auditor-accuracy", metavar="H", help="probability an audit catches a flagged attack")
+    parser.add_argument("--audit-budget", metavar="F", help="audit budget = the monitor's false-positive rate")
+    parser.add_argument("--attack-rate", metavar="P", help="attack probability per generation (default 1, the worst)")
+    parser.add_argument("--epsilon", metavar="E", help="alignment loss per generation before the game (optional)")
+    parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
+    parser.add_argument("--generations", "-N", metavar="N", help="also report S(N) and the minimal audit budget")
+
+
+def control_model(args: argparse.Namespace) -> Any:
+    """The :class:`ControlGame` the options (or ``--spec``) describe."""
+    from bounds.oversight.control import ControlGame
+
+    flags = ("attack_success", "auditor_accuracy", "audit_budget", "attack_rate", "epsilon")
+    if args.spec is not None:
+        given = [flag for flag in flags if getattr(args, flag) is not None]
+        if given:
+            raise UsageError(f"bounds control: --spec describes the whole game; drop --{given[0].replace('_', '-')}")
+        model = load_spec(args.spec)
+        if not isinstance(model, ControlGame):
+            raise UsageError(f"bounds control: the spec must have model = \"control\", got {model.name!r}")
+        return model
+    missing = [flag for flag in flags[:3] if getattr(args, flag) is None]
+    if missing:
+        raise UsageError(f"bounds control: --{missing[0].replace('_', '-')} is required")
+    points = None
+    if args.roc_points is not None:
+        points = []
+        for item in args.roc_points:
+            parts = item.split(",")
+            if len(parts) != 2:
+                raise UsageError(f"bounds control: --roc-points takes 'fpr,tpr' pairs, got {item!r}")
+            points.append((parts[0], parts[1]))
+    return ControlGame(
+        args.attack_success, args.auditor_accuracy, args.audit_budget, args.roc, points, args.attack_rate,
+        args.epsilon,
+    )
+
+
+@command("control", "budget of a control game: attacks, a monitor's ROC, an audit budget", _control_arguments)
+def control_command(args: argparse.Namespace) -> Output:
+    from bounds.numeric.parse import generations as as_generations
+
+    model = control_model(args)
+    result = model.budget(args.threshold)
+    budget = result.to_dict()
+    data: dict[str, Any] = {**model.parameters(), **{key: budget[key] for key in (
+        "model", "threshold", "budget", "unbounded", "survival_at_budget", "survival_after_budget", "certified",
+        "certificate", "certificate_bits")}, "limit": model.limit()}
+    lines = [f"model      {model!r}", "budget     " + ("unbounded" if result.n is None else f"N* = {result.n}")
+             + f"  (certified by {result.certificate_text})", f"S(inf)     c / (c + l) = {model.limit():.12g}"]
+    if args.generations is not None:
+        count = as_generations(args.generations, "--generations")
+        data["generations"] = count
+        data["safety"] = float(model.survival(count))
+        inverse = model.min_audit_budget(count, args.threshold)
+        data["min_audit_budget"] = None if inverse is None else inverse.audit_budget
+        lines.append(f"safety     S({count}) = {data['safety']:.12g}")
+        if inverse is None:
+            lines.append("min audit  none: even f = 1 does not hold N generations at T")
+        elif inverse.below is None:
+            lines.append("min audit  f = 0: N generations hold at T without audits")
+        else:
+            lines.append(f"min audit  f = {inverse.audit_budget!r} (S(N) >= T proved; refuted at {inverse.below!r})")
+    return Output(data, "\n".join(lines))

@@ -71,3 +71,42 @@ def test_bad_input_is_one_line_exit_2(capsys, argv: list[str], message: str) -> 
     code, out, err = run(capsys, "oversight", *argv, "--threshold", "0.9")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err
+
+
+def test_control_json(capsys) -> None:
+    from bounds.oversight import ControlGame
+
+    code, out, err = run(capsys, "control", "--attack-success", "0.5", "--auditor-accuracy", "0.9", "--audit-budget",
+                         "0.05", "--roc", "3", "1", "--attack-rate", "0.01", "--threshold", "0.7", "--generations",
+                         "100", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    game = ControlGame("0.5", "0.9", "0.05", roc=(3, 1), attack_rate="0.01")
+    assert data["budget"] == game.budget("0.7").n == 230
+    assert data["safety"] == pytest.approx(game.survival(100), rel=1e-15)
+    assert data["min_audit_budget"] == game.min_audit_budget(100, "0.7").audit_budget
+
+
+def test_control_points_spec_and_text(capsys, tmp_path) -> None:
+    spec = tmp_path / "game.toml"
+    spec.write_text('model = "control"\nattack_success = "0.5"\nauditor_accuracy = "0.9"\naudit_budget = "0.05"\n'
+                    'roc_points = [["0.05", "0.5"]]\nepsilon = "0.001"\n')
+    code, out, _ = run(capsys, "control", "--spec", str(spec), "--threshold", "0.7", "--json")
+    assert code == 0 and json.loads(out)["budget"] == 1565
+    code, out, _ = run(capsys, "control", "--roc-points", "0.05,0.5", "--attack-success", "0.5", "--auditor-accuracy",
+                       "0.9", "--audit-budget", "0.05", "--epsilon", "0.001", "--threshold", "0.7")
+    assert code == 0 and "N* = 1565" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["--roc", "3", "1", "--attack-success", "1.5", "--auditor-accuracy", "0.9", "--audit-budget", "0.1"],
+      "attack_success must be in [0, 1]"),
+     (["--roc", "3", "0", "--attack-success", "0.5", "--auditor-accuracy", "0.9", "--audit-budget", "0.1"], "roc b"),
+     (["--roc", "3", "1", "--attack-success", "0.5", "--auditor-accuracy", "0.9"], "--audit-budget is required"),
+     (["--roc-points", "0.5", "--attack-success", "0.5", "--auditor-accuracy", "0.9", "--audit-budget", "0.1"],
+      "fpr,tpr")],
+)
+def test_control_bad_input(capsys, argv: list[str], message: str) -> None:
+    code, out, err = run(capsys, "control", *argv, "--threshold", "0.9")
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err
