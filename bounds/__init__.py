@@ -33,7 +33,7 @@ from bounds.models import (
     load_spec,
     model_from_spec,
 )
-from bounds.oversight import Oversight
+from bounds.oversight import ControlGame, Oversight
 from bounds.solve.api import budget, max_epsilon, survival
 from bounds.solve.budget import Budget, BudgetArray, solve
 
@@ -64,6 +64,7 @@ __all__ = [
     "BudgetArray",
     "BudgetDistribution",
     "CertificationError",
+    "ControlGame",
     "Derivation",
     "EvidenceBound",
     "Expression",
