@@ -291,6 +291,15 @@ class ControlGame(SurvivalModel):
             numerator = c + lost * (np.exp(n * log_keep) + eps * np.exp(log_h))
             return np.where(n == 0, 0.0, np.log(numerator) - np.log(c + lost))
 
+    def survival_mp(self, n: int, dps: int) -> Any:
+        """``S(n)`` as an mpmath number to about ``dps`` digits: the midpoint of the certifying ball (display)."""
+        from bounds.numeric.certify import ball_to_mpf, exp_ball
+        from bounds.numeric.contexts import BallContext
+
+        prec = int(dps * 3.33) + 40
+        with BallContext(prec) as ctx:
+            return ball_to_mpf(exp_ball(self.log_survival(ctx, int(n)), prec), prec)
+
     def survival_exact(self, n: int) -> Fraction | None:
         tpr = self.tpr_exact()
         if tpr is None:

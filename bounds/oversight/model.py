@@ -33,11 +33,11 @@ MAX_WRAPPED_TERMS = 10_000
 _EXACT_BITS = 200_000
 
 
-def _probabilities(value: Any, name: str) -> tuple[Fraction, ...]:
+def _probabilities(value: Any, name: str, empty: bool = False) -> tuple[Fraction, ...]:
     if isinstance(value, np.ndarray):
         value = value.tolist()
     items = list(value) if isinstance(value, (list, tuple)) else [value]
-    if not items:
+    if not items and not empty:
         raise ParameterError(name, "at least one probability", value)
     return tuple(probability(item, f"{name}[{index}]" if len(items) > 1 else name) for index, item in enumerate(items))
 
@@ -175,7 +175,7 @@ class Oversight(SurvivalModel):
         if self.rho is not None:
             object.__setattr__(self, "rho", probability(self.rho, "rho"))
         if self.greek is not None:
-            object.__setattr__(self, "greek", _probabilities(self.greek, "greek"))
+            object.__setattr__(self, "greek", _probabilities(self.greek, "greek", empty=True))
         if self.alpha is not None:
             object.__setattr__(self, "alpha", _probabilities(self.alpha, "alpha"))
         _ = self.miss_range  # validate the dependence parameters now (lengths, sums)
@@ -290,6 +290,15 @@ class Oversight(SurvivalModel):
                 f"oversight: a wrapped base is summed term by term in balls, at most {MAX_WRAPPED_TERMS} generations"
             )
         return ctx.sum(ctx.log1p(-self.rate(ctx, i)) for i in range(1, n + 1))
+
+    def survival_mp(self, n: int, dps: int) -> Any:
+        """``S(n)`` as an mpmath number to about ``dps`` digits: the midpoint of the certifying ball (display)."""
+        from bounds.numeric.certify import ball_to_mpf, exp_ball
+        from bounds.numeric.contexts import BallContext
+
+        prec = int(dps * 3.33) + 40
+        with BallContext(prec) as ctx:
+            return ball_to_mpf(exp_ball(self.log_survival(ctx, int(n)), prec), prec)
 
     def survival_exact(self, n: int) -> Fraction | None:
         if self.wrapped:
