@@ -39,6 +39,7 @@ __all__ = [
     "alpha_factor_miss",
     "beta_factor_miss",
     "exchangeable_miss",
+    "group_marginal",
     "group_miss",
     "independent_miss",
     "mgl_groups",
@@ -117,6 +118,25 @@ def group_miss(groups: Sequence[Fraction], vote: int) -> Fraction:
         exactly = sum(((-1) ** (a - b) * comb(a, b) * free[b] for b in range(a + 1)), Fraction(0))
         total += comb(n, a) * exactly
     return total
+
+
+def group_marginal(groups: Sequence[Fraction]) -> Fraction:
+    r"""One monitor's miss probability in the basic-event model: :math:`1 - \prod_j (1 - Q_j)^{\binom{n-1}{j-1}}`.
+
+    The standards split a monitor's failure probability as :math:`Q_t = \sum_j \binom{n-1}{j-1} Q_j`,
+    which is this marginal to first order (the rare-event approximation); for large ``q``
+    the marginal is below ``q``.
+
+    Examples
+    --------
+    >>> group_marginal([Fraction(1, 20), Fraction(0), Fraction(1, 20)])  # beta-factor, q = 0.1, beta = 0.5
+    Fraction(39, 400)
+    """
+    n = len(groups)
+    keep = Fraction(1)
+    for j, q in enumerate(groups, start=1):
+        keep *= (1 - q) ** comb(n - 1, j - 1)
+    return 1 - keep
 
 
 def beta_factor_miss(miss: Fraction, n: int, vote: int, beta: Fraction) -> Fraction:
