@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -10,7 +11,14 @@ import numpy as np
 from bounds.errors import ParameterError
 from bounds.numeric.parse import format_number, probability
 
-__all__ = ["probability_matrix", "probability_vector", "require_sum_one"]
+__all__ = [
+    "chain_distribution",
+    "chain_names",
+    "probability_matrix",
+    "probability_vector",
+    "require_sum_one",
+    "square_matrix",
+]
 
 
 def _items(value: Any, name: str) -> list[Any]:
@@ -38,9 +46,7 @@ def require_sum_one(values: tuple[Fraction, ...], name: str, original: Any) -> N
     total = sum(values, Fraction(0))
     if total != 1:
         shown = format_number(total, 12)
-        raise ParameterError(
-            name, f"probabilities summing to exactly 1 (read exactly they sum to {shown})", original
-        )
+        raise ParameterError(name, f"probabilities summing to exactly 1 (read exactly they sum to {shown})", original)
 
 
 def probability_matrix(value: Any, name: str) -> tuple[tuple[Fraction, ...], ...]:
@@ -60,3 +66,60 @@ def probability_matrix(value: Any, name: str) -> tuple[tuple[Fraction, ...], ...
             )
         parsed.append(entries)
     return tuple(parsed)
+
+
+def square_matrix(value: Any) -> list[list[Fraction]]:
+    """The transient block ``Q`` of an absorbing chain: a non-empty square list of rows of exact probabilities."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) == 0:
+        raise ParameterError("Q", "a non-empty list of rows of probabilities", value)
+    rows = []
+    for given in value:
+        row = given.tolist() if isinstance(given, np.ndarray) else given
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
+            raise ParameterError("Q", "a list of rows (lists of probabilities)", value)
+        rows.append(list(row))
+    size = len(rows)
+    lengths = [len(row) for row in rows]
+    if any(length != size for length in lengths):
+        raise ParameterError(
+            "Q",
+            f"a square matrix (one row and one column per transient state); it has {size} rows of lengths {lengths}",
+            value,
+        )
+    return [[probability(entry, f"Q[{r}][{c}]") for c, entry in enumerate(row)] for r, row in enumerate(rows)]
+
+
+def chain_names(value: Any, size: int) -> tuple[str, ...]:
+    """Distinct state names, one per row of ``Q`` (``aligned``, ``drifted`` by default for two states)."""
+    if value is None:
+        if size == 2:
+            return ("aligned", "drifted")
+        return tuple(f"state {index}" for index in range(size))
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ParameterError("names", f"a list of {size} state names", value)
+    names = tuple(value)
+    if len(names) != size or not all(isinstance(name, str) and name.strip() for name in names):
+        raise ParameterError("names", f"a list of {size} non-empty strings (one per row of Q)", value)
+    if len(set(names)) != size:
+        raise ParameterError("names", "distinct names", value)
+    return names
+
+
+def chain_distribution(value: Any, size: int) -> tuple[Fraction, ...]:
+    """An initial distribution over ``size`` transient states: exact entries summing to exactly 1."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ParameterError("initial", f"a list of {size} probabilities (one per state of Q)", value)
+    if len(value) != size:
+        raise ParameterError(
+            "initial", f"a distribution over the {size} transient states (length {size}, like Q)", value
+        )
+    alpha = tuple(probability(entry, f"initial[{index}]") for index, entry in enumerate(value))
+    if sum(alpha, Fraction(0)) != 1:
+        raise ParameterError(
+            "initial", "a distribution: entries summing to exactly 1", format_number(sum(alpha, Fraction(0)), 12)
+        )
+    return alpha

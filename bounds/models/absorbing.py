@@ -9,7 +9,10 @@ transitions. With initial distribution :math:`\alpha`,
 .. math:: S(N) = \alpha Q^N \mathbf 1, \qquad
           E[\text{generations to unsafe}] = \alpha (I - Q)^{-1} \mathbf 1,
 
-and ``S(N)`` decays like :math:`\rho(Q)^N` (the spectral radius).
+and ``S(N)`` decays like :math:`\rho(Q)^N` (the spectral radius of the part
+of ``Q`` that the lineage can reach). This module holds the one matrix-power
+implementation of the package (in :mod:`bounds.models._chain`); the
+Markov-modulated model (:mod:`bounds.models.markov`) is an absorbing chain.
 """
 
 from __future__ import annotations
@@ -23,16 +26,22 @@ from typing import Any
 
 import mpmath
 import numpy as np
-import scipy.linalg
-import sympy
-from mpmath import iv
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order
 
 from bounds.errors import BoundsError, ParameterError
+from bounds.models._arrays import chain_distribution, chain_names, probability_vector, square_matrix
+from bounds.models._chain import (
+    LogPowers,
+    ball_log_survival,
+    exact_survival,
+    log_fraction,
+    reachable,
+    reaching,
+    simulate_absorption,
+    solve_exact,
+)
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
-from bounds.numeric.interval import endpoints, interval_fraction, interval_precision
+from bounds.numeric.contexts import FLOAT, BallContext, NotExact
 from bounds.numeric.parse import format_number, probability, to_mpf
 
 __all__ = ["AbsorbingChain"]
@@ -41,44 +50,6 @@ __all__ = ["AbsorbingChain"]
 _EXACT_BITS = 200_000
 #: Step-by-step simulation stops (with an error) after this many generations.
 _MAX_SIMULATED_GENERATIONS = 10_000_000
-
-
-def _matrix(value: Any) -> list[list[Fraction]]:
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) == 0:
-        raise ParameterError("Q", "a non-empty list of rows of probabilities", value)
-    rows = []
-    for given in value:
-        row = given.tolist() if isinstance(given, np.ndarray) else given
-        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise ParameterError("Q", "a list of rows (lists of probabilities)", value)
-        rows.append(list(row))
-    size = len(rows)
-    lengths = [len(row) for row in rows]
-    if any(length != size for length in lengths):
-        raise ParameterError(
-            "Q",
-            f"a square matrix (one row and one column per transient state); it has {size} rows of "
-            f"lengths {lengths}",
-            value,
-        )
-    return [[probability(entry, f"Q[{r}][{c}]") for c, entry in enumerate(row)] for r, row in enumerate(rows)]
-
-
-def _names(value: Any, size: int) -> tuple[str, ...]:
-    if value is None:
-        if size == 2:
-            return ("aligned", "drifted")
-        return tuple(f"state {index}" for index in range(size))
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ParameterError("names", f"a list of {size} state names", value)
-    names = tuple(value)
-    if len(names) != size or not all(isinstance(name, str) and name.strip() for name in names):
-        raise ParameterError("names", f"a list of {size} non-empty strings (one per row of Q)", value)
-    if len(set(names)) != size:
-        raise ParameterError("names", "distinct names", value)
-    return names
 
 
 @register("absorbing")
@@ -98,22 +69,33 @@ class AbsorbingChain(SurvivalModel):
         (entries in ``[0, 1]`` summing to exactly 1).
     names : list of str, optional
         State names (default ``aligned``, ``drifted`` for two states).
+    safe : list of numbers, optional
+        Per transient state, the probability of entering the *safe* absorbing
+        set in one generation (caught and shut down, rolled back for good);
+        ``Q[r]`` plus ``safe[r]`` sum to at most 1, the rest going to unsafe.
+        Then :math:`S(N)` is the probability of no *unsafe* absorption by ``N``
+        and :math:`S(\infty) > 0` is the chance of being stopped safely first.
 
     Notes
     -----
     .. math:: S(N) = \alpha Q^N \mathbf 1, \qquad
               \bar N = \sum_{N \ge 0} S(N) = \alpha (I - Q)^{-1} \mathbf 1, \qquad
-              S(N) \asymp \rho(Q)^N.
+              S(N) \asymp \rho(Q_{RR})^N,
 
-    ``S(N)`` is evaluated by repeated squaring with rescaling in log space, so
-    ``log_survival`` stays finite for ``N = 10**15`` where ``S`` underflows
-    (``S(10**9) = 1.55e-862948`` for the reference chain). Every state must be
-    able to reach unsafe; otherwise ``I - Q`` is singular and the chain is
-    refused (a state that never leaves has ``S(infinity) > 0``; model it with a
-    zero rate instead). The fundamental matrix :math:`(I-Q)^{-1}` is never
-    formed: ``mean_generations`` solves :math:`(I-Q)x = \mathbf 1`. Budgets are
-    certified with exact rationals for small ``N`` and otherwise with a rigorous
-    interval enclosure of ``S(N)`` (interval repeated squaring).
+    with :math:`Q_{RR}` the block of states reachable from :math:`\alpha`.
+    ``S(N)`` is evaluated by repeated squaring: in float64 in log space, with
+    the exit probabilities (``1 -`` row sums) carried through ``log1p`` so that
+    ``ln S`` keeps a few ulp of relative precision both near ``S = 1`` and where
+    ``S`` underflows (``S(10**9) = 1.55e-862948`` for the reference chain); in
+    ball arithmetic (python-flint ``arb_mat``) to certify; and in exact
+    integers for small ``N`` (ties). Every state must be able to reach unsafe
+    (or the safe set, when given); otherwise ``I - Q`` is singular and the
+    chain is refused. Without safe states :math:`S(\infty) = 0`, proved from the
+    graph of ``Q``; with them :math:`S(\infty)` is the exact probability of
+    being stopped safely before becoming unsafe (:meth:`limit_exact`), and the
+    safe set is one more transient state that never leaves. The
+    fundamental matrix :math:`(I-Q)^{-1}` is never formed: ``mean_generations``
+    solves :math:`(I-Q)x = \mathbf 1`.
 
     References
     ----------
@@ -135,74 +117,63 @@ class AbsorbingChain(SurvivalModel):
     -1987010.76...
     >>> chain.budget("0.5").n
     350
+
+    A safe absorbing state (caught and shut down with probability 0.06 per
+    generation; unsafe with 0.04): :math:`S(N) = 3/5 + (2/5)\,0.9^N`.
+
+    >>> caught = AbsorbingChain([["0.9"]], initial=[1], safe=["0.06"])
+    >>> caught.limit_exact(), caught.survival_exact(2)
+    (Fraction(3, 5), Fraction(231, 250))
+    >>> caught.budget("0.6").unbounded
+    True
     """
 
     Q: Any
     initial: Any
     names: Any = None
+    safe: Any = None
 
     name = "absorbing"
 
     def __post_init__(self) -> None:
-        matrix = _matrix(self.Q)
+        matrix = square_matrix(self.Q)
         size = len(matrix)
         object.__setattr__(self, "Q", tuple(tuple(row) for row in matrix))
-        names = _names(self.names, size)
+        names = chain_names(self.names, size)
         object.__setattr__(self, "names", names)
+        safe = None if self.safe is None else probability_vector(self.safe, "safe", size)
+        object.__setattr__(self, "safe", safe)
         for index, row in enumerate(matrix):
-            total = sum(row, Fraction(0))
+            total = sum(row, Fraction(0)) + (safe[index] if safe is not None else 0)
             if total > 1:
                 raise ParameterError(
-                    f"row {index} of Q ({names[index]!r})",
+                    f"row {index} of Q ({names[index]!r})" + (f" plus safe[{index}]" if safe is not None else ""),
                     "a sum of at most 1 (the rest of the row is the probability of becoming unsafe)",
                     format_number(total, 12),
                 )
-        initial = self.initial
-        if isinstance(initial, np.ndarray):
-            initial = initial.tolist()
-        if isinstance(initial, (str, bytes)) or not isinstance(initial, Sequence):
-            raise ParameterError("initial", f"a list of {size} probabilities (one per state of Q)", initial)
-        if len(initial) != size:
-            raise ParameterError(
-                "initial", f"a distribution over the {size} transient states (length {size}, like Q)", initial
-            )
-        alpha = tuple(probability(entry, f"initial[{index}]") for index, entry in enumerate(initial))
-        if sum(alpha, Fraction(0)) != 1:
-            raise ParameterError(
-                "initial",
-                "a distribution: entries summing to exactly 1",
-                format_number(sum(alpha, Fraction(0)), 12),
-            )
-        object.__setattr__(self, "initial", alpha)
+        object.__setattr__(self, "initial", chain_distribution(self.initial, size))
         self._check_leaves()
 
     def _check_leaves(self) -> None:
         """Refuse a closed class of transient states: then ``I - Q`` is singular and ``rho(Q) = 1``."""
-        size = len(self.Q)
-        unsafe = size
-        rows, cols = [], []
-        for r, row in enumerate(self.Q):
-            for c, entry in enumerate(row):
-                if entry > 0:
-                    rows.append(c)  # reversed edge c <- r: search backwards from unsafe
-                    cols.append(r)
-            if sum(row, Fraction(0)) < 1:
-                rows.append(unsafe)
-                cols.append(r)
-        graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(size + 1, size + 1))
-        reaches = set(breadth_first_order(graph, unsafe, directed=True, return_predecessors=False).tolist())
-        stuck = [self.names[index] for index in range(size) if index not in reaches]
+        leaves = self._absorbed
+        stuck = [self.names[index] for index in range(len(self.Q)) if index not in leaves]
         if stuck:
             shown = ", ".join(repr(name) for name in stuck)
+            if self.safe is None:
+                raise BoundsError(
+                    f"Q: I - Q is singular: transient state(s) {shown} never leave (no path to unsafe), "
+                    "so the mean generations to unsafe is infinite; every state needs a path to unsafe"
+                )
             raise BoundsError(
-                f"Q: I - Q is singular: transient state(s) {shown} never leave (no path to unsafe), "
-                "so the mean generations to unsafe is infinite; every state needs a path to unsafe"
+                f"Q: I - Q is singular: transient state(s) {shown} never leave (no path to unsafe or to a safe "
+                "absorbing state); every state needs a path to one of them"
             )
 
     # -- construction -------------------------------------------------------------------
     @classmethod
     def from_spec(cls, spec: Spec) -> AbsorbingChain:
-        return cls(spec.get("Q"), spec.get("initial"), spec.get("names", None))
+        return cls(spec.get("Q"), spec.get("initial"), spec.get("names", None), spec.get("safe", None))
 
     @classmethod
     def aligned_drifted(
@@ -257,186 +228,241 @@ class AbsorbingChain(SurvivalModel):
         return cls(matrix, [1, 0], ("aligned", "drifted"))
 
     def parameters(self) -> dict[str, Any]:
-        return {"Q": [list(row) for row in self.Q], "initial": list(self.initial), "names": list(self.names)}
+        found = {"Q": [list(row) for row in self.Q], "initial": list(self.initial), "names": list(self.names)}
+        return found if self.safe is None else {**found, "safe": list(self.safe)}
 
     def __repr__(self) -> str:
         rows = "; ".join(", ".join(format_number(entry, 12) for entry in row) for row in self.Q)
         alpha = ", ".join(format_number(entry, 12) for entry in self.initial)
-        return f"AbsorbingChain(Q=[{rows}], initial=[{alpha}], names={list(self.names)!r})"
+        safe = "" if self.safe is None else ", safe=[" + ", ".join(format_number(e, 12) for e in self.safe) + "]"
+        return f"AbsorbingChain(Q=[{rows}], initial=[{alpha}], names={list(self.names)!r}{safe})"
 
-    # -- float path -----------------------------------------------------------------------
+    # -- structure (exact, from the graph of Q) -----------------------------------------------
     @cached_property
-    def _q_float(self) -> np.ndarray:
-        return np.array([[float(entry) for entry in row] for row in self.Q], dtype=np.float64)
+    def _states(self) -> tuple[tuple[Fraction, ...], ...]:
+        r"""The matrix every computation uses: ``Q``, plus one state for the safe set when there is one.
 
-    def _scaled_powers(self, bits: int) -> list[tuple[np.ndarray, float]]:
-        """``Q**(2**j) = exp(scale_j) * M_j`` with ``max(M_j) = 1``, for ``j < bits``."""
-        cache: list[tuple[np.ndarray, float]] = self.__dict__.setdefault("_powers", [])
-        if not cache:
-            matrix = self._q_float
-            peak = matrix.max()
-            cache.append((matrix / peak, math.log(peak)) if peak > 0 else (matrix, -math.inf))
-        while len(cache) < bits:
-            matrix, scale = cache[-1]
-            square = matrix @ matrix
-            peak = square.max()
-            if peak > 0:
-                cache.append((square / peak, 2 * scale + math.log(peak)))
-            else:
-                cache.append((square, -math.inf))
-        return cache
-
-    def _log_one(self, count: int, powers: list[tuple[np.ndarray, float]], alpha: np.ndarray) -> float:
-        vector, log_scale = alpha.copy(), 0.0
-        for bit, (matrix, scale) in enumerate(powers):
-            if not count >> bit & 1:
-                continue
-            vector = vector @ matrix
-            total = vector.sum()
-            if total <= 0 or scale == -math.inf:
-                return -math.inf
-            # renormalise each step so that nothing under- or overflows
-            vector /= total
-            log_scale += scale + math.log(total)
-        return log_scale
-
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        counts = [int(value) for value in n.flat]
-        powers = self._scaled_powers(max(max(counts).bit_length(), 1))
-        alpha = np.array([float(entry) for entry in self.initial])
-        values = [self._log_one(count, powers, alpha) if count else 0.0 for count in counts]
-        return np.asarray(values, dtype=np.float64).reshape(n.shape)
-
-    # -- high precision and exact -----------------------------------------------------------
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        n = int(n)
+        The safe set is a transient state that keeps its lineage for ever (a row
+        ``[0, ..., 0, 1]``, never unsafe), entered from state ``r`` with
+        probability ``safe[r]``; then :math:`S(N) = \alpha' Q'^N \mathbf 1` counts
+        it as not (yet) unsafe.
+        """
+        if self.safe is None:
+            return self.Q
         size = len(self.Q)
-        # each squaring can double the relative error: carry log10(n) guard digits
-        guard = 10 + len(str(n)) + len(str(size))
-        with mpmath.workdps(dps + guard):
-            matrix = mpmath.matrix([[to_mpf(entry) for entry in row] for row in self.Q])
-            vector = mpmath.matrix([[to_mpf(entry) for entry in self.initial]])
-            count = n
-            while count:
-                if count & 1:
-                    vector = vector * matrix
-                count >>= 1
-                if count:
-                    matrix = matrix * matrix
-            value = mpmath.fsum(vector[0, c] for c in range(size))
-        return +value
-
-    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        """A rigorous enclosure of ``S(n)`` by interval repeated squaring (entries are non-negative)."""
-        n = int(n)
-        size = len(self.Q)
-        # no cancellation: each squaring at most doubles the relative width, so log2(n) guard bits suffice
-        bits = int(3.33 * dps) + 2 * n.bit_length() + 2 * size.bit_length() + 40
-        with interval_precision(bits):
-            matrix = [[interval_fraction(entry) for entry in row] for row in self.Q]
-            vector = [interval_fraction(entry) for entry in self.initial]
-            zero = iv.mpf(0)
-
-            def times(left: list[Any], right: list[list[Any]]) -> list[Any]:
-                return [sum((left[r] * right[r][c] for r in range(size)), zero) for c in range(size)]
-
-            count = n
-            while count:
-                if count & 1:
-                    vector = times(vector, matrix)
-                count >>= 1
-                if count:
-                    matrix = [times(row, matrix) for row in matrix]
-            return endpoints(sum(vector, zero))
+        rows = [(*row, self.safe[r]) for r, row in enumerate(self.Q)]
+        return (*rows, (Fraction(0),) * size + (Fraction(1),))
 
     @cached_property
-    def _integer_form(self) -> tuple[list[list[int]], int, list[int], int]:
-        """``Q = A / D`` and ``alpha = a / E`` with integer ``A``, ``a``."""
-        denominator = math.lcm(*(entry.denominator for row in self.Q for entry in row))
-        matrix = [[int(entry * denominator) for entry in row] for row in self.Q]
-        alpha_denominator = math.lcm(*(entry.denominator for entry in self.initial))
-        alpha = [int(entry * alpha_denominator) for entry in self.initial]
-        return matrix, denominator, alpha, alpha_denominator
+    def _alpha(self) -> tuple[Fraction, ...]:
+        return self.initial if self.safe is None else (*self.initial, Fraction(0))
+
+    @cached_property
+    def _exits(self) -> tuple[Fraction, ...]:
+        """Per state, the exact probability of becoming unsafe in one generation (``1 -`` its row sum)."""
+        return tuple(1 - sum(row, Fraction(0)) for row in self._states)
+
+    @cached_property
+    def _leaking(self) -> frozenset[int]:
+        """States with a path (of positive probability) to unsafe."""
+        return frozenset(reaching(self._states, [i for i, exit_ in enumerate(self._exits) if exit_ > 0]))
+
+    @cached_property
+    def _absorbed(self) -> frozenset[int]:
+        """States with a path to unsafe or to the safe set."""
+        targets = [i for i, exit_ in enumerate(self._exits) if exit_ > 0] + (
+            [len(self.Q)] if self.safe is not None else []
+        )
+        return frozenset(reaching(self._states, targets))
+
+    @cached_property
+    def _reachable(self) -> tuple[int, ...]:
+        """States the lineage reaches with positive probability from ``initial``, in order."""
+        return tuple(sorted(reachable(self._states, [i for i, weight in enumerate(self._alpha) if weight > 0])))
+
+    @cached_property
+    def _undecided(self) -> tuple[int, ...]:
+        """Reachable states from which unsafe is still possible: ``S(N) - S(infinity)`` lives on them."""
+        return tuple(state for state in self._reachable if state in self._leaking)
+
+    def _block(self, states: Sequence[int]) -> list[list[Fraction]]:
+        return [[self._states[r][c] for c in states] for r in states]
+
+    # -- survival -------------------------------------------------------------------------------
+    @cached_property
+    def _log_powers(self) -> LogPowers:
+        return LogPowers(self._states)
+
+    def log_survival(self, ctx: Any, n: Any = None) -> Any:
+        r""":math:`\ln S(n) = \ln(\alpha Q^n \mathbf 1)` in the number context ``ctx``.
+
+        Float: log-space repeated squaring over an array of counts; ball: a
+        rigorous ``arb`` enclosure from ``arb_mat`` squaring; exact: only where
+        ``S(n) = 1`` (otherwise :class:`~bounds.numeric.contexts.NotExact`).
+        """
+        if ctx.kind == "float":
+            return self._log_powers.log_survival(self._alpha, n)
+        if ctx.kind == "ball":
+            return ball_log_survival(ctx, self._states, self._alpha, int(n))
+        value = self.survival_exact(int(n))
+        if value is None:
+            raise NotExact(f"S({n}) of {type(self).__name__} is beyond the exact bit-size cap")
+        return ctx.log(value)
 
     def survival_exact(self, n: int) -> Fraction | None:
-        matrix, denominator, alpha, alpha_denominator = self._integer_form
-        if n * denominator.bit_length() > _EXACT_BITS:
-            return None
-        vector = alpha
-        size = len(matrix)
-        for _ in range(n):
-            vector = [sum(vector[r] * matrix[r][c] for r in range(size)) for c in range(size)]
-        return Fraction(sum(vector), alpha_denominator * denominator**n)
+        r""":math:`\alpha Q^n \mathbf 1` as an exact rational, or ``None`` when it would exceed ~2e5 bits."""
+        return exact_survival(self._states, self._alpha, int(n), _EXACT_BITS)
 
     def limit_exact(self) -> Fraction:
-        # every state reaches unsafe (checked), so rho(Q) < 1 and S(N) -> 0
-        return Fraction(0)
+        r"""``S(infinity)``: the chance of reaching states that can never become unsafe.
 
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        return mpmath.mpf(0)
+        States with no path to unsafe (a failure-free closed class) keep the
+        lineage safe for ever; from a state that can reach unsafe, the chance
+        ``h`` of getting there first solves :math:`(I - Q_{LL}) h = Q_{LZ} \mathbf 1`,
+        nonsingular because every state in ``L`` can leave ``L``. With no such
+        state reachable, :math:`S(\infty) = 0`: some exit is reachable within
+        ``len(Q)`` generations from every state, so ``Q**len(Q)`` has row sums
+        below 1 and ``S`` decays geometrically. Exact rationals throughout.
+        """
+        reach = set(self._reachable)
+        safe = sorted(reach - self._leaking)
+        if not safe:
+            return Fraction(0)
+        leaking = sorted(reach & self._leaking)
+        reached = sum((self._alpha[i] for i in safe), Fraction(0))
+        if not leaking:
+            return reached
+        system = [[Fraction(int(r == c)) - self._states[r][c] for c in leaking] for r in leaking]
+        rhs = [sum((self._states[r][c] for c in safe), Fraction(0)) for r in leaking]
+        solution = solve_exact(system, rhs)
+        return reached + sum((self._alpha[i] * h for i, h in zip(leaking, solution, strict=True)), Fraction(0))
+
+    def log_limit(self, ctx: Any) -> Any:
+        r""":math:`\ln S(\infty)` in ``ctx`` (``-inf`` when it is 0), from the exact :meth:`limit_exact`."""
+        value = self.limit_exact()
+        if value == 0:
+            return -ctx.inf if ctx.kind != "exact" else ctx.log(value)
+        if ctx.kind == "float":
+            return np.float64(log_fraction(value))
+        return ctx.log(ctx.number(value))
+
+    def candidate(self, threshold: Fraction) -> int | None:
+        r"""A float guess at ``N*``: Newton steps on :math:`\ln S(N) \approx c + N \ln \rho` (never trusted)."""
+        rate = self.decay_rate()
+        target = log_fraction(Fraction(threshold))
+        if not 0 < rate < 1 or target >= 0 or self.limit_exact() > 0:
+            return None
+        slope = math.log(rate)
+        guess = max(target / slope, 0.0)
+        for _ in range(4):
+            if guess > 2.0**1000:
+                return None
+            value = float(self.log_survival(FLOAT, np.asarray(math.floor(guess), dtype=np.float64)))
+            if not math.isfinite(value):
+                break
+            guess = max(math.floor(guess) + (target - value) / slope, 0.0)
+        return math.floor(guess)
 
     # -- summaries ----------------------------------------------------------------------------
-    def decay_rate(self) -> float:
-        r"""Spectral radius :math:`\rho(Q)`: ``S(N+1)/S(N) -> rho(Q)`` when alpha reaches the slowest class.
+    def _float_block(self, states: Sequence[int]) -> np.ndarray:
+        return np.array([[float(entry) for entry in row] for row in self._block(states)], dtype=np.float64).reshape(
+            len(states), len(states)
+        )
 
-        (A lineage that starts where the slowest class cannot be reached decays faster.)
+    def decay_rate(self) -> float:
+        r"""Spectral radius of the reachable block that can still become unsafe: ``S(N) - S(inf) ~ c N^j rho^N``.
+
+        States the lineage never reaches do not count: ``S`` is
+        :math:`\alpha_R Q_{RR}^N \mathbf 1`, whose growth rate is the largest
+        spectral radius among the reachable classes (Perron–Frobenius); states
+        that can no longer become unsafe (the safe set) make up the limit.
         """
-        return float(np.max(np.abs(np.linalg.eigvals(self._q_float))))
+        states = self._undecided
+        return float(np.max(np.abs(np.linalg.eigvals(self._float_block(states))))) if states else 0.0
 
     def decay_rate_mp(self, dps: int) -> mpmath.mpf:
-        """:math:`\\rho(Q)` to ``dps`` digits (mpmath eigenvalues)."""
+        """The decay rate to ``dps`` digits (mpmath eigenvalues of the same block); a summary, not a proof."""
+        states = self._undecided
+        if not states:
+            return mpmath.mpf(0)
         with mpmath.workdps(dps + 10):
-            matrix = mpmath.matrix([[to_mpf(entry) for entry in row] for row in self.Q])
+            matrix = mpmath.matrix([[to_mpf(entry) for entry in row] for row in self._block(states)])
             values = mpmath.eig(matrix, left=False, right=False)
             radius = max(abs(value) for value in values)
         return +radius
 
-    def mean_generations(self) -> float:
-        r"""Expected generations until unsafe, :math:`\alpha (I - Q)^{-1} \mathbf 1` (float, by a solve)."""
-        size = len(self.Q)
-        solution = np.linalg.solve(np.eye(size) - self._q_float, np.ones(size))
-        return float(np.array([float(entry) for entry in self.initial]) @ solution)
+    def _absorption_system(self, states: Sequence[int]) -> list[list[Fraction]]:
+        return [[Fraction(int(r == c)) - self._states[r][c] for c in states] for r in states]
 
-    def mean_generations_exact(self) -> Fraction:
-        r""":math:`\alpha (I - Q)^{-1} \mathbf 1` exactly, by an exact rational LU solve."""
-        size = len(self.Q)
-        system = sympy.eye(size) - sympy.Matrix(
-            size, size, [sympy.Rational(e.numerator, e.denominator) for row in self.Q for e in row]
-        )
-        solution = system.LUsolve(sympy.ones(size, 1))
-        value = sum(
-            (
-                sympy.Rational(a.numerator, a.denominator) * solution[index]
-                for index, a in enumerate(self.initial)
-            ),
-            sympy.Integer(0),
-        )
-        rational = sympy.Rational(value)
-        return Fraction(int(rational.p), int(rational.q))
+    def mean_generations(self) -> float:
+        r"""Expected generations until unsafe, :math:`\alpha (I - Q)^{-1} \mathbf 1` (float, by a solve).
+
+        ``inf`` when the lineage may stay safe for ever (:math:`S(\infty) > 0`).
+        """
+        if self.limit_exact() > 0:
+            return math.inf
+        states = self._reachable
+        solution = np.linalg.solve(np.eye(len(states)) - self._float_block(states), np.ones(len(states)))
+        return float(np.array([float(self._alpha[i]) for i in states]) @ solution)
+
+    def mean_generations_exact(self) -> Fraction | None:
+        r""":math:`\alpha (I - Q)^{-1} \mathbf 1` exactly (rational solve); ``None`` when it is infinite."""
+        if self.limit_exact() > 0:
+            return None
+        states = self._reachable
+        solution = solve_exact(self._absorption_system(states), [Fraction(1)] * len(states))
+        return sum((self._alpha[i] * x for i, x in zip(states, solution, strict=True)), Fraction(0))
+
+    def mean_absorption_generations_exact(self) -> Fraction | None:
+        r"""Expected generations until absorption, safe *or* unsafe: :math:`\alpha (I - Q)^{-1} \mathbf 1` over ``Q``.
+
+        Equal to :meth:`mean_generations_exact` without safe states; ``None``
+        when some reachable state is never absorbed.
+        """
+        states = [state for state in self._reachable if state < len(self.Q)]
+        if any(state not in self._absorbed for state in states):
+            return None
+        solution = solve_exact(self._absorption_system(states), [Fraction(1)] * len(states))
+        return sum((self._alpha[i] * x for i, x in zip(states, solution, strict=True)), Fraction(0))
 
     def quasi_stationary(self) -> np.ndarray:
-        r"""The quasi-stationary distribution: the left Perron vector of ``Q``, summing to 1.
+        r"""The quasi-stationary distribution: the left Perron vector of the block that can still become unsafe.
 
         The distribution over transient states of a lineage that has survived a
-        long time: :math:`\lim_N P(\text{state} \mid \text{not yet unsafe})` when
-        ``Q`` is irreducible (otherwise one of several limits).
+        long time: :math:`\lim_N P(\text{state} \mid \text{not yet absorbed})`
+        when that block is irreducible (otherwise one of several limits).
+        Other states get 0.
         """
-        values, vectors = scipy.linalg.eig(self._q_float, left=True, right=False)
+        states = [state for state in self._undecided if state < len(self.Q)]
+        full = np.zeros(len(self.Q))
+        if not states:
+            return full
+        values, vectors = np.linalg.eig(self._float_block(states).T)
         index = int(np.argmax(values.real))
         vector = np.real(vectors[:, index])
         vector = vector / vector.sum()
-        return np.where(np.abs(vector) < 1e-15, 0.0, vector)
+        full[states] = np.where(np.abs(vector) < 1e-15, 0.0, vector)
+        return full
 
     def describe(self) -> dict[str, Any]:
-        return {
+        mean = self.mean_generations_exact()
+        summary = {
             **super().describe(),
             "decay_rate": self.decay_rate(),
-            "mean_generations": float(self.mean_generations_exact()),
+            "mean_generations": float(mean) if mean is not None else None,
             "quasi_stationary": dict(zip(self.names, self.quasi_stationary().tolist(), strict=True)),
         }
+        if self.safe is not None:
+            absorption = self.mean_absorption_generations_exact()
+            summary["probability_unsafe"] = float(1 - self.limit_exact())
+            summary["mean_generations_to_absorption"] = float(absorption) if absorption is not None else None
+        return summary
 
     def symbolic(self) -> SurvivalExpr:
-        size = len(self.Q)
+        import sympy
+
+        matrix, start = self._states, self._alpha
+        size = len(matrix)
         n = sympy.Symbol("N", nonnegative=True, integer=True)
         q = sympy.MatrixSymbol("Q", size, size)
         alpha = sympy.MatrixSymbol("alpha", 1, size)
@@ -444,46 +470,65 @@ class AbsorbingChain(SurvivalModel):
         # a 2-state chain has a closed form sympy can derive; larger ones stay a matrix power
         expr = product[0, 0] if size <= 2 else sympy.Trace(product)
         values = {
-            q: sympy.ImmutableMatrix(
-                size, size, [sympy.Rational(e.numerator, e.denominator) for r in self.Q for e in r]
-            ),
-            alpha: sympy.ImmutableMatrix(
-                1, size, [sympy.Rational(e.numerator, e.denominator) for e in self.initial]
-            ),
+            q: sympy.ImmutableMatrix(size, size, [_rational(e) for row in matrix for e in row]),
+            alpha: sympy.ImmutableMatrix(1, size, [_rational(e) for e in start]),
         }
-        return SurvivalExpr(
-            expr,
-            n,
-            values,
-            (
-                "each generation the lineage moves between transient states by Q (Markov property)",
-                "what a row of Q lacks to sum to 1 is the probability of becoming unsafe, which is absorbing",
-            ),
+        assumptions: tuple[str, ...] = (
+            "each generation the lineage moves between transient states by Q (Markov property)",
+            "what a row of Q lacks to sum to 1 is the probability of becoming unsafe, which is absorbing",
         )
+        if self.safe is not None:
+            assumptions += (
+                "the safe absorbing set is the last state of Q: once caught, a lineage never becomes unsafe",
+            )
+        return SurvivalExpr(expr, n, values, assumptions)
 
     # -- simulation -----------------------------------------------------------------------------
-    def sample_failure_generation(self, size: int, rng: np.random.Generator) -> np.ndarray:
-        """Run ``size`` lineages through the chain step by step until each becomes unsafe."""
-        matrix = self._q_float
-        # cumulative transition probabilities per row; the last column is "to unsafe"
-        cumulative = np.cumsum(np.hstack([matrix, 1 - matrix.sum(axis=1, keepdims=True)]), axis=1)
-        cumulative[:, -1] = np.inf
-        unsafe = len(self.Q)
-        alpha = np.array([float(entry) for entry in self.initial])
-        states = rng.choice(unsafe, size=size, p=alpha / alpha.sum())
-        alive = np.arange(size)
-        failure = np.empty(size, dtype=np.int64)
-        generation = 0
-        while alive.size:
-            generation += 1
-            if generation > _MAX_SIMULATED_GENERATIONS:
-                raise BoundsError(
-                    f"simulation stopped after {_MAX_SIMULATED_GENERATIONS} generations with "
-                    f"{alive.size} lineages still safe (decay rate {self.decay_rate():.6g})"
-                )
-            draws = rng.random(alive.size)
-            states = (draws[:, None] >= cumulative[states]).sum(axis=1)
-            absorbed = states == unsafe
-            failure[alive[absorbed]] = generation
-            alive, states = alive[~absorbed], states[~absorbed]
+    def sample_failure_generation(self, size: int, rng: np.random.Generator, horizon: int | None = None) -> np.ndarray:
+        """Run ``size`` lineages through the chain step by step until each becomes unsafe.
+
+        Lineages in states that can never become unsafe, or (with ``horizon``)
+        still safe after ``horizon`` generations, are reported as never failing
+        (``numpy.iinfo(np.int64).max``), which is exact for survival at ``N <= horizon``.
+        """
+        never = [index not in self._leaking for index in range(len(self._states))]
+        failure, alive = simulate_absorption(
+            self._states,
+            self._exits,
+            never,
+            self._alpha,
+            size,
+            rng,
+            horizon if horizon is not None else _MAX_SIMULATED_GENERATIONS,
+        )
+        if alive and horizon is None:
+            raise BoundsError(
+                f"simulation stopped after {_MAX_SIMULATED_GENERATIONS} generations with "
+                f"{alive} lineages still safe (decay rate {self.decay_rate():.6g})"
+            )
         return failure
+
+    # -- mpmath views for the report layer and the ``survival`` command (bounds.derive, bounds.cli) -----------------
+    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
+        """``S(n)`` as an mpf to ``dps`` digits: the midpoint of the ball :meth:`log_survival` (display only)."""
+        with BallContext(int(3.33 * dps) + 16) as ctx:
+            ball = self.log_survival(ctx, int(n)).exp()
+            return _mpf(ball.mid())
+
+    def limit_mp(self, dps: int) -> mpmath.mpf:
+        """``S(infinity)`` as an mpf, from :meth:`limit_exact` (display only)."""
+        with mpmath.workdps(dps):
+            return to_mpf(self.limit_exact())
+
+
+def _rational(value: Fraction) -> Any:
+    import sympy
+
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def _mpf(value: Any) -> mpmath.mpf:
+    """An exact ``arb`` (a ball's midpoint) as an mpf, without rounding."""
+    mantissa, exponent = (int(part) for part in value.man_exp())
+    with mpmath.workprec(max(mantissa.bit_length(), 53)):
+        return mpmath.mpf((mantissa, exponent))

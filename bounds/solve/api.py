@@ -13,6 +13,7 @@ from bounds.numeric.contexts import BallContext
 from bounds.numeric.parse import decimal_digits, generations, to_mpf
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
+from bounds.solve.constant_rate import certified_floors
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -206,10 +207,20 @@ def _floor_from_p(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarr
 def _settle_unsure(
     floor: np.ndarray, sure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray, rate_name: str
 ) -> np.ndarray:
-    """Decide the elements the float path could not certify with the scalar solver."""
+    """Decide the elements the float path could not certify: one ball each, else the scalar solver."""
+    unsure = np.nonzero(~sure)
+    indices = list(zip(*unsure, strict=True))
+    proved: list[int | None] = [None] * len(indices)
+    given = rates[unsure]
+    if rate_name == "epsilon" and given.dtype.kind == "f":
+        lean = np.flatnonzero((given > 0) & (given <= 0.5))
+        targets = thresholds[unsure][lean]
+        exact_targets = targets.tolist() if targets.dtype.kind == "f" else [as_threshold(t) for t in targets.tolist()]
+        for position, value in zip(lean.tolist(), certified_floors(given[lean].tolist(), exact_targets), strict=True):
+            proved[position] = value
     settled = {
-        index: _element_budget(rates[index], thresholds[index], rate_name).n or 0
-        for index in zip(*np.nonzero(~sure), strict=True)
+        index: value if value is not None else (_element_budget(rates[index], thresholds[index], rate_name).n or 0)
+        for index, value in zip(indices, proved, strict=True)
     }
     # stay in int64 (no per-element Python objects) unless a settled budget needs more
     budgets = np.where(sure, floor, 0).astype(np.int64)

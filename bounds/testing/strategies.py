@@ -28,7 +28,6 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import assume
 from hypothesis import strategies as st
 
 __all__ = [
@@ -247,8 +246,11 @@ def _expressions() -> st.SearchStrategy[Any]:
 def _distributions(size: int, *, leftover: bool = False) -> st.SearchStrategy[list[Fraction]]:
     """Exact probability vectors of ``size`` entries summing to 1 (or to at most 1 with ``leftover``)."""
     slots = size + 1 if leftover else size
-    weights = st.lists(st.integers(0, 1000), min_size=slots, max_size=slots).filter(lambda drawn: sum(drawn) > 0)
-    return weights.map(lambda drawn: [Fraction(weight, sum(drawn)) for weight in drawn[:size]])
+    weights = st.lists(st.integers(0, 1000), min_size=slots, max_size=slots)
+    # all-zero weights stand for the uniform vector (mapped, not filtered: every draw is in the domain)
+    return weights.map(lambda drawn: drawn if sum(drawn) else [1] * slots).map(
+        lambda drawn: [Fraction(weight, sum(drawn)) for weight in drawn[:size]]
+    )
 
 
 @register_model_strategy("beta-mixture")
@@ -292,19 +294,19 @@ def _markov_models() -> st.SearchStrategy[Any]:
 
 @register_model_strategy("absorbing")
 def _absorbing_chains() -> st.SearchStrategy[Any]:
-    from bounds.errors import BoundsError
     from bounds.models.absorbing import AbsorbingChain
 
     @st.composite
     def chains(draw: st.DrawFn) -> Any:
         size = draw(st.integers(1, 3))
-        # each row keeps a share for the absorbing unsafe set, so Q is sub-stochastic by construction
-        rows = [draw(_distributions(size, leftover=True)) for _ in range(size)]
-        try:
-            return AbsorbingChain(rows, draw(_distributions(size)))
-        except BoundsError:  # a closed class of transient states (I - Q singular): rare, refused
-            assume(False)
-            raise
+        # each row keeps a positive share for the absorbing unsafe set, so Q is sub-stochastic and every
+        # state can become unsafe by construction (no closed class; nothing is filtered)
+        rows = []
+        for _ in range(size):
+            weights = draw(st.lists(st.integers(0, 1000), min_size=size, max_size=size))
+            exit_weight = draw(st.integers(1, 1000))
+            rows.append([Fraction(weight, sum(weights) + exit_weight) for weight in weights])
+        return AbsorbingChain(rows, draw(_distributions(size)))
 
     return chains()
 

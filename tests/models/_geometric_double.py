@@ -51,9 +51,7 @@ class GeometricDouble(SurvivalModel):
             return self._sums(top)[n.astype(np.int64)]
 
     def _sums(self, top: int) -> np.ndarray:
-        sums = (
-            np.concatenate([[0.0], np.cumsum(np.log1p(-self.rate(np.arange(1, top + 1))))]) if top else [0.0]
-        )
+        sums = np.concatenate([[0.0], np.cumsum(np.log1p(-self.rate(np.arange(1, top + 1))))]) if top else [0.0]
         return np.asarray(sums)
 
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:

@@ -6,17 +6,20 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+import flint
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bounds import Independent, MarkovModulated, ParameterError
+from bounds import AbsorbingChain, Independent, MarkovModulated, ParameterError
 from bounds.batch.simulate import simulate
 from bounds.models import load_spec
-from bounds.testing.strategies import epsilons
+from bounds.numeric.contexts import FLOAT, BallContext
+from bounds.testing.strategies import epsilons, models
 from tests.conftest import load_reference
+from tests.models.chain_truths import agrees, mp_markov_log_survival
 
 REFERENCE = load_reference("markov")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
@@ -24,6 +27,13 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
 
 def reference_model() -> MarkovModulated:
     return MarkovModulated(REFERENCE["transition"], REFERENCE["failure"], REFERENCE["initial"])
+
+
+def arb_of_mpf(value: flint.arb) -> mpmath.mpf:
+    """An exact arb (endpoint or midpoint) as an mpf without rounding."""
+    mantissa, exponent = (int(part) for part in value.man_exp())
+    with mpmath.workprec(max(mantissa.bit_length(), 53)):
+        return mpmath.mpf((mantissa, exponent))
 
 
 @pytest.mark.parametrize("row", REFERENCE["values"], ids=lambda row: str(row["generations"]))
@@ -36,9 +46,11 @@ def test_reference_values(row: dict) -> None:
         assert model.log_survival(n) == pytest.approx(log_expected, rel=1e-12, abs=1e-13)
         if float(expected) > 0:
             assert model.survival(n) == pytest.approx(float(expected), rel=1e-9)
-        # the reference carries 30 significant digits
-        assert abs(model.survival_mp(n, 35) / expected - 1) < mpmath.mpf(10) ** -28
-        low, high = model.survival_bounds(n, 35)
+        # the reference carries 30 significant digits; the ball (132 bits) is far tighter
+        with BallContext(132) as ctx:
+            ball = model.log_survival(ctx, n).exp()
+            low, high, middle = (arb_of_mpf(x) for x in (ball.lower(), ball.upper(), ball.mid()))
+        assert abs(middle / expected - 1) < mpmath.mpf(10) ** -28
         assert (high - low) / expected < mpmath.mpf(10) ** -34
         assert low * (1 - mpmath.mpf(10) ** -28) <= expected <= high * (1 + mpmath.mpf(10) ** -28)
 
@@ -79,9 +91,7 @@ def test_one_regime_is_independent(epsilon: Fraction, n: int) -> None:
 def test_identical_regimes_do_not_matter() -> None:
     model = MarkovModulated([["0.3", "0.7"], ["0.6", "0.4"]], ["0.01", "0.01"], ["0.5", "0.5"])
     counts = np.array([1, 10, 10**4, 10**15])
-    assert np.allclose(
-        model.log_survival(counts), Independent(epsilon="0.01").log_survival(counts), rtol=1e-12
-    )
+    assert np.allclose(model.log_survival(counts), Independent(epsilon="0.01").log_survival(counts), rtol=1e-12)
 
 
 def test_limit_with_failure_free_absorbing_regime() -> None:
@@ -145,3 +155,82 @@ def test_symbolic_three_regimes_is_displayable() -> None:
     )
     closed_form = model.symbolic()
     assert str(closed_form.substituted()) == "Trace(pi*D*(P*D)**(N - 1)*1)"
+
+
+# -- one implementation: the Markov model is an absorbing chain --------------------------------------------------
+def test_is_the_absorbing_chain_with_q_equal_to_diag_keep_times_p() -> None:
+    model = reference_model()
+    keep = [1 - Fraction(f) for f in REFERENCE["failure"]]
+    q = [[keep[i] * Fraction(p) for p in row] for i, row in enumerate(REFERENCE["transition"])]
+    chain = AbsorbingChain(q, REFERENCE["initial"], ["regime 0", "regime 1"])
+    assert isinstance(model, AbsorbingChain) and model.Q == chain.Q
+    counts = np.array([1, 10, 1000, 10**6, 10**12])
+    assert model.log_survival(counts).tolist() == chain.log_survival(counts).tolist()
+    assert model.survival_exact(50) == chain.survival_exact(50)
+    assert model.mean_generations_exact() == chain.mean_generations_exact()
+    assert model.name == "markov" and model.describe()["decay_rate"] == chain.decay_rate()
+
+
+@pytest.mark.parametrize(
+    ("failure", "counts"),
+    [
+        (["1e-9", "1e-7"], [1, 2, 10, 1000, 10**5]),
+        (["1e-12", "3e-10"], [1, 7, 100, 10**4, 10**6]),
+        (["0.0001", "0.05"], [1, 2, 10, 100]),
+    ],
+)
+def test_near_one_agrees_with_the_direct_product(failure: list[str], counts: list[int]) -> None:
+    # the old duplicate drifted (relative error 7e-6 in ln S near S = 1); now ~1e-15 against
+    # DESIGN's pi D (P D)^(N-1) 1 evaluated by mpmath at 60 digits
+    transition = [["0.99", "0.01"], ["0.2", "0.8"]]
+    model = MarkovModulated(transition, failure, [1, 0])
+    for n in counts:
+        truth = mp_markov_log_survival(transition, failure, [1, 0], n)
+        assert model.log_survival(n) == pytest.approx(float(truth), rel=3e-15), n
+
+
+@settings(max_examples=25)
+@given(models("markov"), st.sampled_from([1, 2, 50, 10**4, 10**9, 10**15]))
+def test_balls_contain_the_direct_product(model: MarkovModulated, n: int) -> None:
+    truth = mp_markov_log_survival(model.transition, model.failure, model.initial, n)
+    radii = []
+    for prec in (64, 128, 256):
+        with BallContext(prec) as ctx:
+            ball = model.log_survival(ctx, n)
+        if truth == -mpmath.inf:
+            assert ball == flint.arb.neg_inf()
+            return
+        assert agrees(ball, truth, 1e-45, 1e-44), (prec, ball, truth)
+        radii.append(float(ball.rad()))
+    assert radii[2] <= radii[1] <= radii[0]
+
+
+def test_decay_rate_ignores_unreachable_regimes() -> None:
+    # regime 1 is the slowest (rate 1e-3) but the lineage starts in regime 0 and never switches
+    model = MarkovModulated([[1, 0], ["0.5", "0.5"]], ["0.1", "0.001"], [1, 0])
+    assert model.decay_rate() == pytest.approx(0.9, rel=1e-15)
+    assert model.log_survival(1001) - model.log_survival(1000) == pytest.approx(math.log(0.9), rel=1e-12)
+    # rho(P D) would have said 0.9995 (the unreachable regime)
+    assert MarkovModulated([[1, 0], ["0.5", "0.5"]], ["0.1", "0.001"], [0, 1]).decay_rate() == pytest.approx(0.9)
+    assert model.mean_generations_exact() == 10
+
+
+def test_positive_limit_is_enclosed_and_mean_time_is_infinite() -> None:
+    model = MarkovModulated([[1, 0], ["0.1", "0.9"]], [0, "0.5"], [0, 1])
+    with BallContext(128) as ctx:
+        ball = model.log_limit(ctx)
+        assert ball.contains(flint.arb(1 / flint.arb(11)).log()) or ball.overlaps((1 / flint.arb(11)).log())
+    assert model.log_limit(FLOAT) == pytest.approx(-math.log(11), rel=1e-15)
+    assert model.mean_generations() == math.inf and model.mean_generations_exact() is None
+    assert model.describe()["mean_generations"] is None
+    # S(N) = 1/11 + (10/11) (9/20)^N exactly (h solves h = (1/2)(0.1 + 0.9 h) after one step)
+    for n in (1, 2, 5):
+        assert model.survival_exact(n) == Fraction(1, 11) + Fraction(10, 11) * Fraction(9, 20) ** n
+
+
+def test_certificates_are_balls_without_a_hump() -> None:
+    # near N* = 2000 the old code certified in exact rationals for 10.5 s; now a ball decides
+    model = reference_model()
+    result = model.budget("0.0153")
+    assert 1000 < result.n < 5000
+    assert result.certificate.startswith("ball")
