@@ -362,16 +362,14 @@ class ControlGame(SurvivalModel):
 
         if self.tpr_exact() is None:
             raise BoundsError("control: the chain needs an exact TPR; this ROC gives an irrational one at this f")
-        if "safe" not in {field.name for field in dataclasses.fields(AbsorbingChain)}:
-            raise BoundsError("control: this AbsorbingChain has no safe absorbing states")
         from bounds.numeric.contexts import EXACT
 
         c, _, on = self.per_attack(EXACT)
         caught = self.attack_rate * c
         if self.epsilon is None:
-            return AbsorbingChain([[on]], [1], ["misaligned"], safe=[caught])  # type: ignore[call-arg]
+            return AbsorbingChain([[on]], [1], ["misaligned"], safe=[caught])
         q = [[1 - self.epsilon, self.epsilon], [Fraction(0), on]]
-        return AbsorbingChain(q, [1, 0], ["aligned", "misaligned"], safe=[Fraction(0), caught])  # type: ignore[call-arg]
+        return AbsorbingChain(q, [1, 0], ["aligned", "misaligned"], safe=[Fraction(0), caught])
 
     def min_audit_budget(self, n: Any, threshold: Any) -> AuditBudget | None:
         """The certified smallest audit budget ``f`` (a float, meaning its repr decimal) with ``S(n) >= T``.

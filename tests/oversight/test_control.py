@@ -10,7 +10,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from bounds.errors import ParameterError
+from bounds.errors import BoundsError, ParameterError
 from bounds.numeric.certify import decide
 from bounds.numeric.contexts import FLOAT, BallContext
 from bounds.oversight import ControlGame
@@ -139,15 +139,16 @@ def test_monte_carlo_game() -> None:
 
 
 def test_as_chain_when_safe_states_exist() -> None:
-    from bounds.models.absorbing import AbsorbingChain
-
-    if "safe" not in {field.name for field in dataclasses.fields(AbsorbingChain)}:
-        pytest.skip("AbsorbingChain without safe absorbing states (branch 'chain' not merged)")
     game = ControlGame("0.4", "0.8", "0.1", roc_points=[("0.1", "0.6")], attack_rate="0.2", epsilon="0.05")
     chain = game.as_chain()
     assert [chain.survival_exact(n) for n in range(20)] == [game.survival_exact(n) for n in range(20)]
     assert chain.limit_exact() == game.limit_exact()
     assert chain.budget("0.8").n == game.budget("0.8").n
+    pure = dataclasses.replace(game, epsilon=None).as_chain()
+    assert [pure.survival_exact(n) for n in range(20)] == [dataclasses.replace(game, epsilon=None).survival_exact(n)
+                                                          for n in range(20)]
+    with pytest.raises(BoundsError, match="exact TPR"):
+        ControlGame("0.5", "0.9", "0.05", roc=(3, 1)).as_chain()
 
 
 @pytest.mark.parametrize(
