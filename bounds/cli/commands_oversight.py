@@ -52,7 +52,7 @@ def _value(value: Any) -> Any:
 @command("oversight", "budget when defects must pass a layer of monitors that share blind spots", _oversight_arguments)
 def oversight_command(args: argparse.Namespace) -> Output:
     model = oversight_model(args)
-    result = model.budget(args.threshold)
+    result = model.budget_interval(args.threshold) if model.dependence == "any" else model.budget(args.threshold)
     data: dict[str, Any] = {**model.parameters(), "layer_miss": _value(model.layer_miss)}
     if not model.wrapped:
         data["epsilon"] = _value(model.epsilon)

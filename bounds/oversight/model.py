@@ -102,9 +102,9 @@ class Oversight(SurvivalModel):
     .. math:: \varepsilon = d\, M, \qquad M = P(\#\text{flags} < k), \qquad
               S(N) = (1 - d M)^N, \qquad n_\text{eff} = \frac{n}{1 + (n-1)\rho}.
 
-    Under ``any``, :math:`M \in [M_-, M_+]` and :meth:`budget` returns an
-    :class:`OversightBudget`; ``log_survival`` then uses :math:`M_+` (the reading that
-    holds for every dependence).
+    Under ``any``, :math:`M \in [M_-, M_+]`: ``log_survival`` and :meth:`budget` use
+    :math:`M_+` (the reading that holds for every dependence) and :meth:`budget_interval`
+    gives the :class:`OversightBudget` ``[guaranteed, possible]``.
 
     References
     ----------
@@ -122,7 +122,7 @@ class Oversight(SurvivalModel):
     Fraction(77, 2000)
     >>> Oversight("0.01", "0.1", monitors=3, dependence="exchangeable", rho="0.5").effective_monitors
     Fraction(3, 2)
-    >>> str(Oversight("0.01", "0.1", monitors=3, dependence="any").budget("0.9"))
+    >>> str(Oversight("0.01", "0.1", monitors=3, dependence="any").budget_interval("0.9"))
     '105 <= N* <= unbounded (any dependence of the monitors)'
     """
 
@@ -349,13 +349,16 @@ class Oversight(SurvivalModel):
 
         return int(math.log(float(threshold)) / math.log1p(-float(rate))) if float(rate) > 0 else None
 
-    def budget(self, threshold: Any) -> Any:
-        """The certified budget; under ``any`` an :class:`OversightBudget` ``[guaranteed, possible]``."""
-        if self.dependence != "any":
-            return super().budget(threshold)
+    def budget_interval(self, threshold: Any) -> OversightBudget:
+        """Certified budgets at both ends of ``[M_-, M_+]`` (a point for every model but ``any``).
+
+        ``guaranteed`` holds under every dependence consistent with the miss rates; no consistent
+        dependence allows more than ``possible``. (:meth:`budget` is the guaranteed end, a plain
+        :class:`~bounds.solve.budget.Budget` like every model's.)
+        """
         interval = self.miss_range
         if self.wrapped:
-            raise BoundsError("oversight: dependence 'any' needs a constant defect_rate for a budget interval")
+            raise BoundsError("oversight: a budget interval needs a constant defect_rate")
         ends = [Oversight(self.defect_rate, [value], 1, "independent") for value in (interval.high, interval.low)]
         return OversightBudget(ends[0].budget(threshold), ends[1].budget(threshold), interval)
 

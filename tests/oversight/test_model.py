@@ -64,8 +64,9 @@ def test_any_interval_budgets() -> None:
     model = Oversight("0.01", ["0.1", "0.2", "0.3"], vote=2, dependence="any")
     low, high = model.layer_miss
     assert (low, high) == (F(0), F(3, 10))
-    result = model.budget("0.9")
+    result = model.budget_interval("0.9")
     assert result.guaranteed.n == bounds.budget(epsilon=F(3, 1000), threshold="0.9").n
+    assert model.budget("0.9").n == result.guaranteed.n  # the plain budget is the guaranteed end
     assert result.possible.unbounded
     assert result.to_dict()["budget_guaranteed"] == result.guaranteed.n
     # every point model lies inside the interval
