@@ -52,6 +52,9 @@ from bounds.numeric.parse import threshold as as_threshold
 __all__ = ["AuditBudget", "ControlGame"]
 
 _EXACT_BITS = 200_000
+#: Float ln S above -_NEAR_ONE (alignment loss composed with the game) is recomputed in a ball.
+_NEAR_ONE = 1e-2
+_MAX_REFINED = 4096
 
 
 def _roc_points(value: Any) -> tuple[tuple[Fraction, Fraction], ...]:
@@ -245,11 +248,19 @@ class ControlGame(SurvivalModel):
             return ctx.one
         if self.attack_rate == 1 and self.attack_success == 1:
             return ctx.zero
-        return ctx.exp(t * ctx.log(self.per_attack(ctx)[2]))
+        return ctx.exp(t * self._log_on(ctx))
+
+    def _log_on(self, ctx: Any) -> Any:
+        """``ln g``, through ``log1p(-p (c + l))`` when ``g`` is near 1 (both forms are rigorous in balls)."""
+        c, lost, on = self.per_attack(ctx)
+        exit_rate = ctx.number(self.attack_rate) * (c + lost)
+        if float(exit_rate if ctx.kind != "ball" else exit_rate.mid()) < 0.5:
+            return ctx.log1p(-exit_rate)
+        return ctx.log(on)
 
     def _survival_numerator(self, ctx: Any, n: int) -> Any:
         """``c + l (r**n + eps h_n)`` (``c + l g**n`` without alignment loss): a sum of non-negative terms."""
-        c, lost, on = self.per_attack(ctx)
+        c, lost, _ = self.per_attack(ctx)
         if self.epsilon is None:
             return c + lost * self._game_on(ctx, n)
         if self.epsilon == 1:
@@ -260,7 +271,7 @@ class ControlGame(SurvivalModel):
         if self.attack_rate == 1 and self.attack_success == 1:
             spread = ctx.exp((n - 1) * log_keep)
         else:
-            spread = ctx.exp((n - 1) * log_keep) * _phi(ctx, n, ctx.log(on) - log_keep)
+            spread = ctx.exp((n - 1) * log_keep) * _phi(ctx, n, self._log_on(ctx) - log_keep)
         return c + lost * (keep_n + eps * spread)
 
     def _float_log_survival(self, n: np.ndarray) -> np.ndarray:
@@ -271,7 +282,7 @@ class ControlGame(SurvivalModel):
             return np.zeros(n.shape)
         c, lost, on = (float(x) for x in self.per_attack(FLOAT))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            log_on = np.log(on) if on > 0 else -np.inf
+            log_on = float(self._log_on(FLOAT)) if on > 0 else -np.inf
             if self.epsilon is None:
                 # 1 - S = l/(c+l) (1 - g**n): log1p where S is near 1 keeps ulps there
                 loss = -np.expm1(n * log_on) if on > 0 else np.where(n > 0, 1.0, 0.0)
@@ -282,14 +293,31 @@ class ControlGame(SurvivalModel):
             eps = float(self.epsilon)
             if eps == 1:
                 shifted = n - 1
-                value = np.log(c + lost * np.exp(shifted * log_on)) - np.log(c + lost)
-                return np.where(n == 0, 0.0, value)
+                power = np.where(shifted <= 0, 1.0, np.exp(np.maximum(shifted, 1) * log_on))  # g**0 = 1
+                value = np.log(c + lost * power) - np.log(c + lost)
+                return self._refine_near_one(n, np.where(n == 0, 0.0, value))
             log_keep = np.log1p(-eps)
             top, x = max(log_keep, log_on), -abs(log_on - log_keep)
             phi = n if x == 0 else np.expm1(n * x) / np.expm1(x)
             log_h = (n - 1) * top + np.log(phi)
             numerator = c + lost * (np.exp(n * log_keep) + eps * np.exp(log_h))
-            return np.where(n == 0, 0.0, np.log(numerator) - np.log(c + lost))
+            value = np.where(n == 0, 0.0, np.log(numerator) - np.log(c + lost))
+        return self._refine_near_one(n, value)
+
+    def _refine_near_one(self, n: np.ndarray, value: np.ndarray) -> np.ndarray:
+        """Where ``S`` is near 1 the float form cancels: take those few entries from a 128-bit ball."""
+        from bounds.numeric.contexts import BallContext
+
+        shape = np.shape(value)
+        counts = np.broadcast_to(n, shape).reshape(-1)
+        value = np.array(value, dtype=np.float64).reshape(-1)
+        near = (value > -_NEAR_ONE) & (counts > 0) & (counts < 2.0**62)
+        if not near.any() or near.sum() > _MAX_REFINED:
+            return value.reshape(shape)
+        with BallContext(128) as ctx:
+            for index in np.flatnonzero(near):
+                value[index] = float(self.log_survival(ctx, int(counts[index])).mid())
+        return value.reshape(shape)
 
     def survival_mp(self, n: int, dps: int) -> Any:
         """``S(n)`` as an mpmath number to about ``dps`` digits: the midpoint of the certifying ball (display)."""

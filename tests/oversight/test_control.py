@@ -160,3 +160,13 @@ def test_as_chain_when_safe_states_exist() -> None:
 def test_bad_roc(kwargs, match) -> None:
     with pytest.raises(ParameterError, match=match):
         ControlGame("0.5", "0.9", "0.05", **kwargs)
+
+
+@pytest.mark.parametrize(("eps", "p", "n"), [("1e-12", "1e-3", 10), ("1e-6", "1e-6", 1000), (None, "1e-9", 5),
+                                             ("1", "1e-9", 7), ("0.01", "0.5", 100)])
+def test_float_log_survival_keeps_ulps_near_one(eps, p, n) -> None:
+    """S near 1: the float ln S agrees with a 256-bit ball to a few ulp (no cancellation in 1 - S)."""
+    game = ControlGame("0.5", "0.9", "0.05", roc=(3, 1), attack_rate=p, epsilon=eps)
+    with BallContext(256) as ctx:
+        reference = float(game.log_survival(ctx, n).mid())
+    assert float(game.log_survival(FLOAT, np.array([float(n)]))[0]) == pytest.approx(reference, rel=1e-15)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bounds.oversight import Oversight, layer
+from bounds.oversight import ControlGame, Oversight, layer
 from bounds.oversight.sharp import any_miss
 from bounds.testing.checks import check_model
 from bounds.testing.strategies import models, probabilities
 
 
 @settings(max_examples=40, deadline=None)
+@example(ControlGame("1", "1", "0.1", roc=(0, "0.11"), attack_rate=1, epsilon=1))  # g = 0: 0 * log 0 was nan
 @given(models("oversight", "control"))
 def test_oversight_and_control_are_survival_functions(model) -> None:
     check_model(model, max_generations=10**12, thresholds=["0.9", "0.5"])
