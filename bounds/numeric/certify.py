@@ -34,7 +34,7 @@ import flint
 from bounds.errors import CertificationError
 from bounds.numeric.contexts import BallContext
 
-__all__ = ["MAX_PREC", "START_PREC", "Decision", "ball_to_mpf", "decide", "exp_ball"]
+__all__ = ["MAX_PREC", "START_PREC", "Decision", "ball_to_mpf", "decide", "evaluate", "exp_ball"]
 
 #: First working precision, in bits.
 START_PREC = 64
@@ -166,6 +166,36 @@ def decide(
         f"could not decide whether {what} >= T = {_short(target)}: the balls of {what} and T overlap up to "
         f"{min(prec, max_prec)} bits and no exact value settles it (an exact tie the model cannot evaluate exactly)"
     )
+
+
+def evaluate(
+    log_value: Callable[[BallContext], flint.arb], digits: int, *, exponentiate: bool = True,
+    max_prec: int = MAX_PREC,
+) -> Any:
+    """``X = exp(ln X)`` (or ``ln X``) to ``digits`` correct significant digits, as an mpmath number.
+
+    The precision rises until the ball is that accurate (the shape of ``flint.good``); the
+    midpoint is returned, so every printed digit is backed by the ball. ``X == 0`` is exact.
+
+    >>> from fractions import Fraction
+    >>> import mpmath
+    >>> value = evaluate(lambda ctx: 500 * ctx.log1p(-ctx.number(Fraction(1, 1000))), 20)
+    >>> with mpmath.workdps(30):
+    ...     mpmath.nstr(value, 20)
+    '0.60637894486118500504'
+    """
+    needed = int(digits * 3.33) + 8
+    prec = max(START_PREC, needed + 16)
+    while prec <= max_prec:
+        with BallContext(prec) as ctx:
+            ball = log_value(ctx)
+            if exponentiate and not ball.is_finite() and ball < 0:
+                return ball_to_mpf(flint.arb(0), prec)
+            value = ball.exp() if exponentiate else ball
+            if value.is_exact() or value.rel_accuracy_bits() >= needed:
+                return ball_to_mpf(value, prec)
+        prec *= 2
+    raise CertificationError(f"no ball reached {digits} correct digits below {max_prec} bits")
 
 
 def _short(value: Fraction) -> str:
