@@ -347,6 +347,26 @@ class ControlGame(SurvivalModel):
         spread = n * keep ** (n - 1) if keep == on else (keep**n - on**n) / (keep - on)
         return (c + lost * (keep**n + self.epsilon * spread)) / (c + lost)
 
+    def candidate(self, threshold: Fraction) -> int | None:
+        """A guess at the budget: the last ``N`` whose 128-bit ball midpoint of ``ln S`` is ``>= ln T``.
+
+        Never trusted (the solver certifies around it); balls instead of floats keep rates below the
+        float range (``epsilon = 1e-400``) searchable. Called only when ``S(infinity) < T``.
+        """
+        from bounds.numeric.contexts import BallContext
+        from bounds.numeric.search import SearchLimit, last_true
+
+        with BallContext(128) as ctx:
+            target = ctx.log(ctx.number(threshold)).mid()
+
+            def holds(n: int) -> bool:
+                return bool(self.log_survival(ctx, n).mid() >= target)
+
+            try:
+                return last_true(holds, 1, limit=2**20_000) if holds(1) else 0
+            except SearchLimit:
+                return None
+
     def log_limit(self, ctx: Any) -> Any:
         if self.always_safe:
             return ctx.zero

@@ -345,9 +345,13 @@ class Oversight(SurvivalModel):
         rate = self._rate_exact()
         if rate in (0, 1):
             return 0
-        import math
+        # a guess (certified by the solver), in arb so that rates below the float range still give one
+        from bounds.numeric.contexts import BallContext
 
-        return int(math.log(float(threshold)) / math.log1p(-float(rate))) if float(rate) > 0 else None
+        with BallContext(64 + rate.denominator.bit_length() + threshold.denominator.bit_length()) as ctx:
+            ratio = ctx.log(ctx.number(threshold)) / ctx.log1p(-ctx.number(rate))
+            floor = ratio.mid().floor().unique_fmpz() if ratio.is_finite() else None
+            return None if floor is None else int(floor)
 
     def budget_interval(self, threshold: Any) -> OversightBudget:
         """Certified budgets at both ends of ``[M_-, M_+]`` (a point for every model but ``any``).

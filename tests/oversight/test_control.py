@@ -170,3 +170,16 @@ def test_float_log_survival_keeps_ulps_near_one(eps, p, n) -> None:
     with BallContext(256) as ctx:
         reference = float(game.log_survival(ctx, n).mid())
     assert float(game.log_survival(FLOAT, np.array([float(n)]))[0]) == pytest.approx(reference, rel=1e-15)
+
+
+def test_attack_rate_below_the_float_range() -> None:
+    """p = 1e-400: S(N) = (c + l g**N)/(c + l) with ln g ~ -1e-400; the budget still certifies."""
+    game = ControlGame("0.5", "0.9", "0.05", roc=(3, 1), attack_rate="1e-400")
+    result = game.budget("0.7")
+    assert result.certified and len(str(result.n)) == 401
+    with BallContext(4096) as ctx:
+        c, lost, _ = game.per_attack(ctx)
+        # g**N = (T (c + l) - c) / l solves S(N) = T: N* = floor(ln(...) / ln g)
+        gap = (ctx.number(F(7, 10)) * (c + lost) - c) / lost
+        target = ctx.log(gap) / ctx.log1p(-ctx.number(F(1, 10**400)) * (c + lost))
+        assert target.floor().unique_fmpz() == result.n

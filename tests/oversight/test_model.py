@@ -142,3 +142,11 @@ def test_bad_parameters(kwargs: dict[str, Any], match: str) -> None:
 def test_bad_probability_is_a_bounds_error() -> None:
     with pytest.raises(BoundsError, match=r"miss must be in \[0, 1\]"):
         Oversight("0.01", "1.5")
+
+
+def test_rates_below_the_float_range_keep_a_certified_budget() -> None:
+    """d M = 1e-203: the float path sees 0; the candidate comes from arb and the budget is certified."""
+    model = Oversight("1e-200", "1e-3", monitors=1)
+    result = model.budget("0.9")
+    reference = bounds.budget(epsilon="1e-203", threshold="0.9")
+    assert result.n == reference.n and len(str(result.n)) == 203
