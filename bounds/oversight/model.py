@@ -140,8 +140,15 @@ class Oversight(SurvivalModel):
 
     def __post_init__(self) -> None:
         if hasattr(self.defect_rate, "rate"):
-            if not callable(getattr(self.defect_rate, "rate", None)):
-                raise ParameterError("defect_rate", "a probability or a model with rate(ctx, i)", self.defect_rate)
+            from bounds.numeric.contexts import FLOAT
+
+            try:
+                np.asarray(self.defect_rate.rate(FLOAT, np.asarray([1.0])), dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ParameterError(
+                    "defect_rate", "a probability or a model with rate(ctx, i) (the kernel protocol)",
+                    type(self.defect_rate).__name__,
+                ) from None
         else:
             object.__setattr__(self, "defect_rate", probability(self.defect_rate, "defect_rate"))
         miss = _probabilities(self.miss, "miss")

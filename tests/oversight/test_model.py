@@ -150,3 +150,12 @@ def test_rates_below_the_float_range_keep_a_certified_budget() -> None:
     result = model.budget("0.9")
     reference = bounds.budget(epsilon="1e-203", threshold="0.9")
     assert result.n == reference.n and len(str(result.n)) == 203
+
+
+def test_a_base_without_rate_ctx_is_refused() -> None:
+    class OldStyle:
+        def rate(self, i: Any) -> Any:
+            return np.full(np.shape(i), 0.01)
+
+    with pytest.raises(ParameterError, match=r"rate\(ctx, i\)"):
+        Oversight(OldStyle(), "0.1")
