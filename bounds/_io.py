@@ -8,7 +8,10 @@ from pathlib import Path
 
 from bounds.errors import BoundsError
 
-__all__ = ["write_atomic"]
+__all__ = ["MAX_INPUT_BYTES", "read_bounded", "write_atomic"]
+
+#: Largest input file :func:`read_bounded` accepts (a data or interval file, not a corpus).
+MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
@@ -42,3 +45,28 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def read_bounded(path: str | os.PathLike[str], what: str = "input file", max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 text file of at most ``max_bytes`` bytes.
+
+    Raises
+    ------
+    BoundsError
+        When the file does not exist, cannot be read, is not UTF-8 or is larger than ``max_bytes``
+        (the message names ``what`` and the path).
+    """
+    target = Path(path)
+    try:
+        with open(target, "rb") as stream:
+            payload = stream.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise BoundsError(f"{what} {str(target)!r} does not exist") from None
+    except OSError as error:
+        raise BoundsError(f"{what} {str(target)!r} cannot be read: {error.strerror}") from None
+    if len(payload) > max_bytes:
+        raise BoundsError(f"{what} {str(target)!r} is larger than {max_bytes} bytes")
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BoundsError(f"{what} {str(target)!r} is not UTF-8 text: {error.reason} at byte {error.start}") from None

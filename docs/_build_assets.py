@@ -32,6 +32,21 @@ def _figures(folder: Path) -> None:
     )
     save_figure(figure, folder / "survival.png", dpi=110)
     save_figure(heatmap_figure(mark=[("0.001", "0.605")]), folder / "heatmap.png", dpi=110)
+    _timeline_figures(folder)
+
+
+def _timeline_figures(folder: Path) -> None:
+    # the seed of docs/timeline.md: first interval 12 months, acceleration 0.8, start quantiles 0.3 / 0.6
+    from bounds import Independent
+    from bounds.report.plot import save_figure
+    from bounds.report.timeline_plot import date_distribution_figure, timeline_figure
+    from bounds.timeline import GeometricCadence, StartDistribution, horizon
+
+    model, cadence = Independent(epsilon="0.001"), GeometricCadence(first="12", ratio="0.8")
+    start = StartDistribution.from_text("2027-12:0.3,2028-12:0.6")
+    save_figure(timeline_figure(model, cadence, "0.605", start=start), folder / "timeline.png", dpi=110)
+    months = horizon(model, cadence, "0.605").months
+    save_figure(date_distribution_figure(start, months), folder / "timeline_dates.png", dpi=110)
 
 
 def _help_sections(parser: argparse.ArgumentParser, name: str, level: int) -> list[str]:

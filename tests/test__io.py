@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bounds._io import write_atomic
+from bounds._io import read_bounded, write_atomic
 from bounds.errors import BoundsError
 
 
@@ -35,3 +35,16 @@ def test_failure_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [path.name for path in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_read_bounded_refuses_missing_oversized_and_binary_files(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("generation,trials,failures\n")
+    assert read_bounded(path, "data file").startswith("generation")
+    with pytest.raises(BoundsError, match="larger than 10 bytes"):
+        read_bounded(path, "data file", max_bytes=10)
+    path.write_bytes(b"\xff\xfe")
+    with pytest.raises(BoundsError, match="not UTF-8"):
+        read_bounded(path, "data file")
+    with pytest.raises(BoundsError, match="does not exist"):
+        read_bounded(tmp_path / "missing.csv", "data file")
