@@ -33,3 +33,23 @@ def _restore_mpmath_precision() -> Any:
     assert mpmath.mp.prec == saved_mp, "a test or the code under test leaked mpmath precision"
     assert mpmath.iv.prec == saved_iv, "a test or the code under test leaked mpmath.iv precision"
     mpmath.mp.prec, mpmath.iv.prec = saved_mp, saved_iv
+
+
+def make_device_node(folder: Path) -> str:
+    """A character device to aim outputs at: a private copy of /dev/null (``mknod``) as root.
+
+    Never the system's ``/dev/null`` when running as root: a regression in the refusal of device
+    outputs would replace it. Without root, ``/dev/null`` is safe (its folder is not writable).
+    """
+    if os.geteuid() == 0:
+        import stat
+
+        path = folder / "null-device"
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        return str(path)
+    return "/dev/null"
+
+
+@pytest.fixture
+def device_node(tmp_path: Path) -> str:
+    return make_device_node(tmp_path)

@@ -20,6 +20,7 @@ def _harness():
     return module
 
 
+@pytest.mark.slow
 def test_quick_run_succeeds_and_reports_every_module() -> None:
     result = subprocess.run(
         [sys.executable, "bench/run.py", "--quick"],

@@ -84,6 +84,7 @@ rates = st.builds(lambda m, k: Fraction(m, 10**k), st.integers(1, 99), st.intege
 levels = st.integers(200, 999).map(lambda m: Fraction(m, 1000))
 
 
+@pytest.mark.slow
 @given(
     epsilons(min_value=Fraction(1, 10**4), max_value=Fraction(1, 2), max_exponent=4),
     st.integers(2, 300),
@@ -106,6 +107,7 @@ def test_lp_at_ten_thousand_generations() -> None:
     assert high == pytest.approx(float(kwerel(s1, s2, 10**4).value), abs=1e-9)
 
 
+@pytest.mark.slow
 @given(
     epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 2), max_exponent=6),
     st.integers(1, 5000),
@@ -135,6 +137,7 @@ def joint_laws(draw: st.DrawFn) -> tuple[int, dict[tuple[int, ...], Fraction]]:
     return count, {outcome: Fraction(w, total) for outcome, w in zip(outcomes, weights, strict=True) if w}
 
 
+@pytest.mark.slow
 @given(joint_laws())
 def test_pairwise_interval_contains_the_truth(law: tuple[int, dict[tuple[int, ...], Fraction]]) -> None:
     count, probabilities = law

@@ -326,6 +326,7 @@ def test_document_is_article_with_amsmath_and_amssymb_only() -> None:
 SPECS = sorted((Path(__file__).parent.parent / "examples" / "specs").glob("*.toml"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("threshold", ["0.605", "0.5", "0.01"])
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
 def test_example_spec_derivations_show_the_api_numbers(spec: Path, threshold: str) -> None:

@@ -76,6 +76,7 @@ def _have(*modules: str) -> bool:
     return all(importlib.util.find_spec(module) is not None for module in modules)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not _have("sphinx", "myst_parser", "numpydoc", "matplotlib"), reason="needs the docs extra"
 )

@@ -118,6 +118,7 @@ def test_acceptance_derive_command_writes_a_document_that_compiles(tmp_path: Pat
     assert (tmp_path / "d.pdf").read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
 def test_every_example_spec_derivation_compiles(spec: Path, tmp_path: Path) -> None:
     model = load_spec(spec)

@@ -8,7 +8,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bounds.errors import ParameterError
@@ -144,6 +144,8 @@ def test_format_number_round_trips_to_six_figures(value: float) -> None:
 
 
 @given(st.fractions(min_value=0, max_value=1, max_denominator=10**30))
+@example(Fraction(1, 2**24))  # issue 11: a 17-digit terminating decimal was cut to 14 digits
+@example(Fraction(3, 2**1000 * 5**3))  # and a 1000-digit one to 28
 def test_json_value_loses_nothing(value: Fraction) -> None:
     from bounds.numeric.parse import json_value
 

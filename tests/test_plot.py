@@ -249,6 +249,7 @@ sys.exit(bounds.cli.main(["plot", "heatmap", "-o", "never.png"]))
 """
 
 
+@pytest.mark.slow
 def test_core_imports_without_matplotlib(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-c", _BLOCK_MATPLOTLIB],

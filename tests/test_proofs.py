@@ -55,6 +55,7 @@ def test_at_least_twelve_theorems_each_with_statement_proof_and_check() -> None:
         assert callable(module.check)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", THEOREMS)
 def test_every_step_of_every_theorem_passes(name: str, reports: dict[str, Report]) -> None:
     report = reports[name]
@@ -64,6 +65,7 @@ def test_every_step_of_every_theorem_passes(name: str, reports: dict[str, Report
     assert report.counts()[SYMPY] >= 1, str(report)
 
 
+@pytest.mark.slow  # shares the slow `reports` fixture
 def test_all_three_kinds_of_check_are_used(reports: dict[str, Report]) -> None:
     totals = {method: sum(report.counts()[method] for report in reports.values()) for method in METHODS}
     assert all(totals[method] >= 5 for method in (SYMPY, PROPERTY, NUMERIC)), totals
@@ -174,6 +176,7 @@ def test_a_wrong_step_in_a_test_double_fails_and_the_others_still_run() -> None:
 # -- the book --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # shares the slow `reports` fixture
 def test_the_book_compiles(reports: dict[str, Report], tmp_path: Path) -> None:
     require_pdflatex()
     tex = tmp_path / "proofs.tex"
@@ -182,6 +185,7 @@ def test_the_book_compiles(reports: dict[str, Report], tmp_path: Path) -> None:
     assert compile_pdf(tex).read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.slow
 def test_python_m_proofs_writes_tex_and_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     require_pdflatex()
     assert main(["-o", str(tmp_path), "--theorem", "running_example", "--theorem", "chain_rule"]) == 0
@@ -199,6 +203,7 @@ def test_python_m_proofs_exits_nonzero_when_a_check_fails(
     assert "0 of 1 theorems pass" in (tmp_path / "proofs.tex").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_proofs_do_not_depend_on_the_library() -> None:
     # importing every theorem module with bounds made unimportable
     code = (

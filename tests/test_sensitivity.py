@@ -37,7 +37,7 @@ def _relaxation_elasticities(epsilon: Fraction, threshold: Fraction) -> tuple[mp
 
 @given(
     epsilon=bst.epsilons(min_value=Fraction(1, 10**12), max_value=Fraction(999, 1000), max_exponent=12),
-    threshold=bst.thresholds(max_exponent=12).filter(lambda value: value < 1),
+    threshold=bst.thresholds(max_exponent=12, max_value=1 - Fraction(1, 10**12)),
 )
 def test_closed_form_is_the_derivative_of_the_continuous_relaxation(
     epsilon: Fraction, threshold: Fraction

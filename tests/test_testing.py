@@ -197,6 +197,7 @@ def test_object_without_survival_is_refused() -> None:
         check_model(SimpleNamespace(log_survival=lambda n: 0.0))
 
 
+@pytest.mark.slow
 # pinned: bugs in Independent that check_model found (fixed in bounds/models/independent.py)
 @example(Independent(epsilon=1))  # survival_mp(0) was nan: 0 * log1p(-1)
 @example(Independent(epsilon=Fraction(10**20 - 1, 10**20)))  # float path warned: log1p(-1.0)
@@ -206,6 +207,7 @@ def test_every_registered_model_is_a_survival_function(model) -> None:
     check_model(model, max_generations=10**12)
 
 
+@pytest.mark.slow
 @given(schedules())
 def test_schedules_are_survival_functions_with_consistent_rates(schedule) -> None:
     check_model(schedule, max_generations=10**9, thresholds=["0.9", "0.5", "1e-6"])
@@ -246,6 +248,7 @@ def test_unknown_strategy_name_is_refused() -> None:
         models("nonsense")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SPECS, ids=[path.stem for path in SPECS])
 def test_example_specs_are_survival_functions(path: Path) -> None:
     if path.stem == "expression":

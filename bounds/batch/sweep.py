@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,16 +28,21 @@ from typing import Any
 
 import numpy as np
 
+from bounds._io import atomic_output, read_text
 from bounds.errors import BoundsError, ParameterError, SpecError
-from bounds.numeric.parse import exact
+from bounds.numeric.parse import exact, saturating_float
 from bounds.solve.api import budget as constant_budget
 from bounds.solve.budget import Budget, BudgetArray
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "SweepSummary", "axis_values", "budget_grid", "sweep", "sweep_csv"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "MAX_AXIS_POINTS", "SweepSummary", "axis_values", "budget_grid", "sweep", "sweep_csv"]
 
 #: Grid points per chunk. Working memory is about 400 bytes per point (the CSV text of the
 #: chunk and its cells as Python strings): 2**18 points keep a 1e8-point sweep near 150 MB.
 DEFAULT_CHUNK_SIZE = 2**18
+
+#: The most values one ``log:``/``lin:`` axis may have. An axis is held in memory (about
+#: 100 bytes a value: 100 MB at the cap); the grid, their product, is streamed and has no cap.
+MAX_AXIS_POINTS = 10**6
 
 
 def _is_dask(value: Any) -> bool:
@@ -75,10 +79,12 @@ def _parse_axis(text: str, name: str) -> list[Any]:
         parts = rest.split(":")
         if len(parts) != 3:
             raise ParameterError(name, f"{kind}:START:STOP:COUNT", text)
-        start, stop = (float(exact(part, name)) for part in parts[:2])
+        start, stop = (saturating_float(exact(part, name)) for part in parts[:2])
+        if not (math.isfinite(start) and math.isfinite(stop)):
+            raise ParameterError(name, f"{kind}:START:STOP:COUNT with START and STOP within the float range", text)
         count = exact(parts[2], f"{name} count")
-        if count.denominator != 1 or not 1 <= count <= 10**9:
-            raise ParameterError(f"{name} count", "a whole number in [1, 1e9]", parts[2])
+        if count.denominator != 1 or not 1 <= count <= MAX_AXIS_POINTS:
+            raise ParameterError(f"{name} count", f"a whole number in [1, {MAX_AXIS_POINTS:.0e}]", parts[2])
         if kind == "log":
             if not (start > 0 and stop > 0):
                 raise ParameterError(name, "positive START and STOP for a log axis", text)
@@ -108,7 +114,8 @@ def _float_exact(values: list[Any], name: str) -> bool:
         number = exact(value, name)
         if isinstance(value, (float, int)) and not isinstance(value, bool):
             continue
-        if Fraction(repr(float(number))) != number:
+        as_float = saturating_float(number)
+        if not math.isfinite(as_float) or Fraction(repr(as_float)) != number:
             return False
     return True
 
@@ -149,11 +156,13 @@ def _spec_table(spec: Any) -> tuple[dict[str, Any], Path]:
         return dict(spec), Path.cwd()
     path = Path(spec)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
-    except FileNotFoundError:
-        raise SpecError(f"spec file {str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SpecError(f"spec file {str(path)!r} cannot be read: {error}") from None
+        return tomllib.loads(read_text(path, "spec file")), path.parent
+    except BoundsError as error:
+        raise SpecError(str(error)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise SpecError(f"spec file {str(path)!r} is not valid TOML: {error}") from None
+    except RecursionError:
+        raise SpecError(f"spec file {str(path)!r} is nested too deeply") from None
 
 
 @dataclass(frozen=True)
@@ -343,39 +352,22 @@ def sweep_csv(
     """
     plan = _plan(epsilon, threshold, spec, axes)
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise BoundsError(f"output folder {str(folder)!r} does not exist")
     columns = (*(axis.name for axis in plan.axes), "budget", "unbounded")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise BoundsError(f"cannot write to {str(folder)!r}: {error.strerror}") from None
-    # mkstemp creates the file readable by its owner only; give the result the usual permissions
-    umask = os.umask(0)
-    os.umask(umask)
-    os.fchmod(handle, 0o666 & ~umask)
     rows = never = 0
     low: int | None = None
     high: int | None = None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(",".join(columns) + "\n")
-            for index in _chunks(plan, chunk_size):
-                budgets, unbounded = _evaluate(plan, index)
-                stream.write(_csv_lines(plan, index, budgets, unbounded))
-                rows += len(budgets)
-                never += int(unbounded.sum())
-                finite = budgets[~unbounded]
-                if finite.size:
-                    low = int(finite.min()) if low is None else min(low, int(finite.min()))
-                    high = int(finite.max()) if high is None else max(high, int(finite.max()))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # the temporary CSV lives beside the target and is removed on errors, SIGINT and SIGTERM
+    with atomic_output(target, "w", encoding="utf-8", newline="") as stream:
+        stream.write(",".join(columns) + "\n")
+        for index in _chunks(plan, chunk_size):
+            budgets, unbounded = _evaluate(plan, index)
+            stream.write(_csv_lines(plan, index, budgets, unbounded))
+            rows += len(budgets)
+            never += int(unbounded.sum())
+            finite = budgets[~unbounded]
+            if finite.size:
+                low = int(finite.min()) if low is None else min(low, int(finite.min()))
+                high = int(finite.max()) if high is None else max(high, int(finite.max()))
     return SweepSummary(target, rows, columns, never, low, high)
 
 

@@ -12,8 +12,11 @@ import argparse
 import json
 import os
 import sys
+import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn
 
 from bounds.errors import BoundsError
@@ -26,10 +29,11 @@ __all__ = [
     "ArgumentParser",
     "Command",
     "Output",
+    "TooLargeError",
     "UsageError",
     "add_model_arguments",
     "command",
-        "model_from_arguments",
+    "model_from_arguments",
 ]
 
 
@@ -119,11 +123,46 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+class TooLargeError(BoundsError):
+    """The input asks for more memory, recursion or numeric range than the computation has."""
+
+
+def _too_large(error: BaseException) -> TooLargeError:
+    """One rule for exhaustion: a clear "too large" error (exit 2), not an internal error.
+
+    Inputs are validated where they are read; this catches what validation cannot foresee
+    (an input within every stated range whose computation still overflows a float or exhausts
+    memory), naming where it happened so that a narrower check can be added there.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    where = next(
+        (f"{Path(frame.filename).stem}.{frame.name}" for frame in reversed(frames) if "bounds" in frame.filename),
+        "bounds",
+    )
+    if isinstance(error, MemoryError):
+        kind = "needs more memory than is available"
+    elif isinstance(error, RecursionError):
+        kind = "is nested too deeply"
+    else:
+        kind = "exceeds the numeric range this computation supports"
+    detail = f": {error}" if str(error) else ""
+    return TooLargeError(f"the input is too large: it {kind} ({type(error).__name__} in {where}{detail})")
+
+
 def run(argv: list[str] | None = None) -> int:
     """Parse ``argv``, run the command, print its output; return the exit code."""
     try:
-        args = build_parser().parse_args(argv)
-        output = COMMANDS[args.command].run(args)
+        try:
+            with warnings.catch_warnings():
+                # numpy's floating-point warnings are not messages for the user: the one-line
+                # contract holds for stderr, and every result is checked where it is decided
+                warnings.simplefilter("ignore", RuntimeWarning)
+                args = build_parser().parse_args(argv)
+                output = COMMANDS[args.command].run(args)
+        except (MemoryError, RecursionError, OverflowError, ZeroDivisionError) as error:
+            if os.environ.get("BOUNDS_DEBUG"):
+                raise
+            raise _too_large(error) from None
     except BoundsError as error:
         message = " ".join(str(error).split())
         print(f"bounds: error: {message}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 import mpmath
@@ -10,7 +11,7 @@ import mpmath
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
 from bounds.models.independent import Independent
-from bounds.numeric.parse import format_near, format_number
+from bounds.numeric.parse import decimal_digits, format_from_log, format_near, format_number
 from bounds.numeric.parse import generations as as_generations
 from bounds.report.compare import ComparisonRow, compare
 from bounds.solve.budget import Budget
@@ -72,20 +73,43 @@ def _survival_arguments(parser: argparse.ArgumentParser) -> None:
 def survival_command(args: argparse.Namespace) -> Output:
     model = model_from_arguments(args)
     count = as_generations(args.generations, "--generations")
-    precise = model.survival_mp(count, 20)
-    # beyond float64's range of n, the log comes from the high-precision value
-    log_value = float(model.log_survival(count)) if count <= 2**1023 else float(mpmath.log(precise))
-    value = float(precise)
+    log_value = _constant_rate_log_survival(model, count)
+    if log_value is None:
+        precise = model.survival_mp(count, 20)
+        # beyond float64's range of n, the log comes from the high-precision value
+        log_float = float(model.log_survival(count)) if count <= 2**1023 else -math.inf
+        log_value = mpmath.mpf(log_float) if math.isfinite(log_float) or precise == 0 else mpmath.log(precise)
+        shown, decimal = format_number(precise, 12), mpmath.nstr(precise, 15)
+    else:
+        shown, decimal = format_from_log(log_value, 12), format_from_log(log_value, 15)
+    value = float(mpmath.exp(log_value)) if log_value > -800 else 0.0
     data: dict[str, Any] = {
         "model": model.name,
         "generations": count,
         "survival": value,
+        # a float where it fits, else the decimal string (ln S = -1.0005e397 at N = 1e400)
         "log_survival": log_value,
-        "survival_decimal": mpmath.nstr(precise, 15),
+        "survival_decimal": decimal,
         **model.parameters(),
     }
-    text = f"S({count}) = {format_number(precise, 12)}   (ln S = {format_number(log_value, 12)})  [{model!r}]"
+    text = f"S({count}) = {shown}   (ln S = {format_number(log_value, 12)})  [{model!r}]"
     return Output(data, text)
+
+
+def _constant_rate_log_survival(model: Any, count: int) -> mpmath.mpf | None:
+    """``ln S(N) = N ln(1 - epsilon)`` in closed form for a constant rate, or ``None`` for other models.
+
+    Carried with enough digits that ``ln S`` is accurate after its decimal point however large N
+    is (N = 1e4000 costs milliseconds), so that S itself can be printed from it.
+    """
+    if type(model) is not Independent:
+        return None
+    if count == 0:
+        return mpmath.mpf(0)
+    if model.epsilon == 1:
+        return -mpmath.inf
+    with mpmath.workdps(30 + decimal_digits(count)):
+        return count * model.log_keep_mp()
 
 
 def _compare_arguments(parser: argparse.ArgumentParser) -> None:

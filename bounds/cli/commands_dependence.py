@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bounds._io import read_text
 from bounds.cli._core import Output, UsageError, command
 from bounds.errors import ParameterError
 from bounds.marginal.dependence import BudgetInterval, SurvivalInterval, dependence_free, dependence_free_budget
@@ -23,17 +24,14 @@ def read_pairwise(path: str | Path) -> list[list[str]]:
     Numbers are kept as the text they were written as, so they are read exactly.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ParameterError("--pairwise", "an existing file", str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ParameterError("--pairwise", f"a readable UTF-8 file ({error})", str(path)) from None
+    text = read_text(path, "--pairwise file")
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text, parse_float=str, parse_int=str)
         except json.JSONDecodeError as error:
             raise ParameterError("--pairwise", f"valid JSON ({error})", str(path)) from None
+        except RecursionError:
+            raise ParameterError("--pairwise", "a JSON list of rows, not nested deeply", str(path)) from None
         if isinstance(data, dict) and "pairwise" in data:
             data = data["pairwise"]
         if not isinstance(data, list):
@@ -44,7 +42,10 @@ def read_pairwise(path: str | Path) -> list[list[str]]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        cells = next(csv.reader(io.StringIO(line))) if "," in line else line.split()
+        try:
+            cells = next(csv.reader(io.StringIO(line))) if "," in line else line.split()
+        except csv.Error as error:
+            raise ParameterError("--pairwise", f"a CSV file of numbers ({error})", str(path)) from None
         rows.append([cell.strip() for cell in cells])
     if not rows:
         raise ParameterError("--pairwise", "a file with at least one row of numbers", str(path))

@@ -41,9 +41,12 @@ def evidence_command(args: argparse.Namespace) -> Output:
     lines = [str(result)]
     try:
         predictive = result.posterior_predictive_budget()
-    except CertificationError as error:
-        # a tiny prior a makes S(N) ~ N**-a decay so slowly that the budget is beyond any search;
+    except (CertificationError, OverflowError) as error:
+        # a tiny prior a makes S(N) ~ N**-a decay so slowly that the budget is beyond any search,
+        # and n = 1e400 trials puts the posterior beyond the float range of the search;
         # the confidence bound above is still the answer, so say why this one is missing
+        if isinstance(error, OverflowError):
+            error = CertificationError(f"the posterior is beyond the float range of the budget search ({error})")
         data["posterior_predictive_budget"] = None
         data["posterior_predictive_budget_error"] = str(error)
         lines.append(f"bayesian   posterior predictive budget not computed: {error}")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bounds._io import read_text
 from bounds.cli._core import ArgumentParser, Output, UsageError, command
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.independent import Independent
@@ -97,11 +99,11 @@ def _count(value: str, name: str, low: int, high: int) -> int:
 
 
 def _read_band(path: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    text = read_text(path, "--band file")
     try:
-        with open(path, newline="", encoding="utf-8") as stream:
-            rows = list(csv.DictReader(stream))
-    except OSError as error:
-        raise BoundsError(f"--band file {path!r} cannot be read: {error.strerror}") from None
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise ParameterError("--band", f"a CSV file ({error})", path) from None
     if not rows or not {"n", "lower", "upper"} <= set(rows[0]):
         raise ParameterError(
             "--band", "a CSV file with a header row n,lower,upper and at least one row", path

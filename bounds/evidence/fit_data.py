@@ -1,6 +1,6 @@
 """Reading the data that :mod:`bounds.evidence.fit` fits: red-team results per generation, or failure times.
 
-Both readers go through :func:`bounds._io.read_bounded` (a size cap, UTF-8) and validate every row:
+Both readers go through :func:`bounds._io.read_text` (a size cap, UTF-8) and validate every row:
 a bad row is a :class:`~bounds.errors.BoundsError` naming its line and column.
 
 >>> data = GenerationData.from_rows([(1, 1000, 12), (2, 1000, 7), (3, 1000, 3)])
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from bounds._io import read_bounded
+from bounds._io import read_text
 from bounds.errors import BoundsError, ParameterError
 from bounds.numeric.parse import exact
 
@@ -82,7 +82,7 @@ def _validated(rows: Sequence[tuple[int | None, Any]], source: str) -> Generatio
 
 
 def _rows(path: Any, what: str) -> list[tuple[int, list[str]]]:
-    text = read_bounded(path, what)
+    text = read_text(path, what)
     rows = []
     for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row or all(not cell.strip() for cell in row) or row[0].lstrip().startswith("#"):

@@ -217,9 +217,15 @@ def epsilon_interval(low: Any, high: Any, credibility: Any, distribution: str = 
     if distribution not in _DISTRIBUTIONS:
         raise ParameterError("distribution", f"one of {', '.join(_DISTRIBUTIONS)}", distribution)
     source = (lo, hi, level)
-    z = float(special.ndtri((1 + float(level)) / 2))
+    # the normal quantile of (1 + level)/2, through erfinv so that a tiny level keeps its digits
+    z = math.sqrt(2) * float(special.erfinv(float(level)))
     log_lo, log_hi = _log(lo), _log(hi)
-    mu, sigma = (log_lo + log_hi) / 2, (log_hi - log_lo) / (2 * z)
+    sigma = (log_hi - log_lo) / (2 * z) if z > 0 else math.inf
+    if not (math.isfinite(z) and math.isfinite(sigma)):
+        raise ParameterError(
+            "credibility", "in (0, 1) and within the float range of both ends (1e-300 to 1 - 1e-16)", credibility
+        )
+    mu = (log_lo + log_hi) / 2
     if distribution == "lognormal":
         return LogNormalEpsilon(mu, sigma, source)
     return _fit_beta(source, f"({low}, {high})")
@@ -277,6 +283,9 @@ def _fit_beta(source: tuple[Fraction, Fraction, Fraction], shown: str) -> BetaEp
     if low < 1e-300:
         raise BoundsError(f"epsilon interval {shown} reaches below 1e-300, where a Beta cannot be fitted in "
                           "floating point; use distribution='lognormal'")
+    if level < 1e-8:  # the fit matches the quantiles to 1e-9: a narrower central interval is noise
+        raise ParameterError("credibility", "at least 1e-8 for a Beta fit (or use distribution='lognormal')",
+                             format_number(source[2]))
     p_low, p_high = (1 - level) / 2, (1 + level) / 2
     if high >= 1:
         raise BoundsError(
@@ -507,8 +516,8 @@ def budget_distribution(
         values = epsilon.sample(count, np.random.default_rng(used_seed))
         if not (values > 0).all():
             raise BoundsError(
-                f"{epsilon!r} put draws of epsilon below the float range (they would read as 0, "
-                "an unbounded budget); raise the interval's low end"
+                f"the {epsilon.name} fit of the epsilon interval put draws of epsilon below the float range "
+                "(they would read as 0, an unbounded budget); raise the interval's low end or its credibility"
             )
         source: Any = epsilon
     else:

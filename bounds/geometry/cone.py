@@ -26,9 +26,9 @@ import mpmath
 import numpy as np
 
 from bounds.errors import ParameterError
-from bounds.numeric.parse import exact, positive, probability, to_mpf
+from bounds.numeric.parse import exact, positive, probability, saturating_float, to_mpf
 
-__all__ = ["ASSUMPTIONS", "ConeMass", "cone_mass"]
+__all__ = ["ASSUMPTIONS", "MAX_DIMENSION", "ConeMass", "cone_mass"]
 
 #: What the cone-mass formula assumes, in the order the CLI prints it.
 ASSUMPTIONS: tuple[str, ...] = (
@@ -134,6 +134,12 @@ class ConeMass:
         }
 
 
+#: The largest input dimension ``d`` accepted. The certified cap needs the incomplete beta
+#: function at parameter ``(d - 1)/2``, whose series mpmath sums in about a second at ``d = 10**5``
+#: and no longer converges near ``10**6``; larger dimensions are refused, never left to hang.
+MAX_DIMENSION = 10**5
+
+
 def _dimension(value: Any) -> int:
     if isinstance(value, (bool, np.bool_)):
         raise ParameterError("dimension", "a whole number >= 2", value)
@@ -146,6 +152,8 @@ def _dimension(value: Any) -> int:
         number = int(parsed)
     if number < 2:
         raise ParameterError("dimension", "a whole number >= 2 (a cone needs at least two dimensions)", value)
+    if number > MAX_DIMENSION:
+        raise ParameterError("dimension", f"a whole number in [2, {MAX_DIMENSION}]", value)
     return number
 
 
@@ -231,4 +239,4 @@ def cone_mass(
     else:
         # 1 - c^2 exactly, then rounded once: no cancellation for c near 1
         mass = float(m) * 0.5 * float(scipy.special.betainc((d - 1) / 2, 0.5, float(1 - c * c)))
-    return ConeMass(mass, float(c), c, g, path, k, stages, d, m)
+    return ConeMass(mass, saturating_float(c), c, g, path, k, stages, d, m)

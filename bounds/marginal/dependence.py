@@ -38,7 +38,7 @@ from bounds.marginal.union_bounds import (
     kwerel,
     pairwise_joint,
 )
-from bounds.numeric.parse import exact, format_number, probability
+from bounds.numeric.parse import exact, format_number, json_float, probability
 from bounds.numeric.parse import generations as as_generations
 
 __all__ = [
@@ -218,10 +218,10 @@ class SurvivalInterval:
     def to_dict(self) -> dict[str, Any]:
         return {
             "generations": self.generations,
-            "epsilon": None if self.epsilon is None else float(self.epsilon),
-            "rho": None if self.rho is None else float(self.rho),
-            "S1": float(self.s1),
-            "S2": None if self.s2 is None else float(self.s2),
+            "epsilon": None if self.epsilon is None else json_float(self.epsilon),
+            "rho": None if self.rho is None else json_float(self.rho),
+            "S1": json_float(self.s1),
+            "S2": None if self.s2 is None else json_float(self.s2),
             "survival_lower": self.survival_lower,
             "survival_upper": self.survival_upper,
             "survival_lower_bound": LABELS[self.lower_bound],

@@ -14,7 +14,7 @@ import mpmath
 
 from bounds.errors import BoundsError, ParameterError
 from bounds.marginal.union_bounds import LABELS, pairwise_joint
-from bounds.numeric.parse import exact, format_number, probability
+from bounds.numeric.parse import decimal_digits, exact, format_number, probability
 from bounds.numeric.parse import threshold as as_threshold
 
 __all__ = ["BudgetInterval", "dependence_free_budget"]
@@ -76,7 +76,7 @@ def _first_crossing(epsilon: Fraction, joint: Fraction, level: Fraction, k: int)
     discriminant = linear * linear - 4 * joint * level * k * (k + 1)
     if discriminant <= 0:
         return None
-    digits = 40 + len(str(discriminant.denominator)) + len(str(k))
+    digits = 40 + decimal_digits(discriminant.denominator) + decimal_digits(k)  # no str(): 4300-digit limit
     with mpmath.workdps(digits):
         root = (
             mpmath.mpf(linear.numerator) / linear.denominator

@@ -84,13 +84,13 @@ def read_rates_file(path: str | Path) -> list[Fraction]:
         For a missing or unreadable file, a line that is not a probability
         (naming its line number), or a file without rates.
     """
+    from bounds._io import read_text  # bounded, regular files only (no FIFO, no /dev/zero)
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"rates file {str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"rates file {str(path)!r} cannot be read: {error}") from None
+        text = read_text(path, "rates file")
+    except BoundsError as error:
+        raise SpecError(str(error)) from None
     rates = []
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0].strip()
@@ -98,8 +98,8 @@ def read_rates_file(path: str | Path) -> list[Fraction]:
             continue
         try:
             rates.append(probability(content, "the rate"))
-        except ParameterError as error:
-            raise SpecError(f"rates file {path.name} line {number}: {error}") from None
+        except ParameterError as error:  # never echo the line: `file =` may name any file
+            raise SpecError(f"rates file {path.name} line {number}: a rate must be {error.valid}") from None
     if not rates:
         raise SpecError(f"rates file {str(path)!r} contains no rates (only blank lines and comments)")
     return rates

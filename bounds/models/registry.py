@@ -89,7 +89,7 @@ def model_from_spec(spec: Spec | Mapping[str, Any], base_dir: Path | None = None
             raise SpecError("a model spec must be a table of fields")
         spec = Spec(spec, base_dir or Path.cwd())
     name = spec.table.get("model")
-    if name not in _CONSTRUCTORS:
+    if not isinstance(name, str) or name not in _CONSTRUCTORS:
         raise SpecError(
             f"{spec.where}: 'model' must be one of {', '.join(registered())}, got {name!r}"
         )
@@ -103,17 +103,15 @@ def load_spec(path: str | Path) -> Any:
 
     Numbers may be TOML strings (exact decimals, preferred) or TOML numbers.
     """
+    from bounds._io import read_text  # bounded, regular files only (no FIFO, no /dev/zero)
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"spec file {str(path)!r} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(f"spec file {str(path)!r} cannot be read: {error}") from None
-    try:
-        table = tomllib.loads(text)
+        table = tomllib.loads(read_text(path, "spec file"))
     except tomllib.TOMLDecodeError as error:
         raise SpecError(f"spec file {str(path)!r} is not valid TOML: {error}") from None
+    except RecursionError:
+        raise SpecError(f"spec file {str(path)!r} is nested too deeply") from None
     try:
         return model_from_spec(Spec(table, path.parent, path.name))
     except SpecError:

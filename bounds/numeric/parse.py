@@ -3,7 +3,10 @@
 The contract (DESIGN §2): every input is read as an *exact* rational number.
 
 * an ``int``, ``Fraction`` or ``Decimal`` is taken as it is;
-* a string is an exact decimal (``"1e-20"``, ``"0.999"``);
+* a string is an exact decimal (``"1e-20"``, ``"0.999"``), written in ASCII: digits
+  ``0-9``, an optional sign, point and exponent. Python's ``Decimal`` would also read
+  ``"1_000"`` and non-ASCII digits (``"١٢٣"``, Arabic-Indic 123); both are refused, so a
+  number means the same to ``bounds``, to a TOML or JSON reader and to the person who reads it;
 * a ``float`` means the decimal it prints as, so ``0.9`` is ``9/10``, not the
   binary double nearest to it. This is what makes ``budget(p=0.9,
   threshold=0.81)`` equal 2 (``0.9**2 == 0.81`` exactly).
@@ -19,7 +22,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from numbers import Integral
-from typing import Any
+from typing import Any, cast
 
 import mpmath
 import numpy as np
@@ -29,18 +32,23 @@ from bounds.errors import ParameterError
 __all__ = [
     "MAX_DECIMAL_EXPONENT",
     "ExactLike",
+    "broadcast_inputs",
     "exact",
     "decimal_digits",
+    "format_from_log",
     "format_near",
     "format_number",
     "generations",
     "int_text",
+    "json_float",
     "json_value",
     "positive",
     "probability",
     "resolve_epsilon",
+    "saturating_float",
     "threshold",
     "to_mpf",
+    "unwrap_scalar",
 ]
 
 ExactLike = int | float | str | Decimal | Fraction | np.integer | np.floating
@@ -125,6 +133,10 @@ def exact(value: object, name: str) -> Fraction:
             parsed = Decimal(text)
         except InvalidOperation:
             raise ParameterError(name, "a decimal number such as '0.001' or '1e-20'", value) from None
+        if not text.isascii() or "_" in text:  # Decimal also reads '1_000' and non-ASCII digits
+            raise ParameterError(
+                name, "an ASCII decimal number such as '0.001' or '1e-20' (no '_', no non-ASCII digits)", value
+            )
         return _from_decimal(parsed, name, value)
     raise ParameterError(name, "a number (int, float, str, Decimal or Fraction)", value)
 
@@ -219,6 +231,62 @@ def resolve_epsilon(epsilon: object = None, p: object = None) -> Fraction:
     return 1 - probability(p, "p")
 
 
+def unwrap_scalar(value: Any) -> Any:
+    """A 0-d numpy array as the scalar it holds (numpy scalars become Python ones); anything else unchanged.
+
+    So that ``budget(epsilon=np.array(0.001), threshold=0.605)`` is a scalar question (DESIGN §3:
+    0-d arrays behave like scalars).
+
+    Examples
+    --------
+    >>> unwrap_scalar(np.array(0.001)), unwrap_scalar(np.array("0.5")), unwrap_scalar([1, 2])
+    (0.001, '0.5', [1, 2])
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    return value
+
+
+def broadcast_inputs(named: Mapping[str, Any], dtype: Any = None) -> list[np.ndarray]:
+    """The arrays ``named`` (parameter name -> array_like) broadcast together, with errors naming them.
+
+    Raises
+    ------
+    ParameterError
+        For a ragged nesting (``[0.5, [0.5, 0.6]]``), an empty array, or shapes that do not
+        broadcast, naming the parameter(s).
+
+    Examples
+    --------
+    >>> [array.tolist() for array in broadcast_inputs({"epsilon": [0.1, 0.2], "threshold": 0.5})]
+    [[0.1, 0.2], [0.5, 0.5]]
+    >>> broadcast_inputs({"n": [], "threshold": [0.5, 0.6]})
+    Traceback (most recent call last):
+    ...
+    bounds.errors.ParameterError: n must be a non-empty array, got []
+    """
+    arrays = []
+    for name, value in named.items():
+        try:
+            array = np.asarray(value, dtype=dtype)
+        except (ValueError, TypeError):
+            array = None
+        if array is not None and array.dtype == object:
+            # asarray(dtype=object) keeps a ragged nesting as lists inside the array
+            if any(isinstance(item, (list, tuple, np.ndarray)) for item in array.flat):
+                array = None
+        if array is None:
+            raise ParameterError(name, "a number or a rectangular array of numbers (rows of equal length)", value)
+        if array.size == 0:
+            raise ParameterError(name, "a non-empty array", value)
+        arrays.append(array)
+    try:
+        return list(np.broadcast_arrays(*arrays))
+    except ValueError:
+        shapes = tuple(array.shape for array in arrays)
+        raise ParameterError(" and ".join(named), "arrays of broadcastable shapes", shapes) from None
+
+
 def decimal_digits(value: int) -> int:
     """An upper bound on the number of decimal digits of ``|value|``, without ``str`` (no 4300-digit limit)."""
     return int(abs(value).bit_length() * 0.30103) + 1
@@ -255,19 +323,22 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Fraction):
         if value.denominator == 1:
             return json_value(value.numerator)
-        as_float = float(value)
+        as_float = saturating_float(value)
         if math.isfinite(as_float) and as_float != 0 and Fraction(Decimal(repr(as_float))) == value:
             return as_float
-        denominator = value.denominator
-        for prime in (2, 5):
+        denominator, powers = value.denominator, {2: 0, 5: 0}
+        for prime in powers:
             while denominator % prime == 0:
                 denominator //= prime
+                powers[prime] += 1
         if denominator == 1:
-            digits = decimal_digits(value.denominator) + decimal_digits(value.numerator) + 5
+            # p / (2**a 5**b) = p 2**(s-a) 5**(s-b) / 10**s with s = max(a, b): every digit, exactly
             from decimal import Context
 
-            quotient = Context(prec=digits).divide(Decimal(value.numerator), Decimal(value.denominator))
-            return str(quotient).replace("E", "e")
+            scale = max(powers.values())
+            mantissa = value.numerator * 2 ** (scale - powers[2]) * 5 ** (scale - powers[5])
+            context = Context(prec=decimal_digits(mantissa) + 2)
+            return str(context.create_decimal(mantissa).scaleb(-scale, context)).replace("E", "e")
         return f"{int_text(value.numerator)}/{int_text(value.denominator)}"
     if isinstance(value, float):
         return value if math.isfinite(value) else str(value)
@@ -280,6 +351,39 @@ def json_value(value: Any) -> Any:
     if isinstance(value, mpmath.mpf):
         return json_value(float(value)) if math.isfinite(float(value)) and float(value) != 0 else mpmath.nstr(value, 17)
     return value
+
+
+def saturating_float(value: Fraction | int) -> float:
+    """``float(value)``, or ``±inf`` where the value is beyond the float range (never OverflowError).
+
+    For display and for float fast paths that check ``math.isfinite``; exact work keeps the Fraction.
+
+    Examples
+    --------
+    >>> saturating_float(Fraction(1, 8)), saturating_float(10**400), saturating_float(Fraction(-10**400, 3))
+    (0.125, inf, -inf)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def json_float(value: Fraction | int) -> float | int | str:
+    """An output number for JSON: the nearest float, or the exact value where no float carries it.
+
+    Beyond the float range (``10**400 / 3``) or below it (``1e-400``, which would read as 0)
+    the value is :func:`json_value`'s exact form: a whole number, a decimal string or ``"p/q"``.
+
+    Examples
+    --------
+    >>> json_float(Fraction(1, 3)), json_float(Fraction(10**400 + 5, 10))[-4:], json_float(Fraction(1, 10**400))
+    (0.3333333333333333, '00.5', '1e-400')
+    """
+    number = saturating_float(value)
+    if math.isfinite(number) and (number != 0 or value == 0):
+        return number
+    return cast("float | int | str", json_value(Fraction(value)))
 
 
 def to_mpf(value: Fraction | int) -> mpmath.mpf:
@@ -332,6 +436,8 @@ def _format_mpf(value: mpmath.mpf | Fraction, digits: int) -> str:
         number = mpmath.mpf(value.numerator) / value.denominator if isinstance(value, Fraction) else +value
         if number == 0:
             return "0"
+        if not mpmath.isfinite(number):  # ln S = -inf when S = 0 exactly (epsilon = 1)
+            return str(number)
         magnitude = int(mpmath.floor(mpmath.log10(abs(number))))
         fixed = -4 <= magnitude < 6
         while True:
@@ -346,6 +452,40 @@ def _format_mpf(value: mpmath.mpf | Fraction, digits: int) -> str:
             if text not in {"1", "-1"} or abs(number) == 1 or digits >= 40:
                 return text
             digits += 1
+
+
+def format_from_log(log_value: mpmath.mpf, digits: int = 12) -> str:
+    """``exp(log_value)`` in scientific notation, computed from its natural log alone.
+
+    For survivals far below the float range (``S = 0.999**1e400``): the decimal exponent
+    ``floor(log_value / ln 10)`` is exact however many digits it has, and the number itself is
+    never formed. ``log_value`` must carry about ``digits`` digits after its decimal point
+    (absolute, not relative, accuracy); the caller sets its precision accordingly.
+
+    Examples
+    --------
+    >>> format_from_log(mpmath.mpf(1000) * mpmath.log1p(mpmath.mpf("-0.001")), 6)
+    '0.367695'
+    >>> with mpmath.workdps(450):
+    ...     text = format_from_log(10**400 * mpmath.log1p(mpmath.mpf("-0.001")), 6)
+    >>> text[:8], text[-10:], len(text)
+    ('4.31748e', '8607818739', 406)
+    """
+    if log_value == -mpmath.inf:
+        return "0"
+    if log_value > -700:  # within the float range: the ordinary formatting
+        with mpmath.workdps(digits + 20):
+            return format_number(mpmath.exp(log_value), digits)
+    magnitude = decimal_digits(int(abs(log_value)))
+    with mpmath.workdps(digits + 15 + magnitude):
+        log10 = log_value / mpmath.ln10
+        exponent = int(mpmath.floor(log10))
+        mantissa = mpmath.power(10, log10 - exponent)
+        text = mpmath.nstr(mantissa, digits, min_fixed=-mpmath.inf, max_fixed=mpmath.inf)
+    if text.startswith("10"):  # 9.9999... rounded up
+        text, exponent = "1", exponent + 1
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{text}e{int_text(exponent)}"
 
 
 def format_near(value: mpmath.mpf | Fraction, reference: Fraction, digits: int = 6, max_digits: int = 40) -> str:

@@ -72,8 +72,34 @@ def _new_figure(size: tuple[float, float]) -> Figure:
 
 def _generation_grid(top: int, points: int) -> np.ndarray:
     """Whole numbers from 1 to ``top``, log-spaced, every integer where they are dense."""
-    grid = np.unique(np.round(np.geomspace(1, top, points)).astype(np.int64))
-    return grid[grid >= 1]
+    if top < 2**62:
+        grid = np.unique(np.round(np.geomspace(1, top, points)).astype(np.int64))
+        return grid[grid >= 1]
+    # beyond int64 (documented up to 1e300): exact Python ints, log-spaced in float, in an object array
+    spaced = np.geomspace(1.0, float(top), points)
+    counts = sorted({max(1, min(top, int(value))) for value in spaced})
+    return np.asarray(counts, dtype=object)
+
+
+def _decade_ticks(axis: Any, top: float) -> None:
+    """About eight ticks at powers of ten from 1 to ``top`` on a log axis.
+
+    matplotlib's own log ticks reach one decade past the axis, which is ``inf`` near 1e300.
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    last = int(math.log10(top))
+    step = max(1, math.ceil(last / 8))
+    axis.set_major_locator(FixedLocator([10.0**k for k in range(0, last + 1, step)]))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"1e{round(math.log10(value))}"))
+    axis.set_minor_locator(NullLocator())
+
+
+def _survival_values(model: Any, counts: np.ndarray) -> np.ndarray:
+    """``S(n)`` as floats on the grid: one vectorised call, or one call per count past int64."""
+    if counts.dtype != object:
+        return np.asarray(model.survival(counts), dtype=np.float64)
+    return np.asarray([float(model.survival(int(count))) for count in counts], dtype=np.float64)
 
 
 def _validate_band(band: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -171,6 +197,7 @@ def survival_figure(
     with _style():
         figure = _new_figure(size)
         axes = figure.add_subplot()
+        axes.set_xmargin(0)  # the limits are set below; a log margin past 1e300 would overflow
         lowest = float(target)
         if band is not None:
             band_n, lower, upper = _validate_band(band)
@@ -187,11 +214,11 @@ def survival_figure(
                 zorder=1,
             )
         for index, (model, result) in enumerate(zip(model_list, results, strict=True)):
-            values = np.asarray(model.survival(counts), dtype=np.float64)
+            values = _survival_values(model, counts)
             label = labels[index] if labels is not None else repr(model)
             color = PALETTE[index % len(PALETTE)]
             axes.plot(
-                counts,
+                counts.astype(np.float64),
                 values,
                 color=color,
                 linestyle=LINESTYLES[index % len(LINESTYLES)],
@@ -238,11 +265,14 @@ def survival_figure(
             gid="threshold",
             zorder=2,
         )
+        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
         axes.set_xscale("log")
         axes.set_yscale("log")
-        axes.set_xlim(1, top)
+        axes.set_xlim(1, float(top))
+        if top > 10**15:
+            _decade_ticks(axes.xaxis, float(top))
         # label 0.1, 0.2, 0.5, 1 rather than only powers of ten: the interesting range is narrow
-        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
         axes.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
@@ -356,6 +386,8 @@ def heatmap_figure(
         )
         colorbar = figure.colorbar(mesh, ax=axes)
         colorbar.set_label("budget N* (generations)")
+        if high > 1e15:
+            _decade_ticks(colorbar.ax.yaxis, max(high, low * 10))
         levels = _round_levels(low, high)
         if levels:
             contours = axes.contour(
@@ -418,6 +450,7 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 200, format: str
     metadata = (
         {"Software": None} if kind == "png" else {"Creator": None} if kind == "svg" else {"Producer": None}
     )
-    with _style():
+    # matplotlib's LogLocator computes 10**k one decade past an axis that ends near 1e300
+    with _style(), np.errstate(over="ignore"):
         figure.savefig(buffer, format=kind, dpi=dpi, metadata=metadata)
     return write_atomic(target, buffer.getvalue())

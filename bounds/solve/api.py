@@ -10,7 +10,7 @@ import numpy as np
 from bounds.errors import ParameterError
 from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
-from bounds.numeric.parse import decimal_digits, generations, to_mpf
+from bounds.numeric.parse import broadcast_inputs, decimal_digits, generations, to_mpf, unwrap_scalar
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
 from bounds.solve.constant_rate import certified_floors
@@ -79,26 +79,18 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
         raise ParameterError("threshold", "given, in (0, 1]", None)
     if (epsilon is None) == (p is None):
         raise ParameterError("epsilon or p", "given, not both", (epsilon, p))
+    epsilon, p, threshold = (unwrap_scalar(value) for value in (epsilon, p, threshold))
     rate = epsilon if epsilon is not None else p
     rate_name = "epsilon" if epsilon is not None else "p"
     if not (_is_array(rate) or _is_array(threshold)):
         return Independent(epsilon=epsilon, p=p).budget(threshold)
-    rate_array, threshold_array = np.asarray(rate), np.asarray(threshold)
-    try:
-        rates, thresholds = np.broadcast_arrays(rate_array, threshold_array)
-    except ValueError:
-        raise ParameterError(
-            f"{rate_name} and threshold", "arrays of broadcastable shapes",
-            (np.shape(rate), np.shape(threshold)),
-        ) from None
-    if rates.size == 0:
-        raise ParameterError(rate_name, "a non-empty array", rate)
+    rates, thresholds = broadcast_inputs({rate_name: rate, "threshold": threshold})
     if rates.dtype.kind not in "fiu":
         return _budget_exact_arrays(rates, thresholds, rate_name)
     if thresholds.dtype.kind in "fiu":
         return _budget_float_arrays(rates, thresholds, None, rate_name)
     # exact thresholds (strings, Fractions): ln T once per given value, to within an ulp, in arb
-    log_given = np.vectorize(_log_threshold, otypes=[np.float64])(threshold_array)
+    log_given = np.vectorize(_log_threshold, otypes=[np.float64])(np.asarray(threshold, dtype=object))
     return _budget_float_arrays(rates, thresholds, np.broadcast_to(log_given, rates.shape), rate_name)
 
 
@@ -243,13 +235,11 @@ def survival(epsilon: Any = None, n: Any = None, *, p: Any = None) -> Any:
     """
     if n is None:
         raise ParameterError("n", "given, a whole number >= 0", None)
+    epsilon, p, n = (unwrap_scalar(value) for value in (epsilon, p, n))
     rate, name = (epsilon, "epsilon") if epsilon is not None else (p, "p")
     if not (_is_array(rate) or _is_array(n)):
         return Independent(epsilon=epsilon, p=p).survival(n)
-    try:
-        rates, counts = np.broadcast_arrays(np.asarray(rate, dtype=object), np.asarray(n, dtype=object))
-    except ValueError:
-        raise ParameterError(f"{name} and n", "arrays of broadcastable shapes", (np.shape(rate), np.shape(n))) from None
+    rates, counts = broadcast_inputs({name: rate, "n": n}, dtype=object)
     models = [Independent(epsilon=r) if name == "epsilon" else Independent(p=r) for r in rates.flat]
     values = [model.survival(count) for model, count in zip(models, counts.flat, strict=True)]
     return np.asarray(values, dtype=np.float64).reshape(rates.shape)
@@ -284,8 +274,9 @@ def max_epsilon(n: Any, threshold: Any) -> Any:
     >>> budget(epsilon=max_epsilon(500, 0.605), threshold=0.605).n
     500
     """
+    n, threshold = unwrap_scalar(n), unwrap_scalar(threshold)
     if _is_array(n) or _is_array(threshold):
-        counts, targets = np.broadcast_arrays(np.asarray(n, dtype=object), np.asarray(threshold, dtype=object))
+        counts, targets = broadcast_inputs({"n": n, "threshold": threshold}, dtype=object)
         values = [max_epsilon(c, t) for c, t in zip(counts.flat, targets.flat, strict=True)]
         return np.asarray(values, dtype=np.float64).reshape(counts.shape)
     count = generations(n, "n")

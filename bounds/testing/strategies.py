@@ -24,6 +24,7 @@ suite checks that every registered model has a strategy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -48,26 +49,53 @@ _MODEL_STRATEGIES: dict[str, StrategyFactory] = {}
 _SCHEDULE_STRATEGIES: dict[str, StrategyFactory] = {}
 
 
-def _decimal_fractions(max_exponent: int) -> st.SearchStrategy[Fraction]:
-    """``m / 10**k`` with ``1 <= m <= 999`` and ``k`` up to ``max_exponent``: values in (0, 999]."""
-    return st.builds(
-        lambda mantissa, exponent: Fraction(mantissa, 10**exponent),
-        st.integers(1, 999),
-        st.integers(0, max_exponent),
-    )
+def _decimal_range(low: Fraction, high: Fraction, max_exponent: int) -> st.SearchStrategy[Fraction] | None:
+    """``m / 10**k`` with ``1 <= m <= 999``, ``0 <= k <= max_exponent``, inside ``[low, high]``; or ``None``.
+
+    Generated inside the range, never filtered into it: the decade ``k`` is chosen among those
+    whose mantissas reach the range, then the mantissa among those that land in it.
+    """
+    ranges = []
+    for exponent in range(max_exponent + 1):
+        scale = 10**exponent
+        first = max(1, math.ceil(low * scale))
+        last = min(999, math.floor(high * scale))
+        if first <= last:
+            ranges.append((exponent, first, last))
+    if not ranges:
+        return None
+
+    def build(drawn: tuple[int, int]) -> Fraction:
+        exponent, first, last = ranges[drawn[0]]
+        # fixed bounds for both draws (no flatmap): hypothesis replays and mutates choices cleanly
+        return Fraction(first + drawn[1] % (last - first + 1), 10**exponent)
+
+    return st.tuples(st.integers(0, len(ranges) - 1), st.integers(0, 998)).map(build)
 
 
 def probabilities(*, min_value: Fraction | int = 0, max_value: Fraction | int = 1,
                   max_exponent: int = 30) -> st.SearchStrategy[Fraction]:
-    """Exact probabilities in ``[min_value, max_value]``, near both ends and in between."""
+    """Exact probabilities in ``[min_value, max_value]``, near both ends and in between.
+
+    Three kinds of value, each generated inside the range (no rejection): decimals ``m * 10**-k``
+    (tiny rates), their complements ``1 - m * 10**-k`` (rates near 1) and ``0``, ``1/2``, ``1``.
+    """
     low, high = Fraction(min_value), Fraction(max_value)
-    small = _decimal_fractions(max_exponent)
-    candidates = st.one_of(
-        small,
-        small.map(lambda value: 1 - value),
-        st.sampled_from([Fraction(0), Fraction(1), Fraction(1, 2)]),
-    )
-    return candidates.filter(lambda value: low <= value <= high)
+    if not 0 <= low <= high <= 1:
+        raise ValueError(f"need 0 <= min_value <= max_value <= 1, got [{low}, {high}]")
+    kinds: list[st.SearchStrategy[Fraction]] = []
+    small = _decimal_range(low, high, max_exponent)
+    if small is not None:
+        kinds.append(small)
+    near_one = _decimal_range(1 - high, 1 - low, max_exponent)
+    if near_one is not None:
+        kinds.append(near_one.map(lambda value: 1 - value))
+    specials = [value for value in (Fraction(0), Fraction(1), Fraction(1, 2)) if low <= value <= high]
+    if specials:
+        kinds.append(st.sampled_from(specials))
+    if not kinds:
+        raise ValueError(f"no decimal with at most {max_exponent} places and 3 digits lies in [{low}, {high}]")
+    return st.one_of(kinds)
 
 
 def epsilons(*, min_value: Fraction | int = 0, max_value: Fraction | int = 1,
@@ -76,11 +104,9 @@ def epsilons(*, min_value: Fraction | int = 0, max_value: Fraction | int = 1,
     return probabilities(min_value=min_value, max_value=max_value, max_exponent=max_exponent)
 
 
-def thresholds(*, max_exponent: int = 30) -> st.SearchStrategy[Fraction]:
-    """Thresholds ``T`` in ``(0, 1]``."""
-    smallest = Fraction(1, 10**max_exponent)
-    candidates = probabilities(min_value=smallest, max_value=1, max_exponent=max_exponent)
-    return candidates.filter(lambda value: value > 0)
+def thresholds(*, max_exponent: int = 30, max_value: Fraction | int = 1) -> st.SearchStrategy[Fraction]:
+    """Thresholds ``T`` in ``(0, max_value]`` (``max_value`` at most 1), from ``10**-max_exponent`` up."""
+    return probabilities(min_value=Fraction(1, 10**max_exponent), max_value=max_value, max_exponent=max_exponent)
 
 
 def generations(*, max_value: int = 10**6) -> st.SearchStrategy[int]:
@@ -246,11 +272,15 @@ def _expressions() -> st.SearchStrategy[Any]:
 def _distributions(size: int, *, leftover: bool = False) -> st.SearchStrategy[list[Fraction]]:
     """Exact probability vectors of ``size`` entries summing to 1 (or to at most 1 with ``leftover``)."""
     slots = size + 1 if leftover else size
-    weights = st.lists(st.integers(0, 1000), min_size=slots, max_size=slots)
-    # all-zero weights stand for the uniform vector (mapped, not filtered: every draw is in the domain)
-    return weights.map(lambda drawn: drawn if sum(drawn) else [1] * slots).map(
-        lambda drawn: [Fraction(weight, sum(drawn)) for weight in drawn[:size]]
-    )
+    # one weight, at a drawn position, is at least 1: the total is never 0 (generated, not filtered)
+    others = st.lists(st.integers(0, 1000), min_size=slots - 1, max_size=slots - 1)
+    weights = st.tuples(st.integers(0, slots - 1), st.integers(1, 1000), others)
+    return weights.map(lambda drawn: _normalised([*drawn[2][: drawn[0]], drawn[1], *drawn[2][drawn[0]:]], size))
+
+
+def _normalised(weights: list[int], size: int) -> list[Fraction]:
+    total = sum(weights)
+    return [Fraction(weight, total) for weight in weights[:size]]
 
 
 @register_model_strategy("beta-mixture")
@@ -292,23 +322,49 @@ def _markov_models() -> st.SearchStrategy[Any]:
     return chains()
 
 
+_MAX_STATES = 3
+
+
+def _absorbing_rows(size: int, drawn: list[tuple[int, int, list[int]]]) -> list[list[Fraction]]:
+    """The first ``size`` rows of a sub-stochastic ``Q`` from draws made for the largest size.
+
+    Row ``i`` has ``size`` transient entries and the share absorbed. One entry, chosen among the
+    later states and the absorbed share, is at least 1/1001 of the row: following those entries
+    the index only grows until absorption, so no class of transient states is closed and
+    ``I - Q`` is invertible by construction (no draw is rejected).
+    """
+    rows = []
+    for state, (choice, weight, weights) in enumerate(drawn[:size]):
+        row = [*weights[:size], weights[_MAX_STATES]]  # transient entries, then the absorbed share
+        allowed = [*range(state + 1, size), size]
+        row[allowed[choice % len(allowed)]] = weight
+        rows.append(_normalised(row, size))
+    return rows
+
+
+def _initial(size: int, weights: list[int], first: int) -> list[Fraction]:
+    """An initial distribution over ``size`` states; the entry ``first % size`` is positive."""
+    chosen = list(weights[:size])
+    chosen[first % size] = max(1, chosen[first % size])
+    return _normalised(chosen, size)
+
+
 @register_model_strategy("absorbing")
 def _absorbing_chains() -> st.SearchStrategy[Any]:
     from bounds.models.absorbing import AbsorbingChain
 
-    @st.composite
-    def chains(draw: st.DrawFn) -> Any:
-        size = draw(st.integers(1, 3))
-        # each row keeps a positive share for the absorbing unsafe set, so Q is sub-stochastic and every
-        # state can become unsafe by construction (no closed class; nothing is filtered)
-        rows = []
-        for _ in range(size):
-            weights = draw(st.lists(st.integers(0, 1000), min_size=size, max_size=size))
-            exit_weight = draw(st.integers(1, 1000))
-            rows.append([Fraction(weight, sum(weights) + exit_weight) for weight in weights])
-        return AbsorbingChain(rows, draw(_distributions(size)))
-
-    return chains()
+    # every draw is made for the largest chain and then cut to size, so that the sequence of
+    # choices has one shape whatever the size (hypothesis replays and shrinks it cleanly)
+    row = st.tuples(st.integers(0, 11), st.integers(1, 1000),
+                    st.lists(st.integers(0, 1000), min_size=_MAX_STATES + 1, max_size=_MAX_STATES + 1))
+    initial = st.lists(st.integers(0, 1000), min_size=_MAX_STATES, max_size=_MAX_STATES)
+    return st.builds(
+        lambda size, rows, start, first: AbsorbingChain(_absorbing_rows(size, rows), _initial(size, start, first)),
+        st.integers(1, _MAX_STATES),
+        st.lists(row, min_size=_MAX_STATES, max_size=_MAX_STATES),
+        initial,
+        st.integers(0, _MAX_STATES - 1),
+    )
 
 
 @register_model_strategy("persistent-unsafe")

@@ -29,7 +29,7 @@ import flint
 import mpmath
 import numpy as np
 
-from bounds._io import read_bounded
+from bounds._io import read_text
 from bounds.errors import BoundsError, ParameterError
 from bounds.numeric.certify import decide
 from bounds.numeric.contexts import BallContext
@@ -387,7 +387,7 @@ def read_intervals(path: Any) -> list[Fraction]:
     BoundsError
         For an unreadable or oversized file, or a line that is not a positive number (naming the line).
     """
-    text = read_bounded(path, "intervals file")
+    text = read_text(path, "intervals file")
     values = []
     for number, line in enumerate(text.splitlines(), start=1):
         content = line.split("#", 1)[0].strip()

@@ -153,6 +153,7 @@ def test_bad_spec_files(tmp_path: Path, content: str, fragment: str, capsys: pyt
     assert err.count("\n") == 1 and fragment in err
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_cli() -> None:
     completed = subprocess.run(
         [sys.executable, "-m", "bounds", "budget", "--epsilon", "0.001", "--threshold", "0.605", "--json"],
@@ -180,6 +181,7 @@ def test_survival_beyond_float_generation_counts(capsys: pytest.CaptureFixture[s
     assert data["survival"] == 0.0
 
 
+@pytest.mark.slow
 def test_closed_pipe_is_not_an_error() -> None:
     completed = subprocess.run(
         f"{sys.executable} -m bounds demo | head -c 10",

@@ -161,6 +161,7 @@ def test_quasi_stationary_is_the_conditional_limit() -> None:
     np.testing.assert_allclose(vector, conditional, rtol=1e-9)
 
 
+@pytest.mark.slow
 def test_monte_carlo_agrees_with_survival() -> None:
     for chain in (
         reference_chain(),
@@ -176,6 +177,7 @@ def chains() -> st.SearchStrategy[AbsorbingChain]:
     return models("absorbing")
 
 
+@pytest.mark.slow
 @given(chains(), st.lists(st.integers(0, 10**6), min_size=2, max_size=8))
 def test_survival_is_non_increasing(chain: AbsorbingChain, counts: list[int]) -> None:
     counts = sorted(counts)

@@ -107,6 +107,7 @@ def test_jensen_property(mean: Fraction, rho: str) -> None:
         assert model.log_survival(n) >= Independent(epsilon=mean).log_survival(n) - 1e-12 * n
 
 
+@pytest.mark.slow
 @given(thresholds(max_exponent=6), thresholds(max_exponent=6))
 def test_budget_monotone_in_threshold(t1: Fraction, t2: Fraction) -> None:
     model = BetaMixture(mean="0.01", rho="0.2")

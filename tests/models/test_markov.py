@@ -103,6 +103,7 @@ def test_limit_with_failure_free_absorbing_regime() -> None:
     assert model.budget(Fraction(1, 11)).unbounded
 
 
+@pytest.mark.slow
 def test_monte_carlo_agrees() -> None:
     model = reference_model()
     counts = [1, 10, 100, 300, 1000, 2000]

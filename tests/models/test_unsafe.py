@@ -101,6 +101,7 @@ def test_large_n_uses_the_switch_index() -> None:
         assert abs(mpmath.log(model.survival_mp(n, 30)) / expected - 1) < mpmath.mpf(10) ** -28
 
 
+@pytest.mark.slow
 def test_rising_base_under_a_constant_floor() -> None:
     # eps_i = 0.001 * 1.01**(i-1) rises through delta = 0.005: floor first, then the base
     rising = {"epsilon1": Fraction(1, 1000), "ratio": Fraction(101, 100)}
@@ -225,6 +226,7 @@ def test_a_floor_never_increases_a_budget_and_the_cap_holds(epsilon, delta, thre
     assert not result.unbounded and result.n <= cap.n
 
 
+@pytest.mark.slow
 @given(
     epsilons(max_exponent=5).map(lambda value: value / 10 + Fraction(1, 10**6)),
     st.sampled_from([Fraction(1, 2), Fraction(9, 10), Fraction(99, 100), Fraction(101, 100)]),
