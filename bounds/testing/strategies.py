@@ -415,7 +415,7 @@ def _oversight_layers() -> st.SearchStrategy[Any]:
 def _control_games() -> st.SearchStrategy[Any]:
     from bounds.oversight.control import ControlGame
 
-    logit = st.tuples(st.integers(-4, 4).map(Fraction), _decimal_fractions(3).map(lambda b: b / 100 + Fraction(1, 10)))
+    logit = st.tuples(st.integers(-4, 4).map(Fraction), st.integers(1, 999).map(lambda m: Fraction(m, 100)))
     points = st.lists(st.tuples(probabilities(max_exponent=3), probabilities(max_exponent=3)), min_size=1,
                       max_size=3).map(_monotone_roc)
 
