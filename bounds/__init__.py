@@ -34,6 +34,7 @@ from bounds.models import (
     load_spec,
     model_from_spec,
 )
+from bounds.oversight import ControlGame, Oversight
 from bounds.solve.api import budget, max_epsilon, survival
 from bounds.solve.budget import Budget, BudgetArray, solve
 
@@ -64,6 +65,7 @@ __all__ = [
     "BudgetArray",
     "BudgetDistribution",
     "CertificationError",
+    "ControlGame",
     "Derivation",
     "EvidenceBound",
     "Expression",
@@ -74,6 +76,7 @@ __all__ = [
     "Logistic",
     "MarkovModulated",
     "Model",
+    "Oversight",
     "ParameterError",
     "PersistentUnsafe",
     "Power",

@@ -13,6 +13,7 @@ from bounds.cli import (
     commands_dependence,  # noqa: F401  (registers interval)
     commands_derive,  # noqa: F401  (registers derive)
     commands_evidence,  # noqa: F401  (registers evidence)
+    commands_oversight,  # noqa: F401  (registers oversight, control)
     commands_plot,  # noqa: F401  (registers plot)
     commands_sweep,  # noqa: F401  (registers sweep)
     commands_timeline,  # noqa: F401  (registers timeline, fit)

@@ -412,3 +412,62 @@ def _persistent_unsafe() -> st.SearchStrategy[Any]:
     return st.builds(
         PersistentUnsafe, bases, mass=_scaled_decimals(99, 2, 6), mode=st.sampled_from(["floor", "additive"])
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Oversight layers and control games (bounds/oversight/): generated inside their domains, no filtering.
+@register_model_strategy("oversight")
+def _oversight_layers() -> st.SearchStrategy[Any]:
+    from bounds.oversight.model import Oversight
+
+    @st.composite
+    def layers(draw: st.DrawFn) -> Any:
+        n = draw(st.integers(1, 4))
+        vote = draw(st.integers(1, n))
+        defect = draw(epsilons(max_exponent=8))
+        dependence = draw(st.sampled_from(["independent", "beta-factor", "mgl", "alpha-factor", "exchangeable",
+                                           "any"]))
+        if dependence in ("independent", "any"):
+            miss: Any = draw(st.lists(probabilities(max_exponent=6), min_size=n, max_size=n))
+            return Oversight(defect, miss, vote, dependence)
+        q = draw(probabilities(max_exponent=6))
+        extra: dict[str, Any] = {}
+        if dependence == "beta-factor":
+            extra["beta"] = draw(probabilities(max_exponent=4))
+        elif dependence == "mgl":
+            extra["greek"] = draw(st.lists(probabilities(max_exponent=4), min_size=n - 1, max_size=n - 1))
+        elif dependence == "alpha-factor":
+            extra["alpha"] = draw(_distributions(n))
+        else:
+            extra["rho"] = draw(probabilities(max_exponent=4))
+        return Oversight(defect, [q], vote, dependence, monitors=n, **extra)
+
+    return layers()
+
+
+@register_model_strategy("control")
+def _control_games() -> st.SearchStrategy[Any]:
+    from bounds.oversight.control import ControlGame
+
+    logit = st.tuples(st.integers(-4, 4).map(Fraction), st.integers(1, 999).map(lambda m: Fraction(m, 100)))
+    points = st.lists(st.tuples(probabilities(max_exponent=3), probabilities(max_exponent=3)), min_size=1,
+                      max_size=3).map(_monotone_roc)
+
+    @st.composite
+    def games(draw: st.DrawFn) -> Any:
+        s, h, f = (draw(probabilities(max_exponent=4)) for _ in range(3))
+        rate = draw(st.one_of(st.none(), probabilities(max_exponent=4)))
+        epsilon = draw(st.one_of(st.none(), epsilons(max_exponent=6)))
+        if draw(st.booleans()):
+            return ControlGame(s, h, f, roc=draw(logit), attack_rate=rate, epsilon=epsilon)
+        return ControlGame(s, h, f, roc_points=draw(points), attack_rate=rate, epsilon=epsilon)
+
+    return games()
+
+
+def _monotone_roc(pairs: list[tuple[Fraction, Fraction]]) -> list[tuple[Fraction, Fraction]]:
+    """Sorted, de-duplicated FPRs strictly inside (0, 1) with cumulative-maximum TPRs: a monotone ROC."""
+    fprs = sorted({fpr for fpr, _ in pairs if 0 < fpr < 1}) or [Fraction(1, 2)]
+    tprs = sorted(tpr for _, tpr in pairs)[: len(fprs)]
+    tprs += [tprs[-1]] * (len(fprs) - len(tprs))
+    return list(zip(fprs, tprs, strict=True))

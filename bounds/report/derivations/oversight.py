@@ -1,0 +1,77 @@
+r"""Derivation steps for the oversight layer and the control game.
+
+For :class:`~bounds.oversight.model.Oversight`: the layer's miss probability
+:math:`M` under its dependence model and :math:`\varepsilon = d M`. For
+:class:`~bounds.oversight.control.ControlGame`: the ROC at the audit budget, the
+per-attack probabilities :math:`c, \ell, g` and the limit :math:`c/(c+\ell)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bounds.oversight.control import ControlGame
+from bounds.oversight.model import Oversight
+from bounds.report.derive import Step, chain, equation, model_steps
+from bounds.report.latex import latex_number
+from bounds.solve.budget import Budget
+
+__all__: list[str] = []
+
+_LAYER: dict[str, tuple[str, Any]] = {
+    "independent": ("M", r"P\big(\#\text{misses} \ge m\big) \text{ (Poisson-binomial)}"),
+    "beta-factor": ("M", r"\beta q + (1 - \beta q)\, P\big(\mathrm{Bin}(n, (1-\beta) q) \ge m\big)"),
+    "mgl": ("Q_j", r"\Big(\prod_{i \le j} \rho_i\Big)(1 - \rho_{j+1})\, \frac{q}{\binom{n-1}{j-1}}"),
+    "alpha-factor": ("Q_j", r"\frac{j \alpha_j\, q}{\binom{n-1}{j-1} \alpha_t}"),
+    "exchangeable": ("M", r"\sum_{j \ge m} \binom{n}{j} \frac{B(a+j,\, b+n-j)}{B(a, b)}"),
+    "any": ("M", (r"\in", r"[M_-, M_+] \text{ (Frechet or LP, proved in exact rationals)}")),
+}
+
+
+@model_steps.register
+def _oversight(model: Oversight, budget: Budget) -> list[Step]:
+    interval = model.miss_range
+    needed = model.monitors - model.vote + 1
+    lhs, rhs = _LAYER[model.dependence]
+    lines = [chain("m", "n - k + 1", f"{model.monitors} - {model.vote} + 1", str(needed)), chain(lhs, rhs)]
+    if model.dependence == "any":
+        lines.append(chain("M_+", latex_number(interval.high)))
+        lines.append(chain("M_-", latex_number(interval.low)))
+    else:
+        lines.append(chain("M", latex_number(interval.high)))
+    steps = [equation(
+        "Layer", f"The defect passes when at least $m$ of the $n = {model.monitors}$ monitors miss "
+        f"(dependence: {model.dependence}; the budget uses the largest consistent $M$):", *lines,
+    )]
+    if not model.wrapped:
+        steps.append(equation("Rate", "Per generation, a defect that passes the layer:",
+                              chain(r"\varepsilon", "d M", latex_number(model._rate_exact()))))
+    if model.effective_monitors is not None:
+        effective = latex_number(model.effective_monitors)
+        steps.append(equation("Effective monitors", "Kish's effective number of independent monitors:",
+                              chain(r"n_\text{eff}", r"\frac{n}{1 + (n-1)\rho}", effective)))
+    return steps
+
+
+@model_steps.register
+def _control(model: ControlGame, budget: Budget) -> list[Step]:
+    from bounds.numeric.contexts import FLOAT
+
+    tpr, _ = model.tpr(FLOAT)
+    c, lost, on = (float(value) for value in model.per_attack(FLOAT))
+    exact = model.tpr_exact()
+    shown: Any = exact if exact is not None else float(tpr)
+    roc = (r"\operatorname{logit} \mathrm{TPR} = a + b \operatorname{logit} f" if model.roc is not None
+           else r"\mathrm{TPR}(f) \text{ piecewise linear through the ROC points}")
+    return [
+        equation("ROC", "The monitor's true-positive rate at the audit budget $f$:", chain(roc),
+                 chain(r"\mathrm{TPR}", latex_number(shown))),
+        equation(
+            "Per attack", "Caught (safe stop), lost (unsafe), and the chance the game goes on per generation:",
+            chain("c", r"\mathrm{TPR}\, h", latex_number(c)), chain(r"\ell", r"(1 - \mathrm{TPR}\, h)\, s",
+                                                                     latex_number(lost)),
+            chain("g", r"1 - p (c + \ell)", latex_number(on)),
+        ),
+        equation("Limit", "The game ends safely with probability", chain(r"S(\infty)", r"\frac{c}{c + \ell}",
+                                                                           latex_number(model.limit()))),
+    ]
