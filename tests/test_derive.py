@@ -152,24 +152,19 @@ class TwoFlaws(SurvivalModel):
     def parameters(self) -> dict[str, Any]:
         return {"weight": self.weight, "rate_a": self.rate_a, "rate_b": self.rate_b}
 
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            a = np.log(float(self.weight)) + n * np.log1p(-float(self.rate_a))
-            b = np.log1p(-float(self.weight)) + n * np.log1p(-float(self.rate_b))
-        return np.logaddexp(a, b)
+    def log_survival(self, ctx: Any, n: Any) -> Any:  # written once, for the float and ball contexts
+        weight = ctx.number(self.weight)
+        a = ctx.log(weight) + n * ctx.log1p(-ctx.number(self.rate_a))
+        b = ctx.log(1 - weight) + n * ctx.log1p(-ctx.number(self.rate_b))
+        if ctx.kind == "float":
+            return np.logaddexp(a, b)
+        return ctx.log(ctx.exp(a) + ctx.exp(b))
 
     def survival_exact(self, n: int) -> Fraction:
         return self.weight * (1 - self.rate_a) ** n + (1 - self.weight) * (1 - self.rate_b) ** n
 
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        with mpmath.workdps(dps + 20):
-            return +to_mpf(self.survival_exact(n))
-
     def limit_exact(self) -> Fraction:
         return (1 - self.weight) * (self.rate_b == 0)
-
-    def limit_mp(self, dps: int) -> mpmath.mpf:
-        return to_mpf(self.limit_exact())
 
     def symbolic(self) -> SurvivalExpr:
         n, w, a, b = sympy.symbols("N w varepsilon_a varepsilon_b", nonnegative=True)

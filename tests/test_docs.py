@@ -117,8 +117,11 @@ def test_api_reference_picks_up_new_models_and_names(tmp_path: Path, monkeypatch
     finally:
         sys.path.remove(str(DOCS))
     import bounds
-    from bounds.models import registry
-    from bounds.testing import PiecewiseRates
+    from bounds.models import Rates, registry
+
+    class Undocumented(Rates):
+        """A registered family that api.md does not list yet."""
+
 
     (tmp_path / "api.md").write_text((DOCS / "api.md").read_text(encoding="utf-8"), encoding="utf-8")
     folder = tmp_path / "_generated"
@@ -126,10 +129,10 @@ def test_api_reference_picks_up_new_models_and_names(tmp_path: Path, monkeypatch
     _api_more(folder)
     assert (folder / "api_more.md").read_text().strip() == ""  # everything on this branch is in api.md
 
-    monkeypatch.setitem(registry._CONSTRUCTORS, "piecewise-rates", PiecewiseRates.from_spec)
+    monkeypatch.setitem(registry._CONSTRUCTORS, "undocumented", Undocumented.from_spec)
     monkeypatch.setattr(bounds, "__all__", [*bounds.__all__, "hypothetical_new_function"])
     monkeypatch.setattr(bounds, "hypothetical_new_function", lambda failures, trials: None, raising=False)
     _api_more(folder)
     text = (folder / "api_more.md").read_text()
-    assert ".. autoclass:: bounds.testing.doubles.PiecewiseRates" in text
+    assert f".. autoclass:: {Undocumented.__module__}.{Undocumented.__qualname__}" in text
     assert ".. autofunction:: bounds.hypothetical_new_function" in text

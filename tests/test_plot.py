@@ -20,8 +20,8 @@ pytest.importorskip("matplotlib")
 from bounds import Independent, budget  # noqa: E402
 from bounds.cli import main  # noqa: E402
 from bounds.errors import ParameterError  # noqa: E402
+from bounds.models import Rates  # noqa: E402
 from bounds.report.plot import heatmap_figure, save_figure, survival_figure  # noqa: E402
-from bounds.testing import PiecewiseRates  # noqa: E402
 
 ROOT = Path(__file__).parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -65,7 +65,7 @@ def test_survival_curve_data_is_the_models_survival() -> None:
 
 
 def test_survival_figure_marks_unbounded_and_draws_band() -> None:
-    forever = PiecewiseRates(["0.1", "0"])  # S = 0.9 for every N >= 1: unbounded at T = 0.605
+    forever = Rates(["0.1", "0"])  # S = 0.9 for every N >= 1: unbounded at T = 0.605
     counts = np.arange(0, 2001)
     lower, upper = np.maximum(0.0, 1 - counts * 0.001), np.where(counts == 0, 1.0, 0.999)
     figure = survival_figure(

@@ -16,9 +16,8 @@ from hypothesis import strategies as st
 
 from bounds import Independent, load_spec
 from bounds.batch.simulate import simulate
-from bounds.models import registered
+from bounds.models import Rates, registered
 from bounds.testing import (
-    PiecewiseRates,
     check_model,
     model_strategies,
     models,
@@ -189,7 +188,7 @@ def test_wrong_limit_is_caught() -> None:
         AssertionError, match=r"S\(n\) >= S\(infinity\) fails .*survival\(\d+\) = .* < limit\(\) = 0\.5"
     ):
         check_model(ClaimsAFloor(epsilon="0.001"))
-    assert "S(n) >= S(infinity)" in check_model(PiecewiseRates(["0.1", "0"])).checks
+    assert "S(n) >= S(infinity)" in check_model(Rates(["0.1", "0"])).checks
 
 
 def test_object_without_survival_is_refused() -> None:
@@ -259,8 +258,8 @@ def test_example_specs_are_survival_functions(path: Path) -> None:
         check_model(load_spec(path))
 
 
-def test_piecewise_rates_against_high_precision_product() -> None:
-    model = PiecewiseRates(["0.01", "0.002", "1e-4"])
+def test_explicit_rates_against_high_precision_product() -> None:
+    model = Rates(["0.01", "0.002", "1e-4"])
     with mpmath.workdps(50):
         expected = (1 - mpmath.mpf("0.01")) * (1 - mpmath.mpf("0.002")) * (1 - mpmath.mpf("1e-4")) ** 998
         assert float(model.survival_mp(1000, 40)) == pytest.approx(float(expected), rel=1e-15)
@@ -273,15 +272,15 @@ def test_piecewise_rates_against_high_precision_product() -> None:
     assert model.budget("0.5").n == 2 + int(mpmath.floor(bound))
 
 
-def test_piecewise_rates_agree_with_monte_carlo() -> None:
-    model = PiecewiseRates(["0.2", "0.05", "0.01"])
+def test_explicit_rates_agree_with_monte_carlo() -> None:
+    model = Rates(["0.2", "0.05", "0.01"])
     counts = [0, 1, 2, 3, 10, 100]
     result = simulate(model, counts, trials=200_000, seed=7)
     assert result.agrees_with(model.survival(counts), sigmas=4)
 
 
-def test_piecewise_rates_with_zero_tail_is_unbounded_at_its_limit() -> None:
-    model = PiecewiseRates(["0.1", "0.1", "0"])
+def test_explicit_rates_with_zero_tail_is_unbounded_at_its_limit() -> None:
+    model = Rates(["0.1", "0.1", "0"])
     assert model.limit_exact() == Fraction(81, 100)
     assert model.budget("0.81").unbounded
     assert model.budget("0.82").n == 1

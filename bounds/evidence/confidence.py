@@ -17,7 +17,7 @@ and saw ``k`` alignment failures". This module turns that into
 Every bound is returned as a float whose printed decimal (the number the rest
 of :mod:`bounds` reads it as) is **never below** the exact bound: the float
 guess of scipy is checked, and moved up if necessary, with exact rational or
-high-precision (mpmath) arithmetic.
+ball (python-flint ``arb``) arithmetic.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import numpy as np
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
+from bounds.numeric.certify import decide
 from bounds.numeric.floats import float_at_least, smallest_float
 from bounds.numeric.parse import exact, format_number, generations, json_value, positive, to_mpf
 from bounds.numeric.parse import threshold as as_threshold
@@ -96,25 +97,6 @@ def _counts(failures: object, trials: object) -> tuple[int, int]:
 # certified Beta quantiles
 
 
-def _regularized_beta(a: mpmath.mpf, b: mpmath.mpf, x: mpmath.mpf) -> mpmath.mpf:
-    r"""``I_x(a, b)`` through the positive-term series of Euler's transformation.
-
-    ``I_x(a,b) = x^a (1-x)^b / (a B(a,b)) \, {}_2F_1(a+b, 1; a+1; x)``: every term
-    is positive, so no cancellation (mpmath's default ``betainc`` series
-    alternates and stalls for ``a`` in the thousands). For ``x > 1/2`` the
-    symmetry ``I_x(a, b) = 1 - I_{1-x}(b, a)`` keeps the series short.
-    """
-    if x <= 0:
-        return mpmath.mpf(0)
-    if x >= 1:
-        return mpmath.mpf(1)
-    if x > 0.5:
-        return 1 - _regularized_beta(b, a, 1 - x)
-    log_beta = mpmath.loggamma(a) + mpmath.loggamma(b) - mpmath.loggamma(a + b)
-    log_front = a * mpmath.log(x) + b * mpmath.log1p(-x) - mpmath.log(a) - log_beta
-    return mpmath.exp(log_front) * mpmath.hyp2f1(a + b, 1, a + 1, x, maxterms=10**7)
-
-
 def _beta_cdf_at_least(a: Fraction, b: Fraction, level: Fraction, x: Fraction) -> bool:
     """Certified ``I_x(a, b) >= level`` at escalating precision (absolute error ``10**-dps``).
 
@@ -128,21 +110,77 @@ def _beta_cdf_at_least(a: Fraction, b: Fraction, level: Fraction, x: Fraction) -
         return True
     if _upper_tail_below(b, a, level, 1 - x, strict=True):  # 1 - X ~ Beta(b, a): I_x(a, b) < level
         return False
-    # ln B(a, b) subtracts log-gammas of size (a+b) ln(a+b): their digits are guard digits
-    digits = max(_log10(a + b), 1.0)
-    guard = 16 + int(digits + math.log10(2.31 * digits))
-    dps = 30
-    while dps <= _MAX_QUANTILE_DPS:
-        with mpmath.workdps(dps + guard):
-            value = _regularized_beta(to_mpf(a), to_mpf(b), to_mpf(x))
-            gap = value - to_mpf(level)
-            if abs(gap) > mpmath.mpf(10) ** (-dps):
-                return bool(gap > 0)
-        dps *= 2
-    raise CertificationError(
-        f"could not decide whether I_x({format_number(a)}, {format_number(b)}) >= "
-        f"{format_number(level)} at x = {format_number(x)} within {_MAX_QUANTILE_DPS} digits"
-    )
+    # a ball of ln I_x(a, b) against ln(level): a proof, never two agreeing values
+    try:
+        decision = decide(
+            lambda ctx: ctx.log(_regularized_beta_ball(ctx, a, b, x)), level,
+            what=f"I_x({format_number(a)}, {format_number(b)}) at x = {format_number(x)}",
+        )
+    except CertificationError:
+        raise CertificationError(
+            f"could not decide whether I_x({format_number(a)}, {format_number(b)}) >= "
+            f"{format_number(level)} at x = {format_number(x)}"
+        ) from None
+    return decision.sign >= 0
+
+
+#: Largest integer ``a`` summed as a binomial tail (beyond it, arb's incomplete beta).
+_BINOMIAL_TERMS = 10_000
+
+
+def _regularized_beta_ball(ctx: Any, a: Fraction, b: Fraction, x: Fraction) -> Any:
+    """A ball containing ``I_x(a, b)``.
+
+    For whole ``a`` (the Clopper-Pearson case, ``a = k + 1``) and whole ``b`` it is a binomial
+    tail, ``I_x(a, b) = 1 - sum_{j<a} C(m, j) x^j (1-x)^(m-j)`` with ``m = a + b - 1``, summed
+    term by term in balls (each term from the last: no huge binomial coefficients), which stays
+    finite however large ``b`` is; otherwise arb's rigorous regularized incomplete beta.
+    """
+    if a.denominator == 1 and b.denominator == 1 and a <= _BINOMIAL_TERMS:
+        m, point = int(a + b - 1), ctx.number(x)
+        odds = point / (1 - point)
+        term = ctx.exp(m * ctx.log1p(-point))
+        below = term
+        for j in range(int(a) - 1):
+            term = term * (m - j) / (j + 1) * odds
+            below += term
+        return (1 - below).max(ctx.zero)
+    if x > Fraction(1, 2):
+        return 1 - _regularized_beta_ball(ctx, b, a, 1 - x)
+    # Euler's transformation, every series term positive: x^a (1-x)^b / (a B(a, b)) 2F1(a+b, 1; a+1; x)
+    big_a, big_b, point = ctx.number(a), ctx.number(b), ctx.number(x)
+    log_beta = ctx.lgamma(big_a) + ctx.lgamma(big_b) - ctx.lgamma(big_a + big_b)
+    log_front = big_a * ctx.log(point) + big_b * ctx.log1p(-point) - ctx.log(big_a) - log_beta
+    return ctx.exp(log_front) * _positive_2f1(big_a + big_b, big_a + 1, point)
+
+
+#: Most series terms :func:`_positive_2f1` sums before it gives up (far tails are settled before it).
+_SERIES_TERMS = 1_000_000
+
+
+def _positive_2f1(top: Any, bottom: Any, point: Any) -> Any:
+    r"""``2F1(top, 1; bottom; x) = sum_k (top)_k / (bottom)_k x^k`` for ``0 < x <= 1/2``, in balls.
+
+    Summed directly, with a proved tail: term ``k+1`` is term ``k`` times
+    ``r_k = (top + k) x / (bottom + k)``, which for ``k >= K`` is at most ``r_K`` when
+    ``top >= bottom`` (the ratio falls) and at most ``x`` otherwise, so once that bound ``r``
+    is below 1 the rest is at most ``t_K r / (1 - r)``. (arb's own ``hypgeom_2f1`` returns NaN
+    for ``top`` near ``1e300``, the case of trial counts beyond the float range.)
+    """
+    import flint
+
+    total, term = flint.arb(1), flint.arb(1)
+    scale = flint.arb(2) ** -(flint.ctx.prec + 10)
+    falling = top >= bottom
+    for k in range(_SERIES_TERMS):
+        ratio = (top + k) * point / (bottom + k)
+        term *= ratio
+        total += term
+        bound = (top + k + 1) * point / (bottom + k + 1) if falling else point
+        if bound < 1 and term < scale * total:
+            tail = term * bound / (1 - bound)
+            return total + flint.arb(0, 1) * tail.upper()
+    raise CertificationError(f"the incomplete-beta series needs more than {_SERIES_TERMS} terms")
 
 
 def _log10(value: Fraction) -> float:
@@ -155,7 +193,7 @@ def _upper_tail_below(a: Fraction, b: Fraction, alpha: Fraction, x: Fraction, st
 
     ``P(X >= x) <= E[X^m] / x^m`` with ``E[X^m] = prod_{i<m} (a+i)/(a+b+i)``, in
     exact rationals. Far above the mean (``(a+b) x`` huge), where the series of
-    :func:`_regularized_beta` would need about ``(a+b) x`` terms, this settles
+    :func:`_regularized_beta_ball` would need about ``(a+b) x`` terms, this settles
     the comparison at once.
     """
     moment = power = Fraction(1)

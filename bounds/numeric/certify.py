@@ -42,6 +42,8 @@ START_PREC = 64
 MAX_PREC = 1 << 16
 # A ball that does not tighten with precision will not separate at any precision.
 _STALLS_ALLOWED = 2
+# A NaN ball (no information) is retried at higher precision up to this many bits.
+_NAN_UNTIL = 8192
 # Exact arithmetic is tried only once a ball has failed at this precision (ties are rare; exact can be costly).
 _EXACT_AFTER = 128
 
@@ -144,7 +146,11 @@ def decide(
             if not isinstance(ball, flint.arb):
                 ball = ctx.number(ball)
             if ball.is_nan():
-                raise CertificationError(f"the enclosure of ln {what} is not a number (NaN) at {prec} bits")
+                # no information at this precision (a ball of X around 0): a wider working precision may give some
+                if prec >= _NAN_UNTIL:
+                    raise CertificationError(f"the enclosure of ln {what} is not a number (NaN) at {prec} bits")
+                prec *= 2
+                continue
             bound = _log_target(target)
             if ball > bound:
                 return Decision(1, "ball", prec, ball)

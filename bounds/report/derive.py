@@ -79,7 +79,7 @@ from bounds.report.latex import (
     real_text,
 )
 from bounds.report.steps import STEP_KINDS, Line, Step, assumption, chain, equation, result
-from bounds.solve.budget import MAX_DPS, Budget, solve
+from bounds.solve.budget import Budget, solve
 
 __all__ = [
     "STEP_KINDS",
@@ -99,6 +99,9 @@ __all__ = [
     "shown_survival",
     "symbolic_or_none",
 ]
+
+#: Most digits spent showing how far a survival lies from T (the certificate itself is the solver's ball).
+_MAX_DIFFERENCE_DPS = 16_000
 
 #: Most significant figures a survival is shown with before a note says where it agrees with T.
 MAX_SHOWN_DIGITS = 50
@@ -240,7 +243,7 @@ def shown_survival(model: Any, n: int | None, value: Any, threshold: Fraction, a
 def _difference_from_threshold(model: Any, n: int | None, threshold: Fraction, digits: int) -> mpmath.mpf:
     """``S(n) - T`` with ``digits`` correct figures (the precision doubles until it is resolved)."""
     dps = 2 * MAX_SHOWN_DIGITS
-    while dps <= MAX_DPS:
+    while dps <= _MAX_DIFFERENCE_DPS:
         with mpmath.workdps(dps + 20):
             value = model.survival_mp(n, dps) if n is not None else model.limit_mp(dps)
             target = mpmath.mpf(threshold.numerator) / threshold.denominator
@@ -249,7 +252,7 @@ def _difference_from_threshold(model: Any, n: int | None, threshold: Fraction, d
             if abs(difference) > error * 10 ** (digits + 2):
                 return +difference
         dps *= 2
-    raise CertificationError(f"S({n}) agrees with T beyond {MAX_DPS} digits")
+    raise CertificationError(f"S({n}) agrees with T beyond {_MAX_DIFFERENCE_DPS} digits")
 
 
 def symbolic_or_none(model: Any) -> Any:

@@ -1,19 +1,21 @@
 """The generic certified budget solver.
 
 ``solve(model, T)`` returns the largest ``N >= 0`` with ``S(N) >= T`` for any
-:class:`~bounds.models.base.Model`, or reports that the budget is unbounded
+model with ``log_survival(ctx, n)``, or reports that the budget is unbounded
 (``S(N) >= T`` for every ``N``), and in both cases *proves* the answer:
 
-1. **Unbounded?** Compare ``S(infinity)`` with ``T``; since ``S`` is
+1. **Unbounded?** When the model knows its limit (``log_limit(ctx)`` or
+   ``limit_exact()``), compare ``S(infinity)`` with ``T``; since ``S`` is
    non-increasing, ``S(infinity) >= T`` means ``S(N) >= T`` for every ``N``.
-2. **Find** a candidate: the model's closed form if it has one, otherwise an
-   exponential then binary search on the float64 ``log_survival``.
-3. **Certify**: decide ``S(N) >= T`` and ``S(N+1) < T`` with exact rationals,
-   interval arithmetic or mpmath at escalating precision (in that order of
-   preference), walking away from the candidate by galloping and bisection if
-   the float search was off. Floats find; they never decide a near-tie.
+2. **Find** a candidate: the model's ``candidate(T)`` if it has one, otherwise
+   the monotone search (:func:`bounds.numeric.search.last_true`) on the float
+   ``log_survival``.
+3. **Certify** ``S(N*) >= T > S(N*+1)`` with :func:`bounds.numeric.certify.decide`:
+   balls of ``ln S`` at rising precision, exact rationals (``survival_exact``)
+   only for ties, walking from the candidate by galloping and bisection if it
+   was off. Floats find; they never decide.
 
-A comparison that cannot be decided at :data:`MAX_DPS` digits raises
+A comparison that neither a ball nor exact arithmetic decides raises
 :class:`~bounds.errors.CertificationError`; no uncertified integer is returned.
 """
 
@@ -32,23 +34,15 @@ from bounds.display import render
 from bounds.errors import CertificationError, ParameterError
 from bounds.numeric.certify import Decision, decide
 from bounds.numeric.contexts import FLOAT
-from bounds.numeric.parse import MAX_DECIMAL_EXPONENT, decimal_digits, format_near, format_number, json_value
+from bounds.numeric.parse import format_near, format_number, json_value
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.numeric.search import SearchLimit, last_true
 
-__all__ = ["MAX_DPS", "Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
+__all__ = ["Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
 
-#: Highest working precision (decimal digits) of the legacy comparison (families not yet on balls).
-MAX_DPS = 4 * MAX_DECIMAL_EXPONENT
-
-#: How a comparison was proved, strongest first: exact rationals, arb balls, mpmath intervals (legacy).
-METHODS = ("exact", "ball", "interval", "mpmath")
-_METHOD_TEXT = {
-    "exact": "exact rational arithmetic",
-    "ball": "ball arithmetic",
-    "interval": "interval arithmetic",
-    "mpmath": "agreeing mpmath evaluations (not yet a ball proof)",
-}
+#: How a comparison was proved: exact rationals, or python-flint arb balls.
+METHODS = ("exact", "ball")
+_METHOD_TEXT = {"exact": "exact rational arithmetic", "ball": "ball arithmetic"}
 
 
 @dataclass(frozen=True)
@@ -75,32 +69,6 @@ def _from_decision(decision: Decision) -> Comparison:
     return Comparison(decision.sign, value, decision.method, decision.prec)
 
 
-def _legacy_decide(target: Fraction, enclose: Any, approximate: Any, start_dps: int, what: str) -> Comparison:
-    """Transitional, for families not yet on balls: mpmath intervals, else agreeing mpmath values."""
-    dps = start_dps
-    while dps <= MAX_DPS:
-        with mpmath.workdps(dps + 10):
-            bounds = enclose(dps)
-            method = "interval"
-            if bounds is None:
-                if approximate is None:
-                    break
-                value = approximate(dps)
-                error = abs(value) * mpmath.mpf(10) ** (-dps) * 2
-                bounds, method = (value - error, value + error), "mpmath"
-            low, high = bounds
-            rounded_target = _fraction_mpf(target)
-            slack = abs(rounded_target) * mpmath.mpf(10) ** (-(dps + 5))
-            if low > rounded_target + slack:
-                return Comparison(1, (low + high) / 2, method, int(dps * 3.33))
-            if high < rounded_target - slack:
-                return Comparison(-1, (low + high) / 2, method, int(dps * 3.33))
-        dps *= 2
-    raise CertificationError(
-        f"could not decide whether {what} >= T = {format_number(target)}: the model gives no rigorous enclosure"
-    )
-
-
 def _start_prec(n: int) -> int:
     return 64
 
@@ -116,15 +84,10 @@ def compare_survival(model: Any, n: int, threshold: Fraction) -> Comparison:
             lambda ctx: model.log_survival(ctx, n), threshold, exact=exact, what=f"S({n})",
             start_prec=_start_prec(n),
         )
-    except NotImplementedError:
-        value = exact() if exact is not None else None
-        if value is not None:
-            return Comparison((value > threshold) - (value < threshold), value, "exact", 0)
-        bounds_method = getattr(model, "survival_bounds", None)
-        enclose = (lambda dps: bounds_method(n, dps)) if bounds_method is not None else (lambda dps: None)
-        approximate = getattr(model, "survival_mp", None)
-        approximate_at = (lambda dps: approximate(n, dps)) if approximate else None
-        return _legacy_decide(threshold, enclose, approximate_at, 30 + decimal_digits(n), f"S({n})")
+    except NotImplementedError as error:
+        raise ParameterError(
+            "model", "an object whose log_survival(ctx, n) evaluates in the ball context", type(model).__name__
+        ) from error
     return _from_decision(decision)
 
 
@@ -136,16 +99,7 @@ def compare_limit(model: Any, threshold: Fraction) -> Comparison | None:
         return Comparison((exact_value > threshold) - (exact_value < threshold), exact_value, "exact", 0)
     log_limit = getattr(model, "log_limit", None)
     if log_limit is None:
-        bounds_method = getattr(model, "limit_bounds", None)
-        approximate = getattr(model, "limit_mp", None)
-        if bounds_method is None and approximate is None:
-            raise CertificationError(
-                f"{type(model).__name__} has no log_limit(ctx): whether S(infinity) >= T cannot be proved"
-            )
-        try:
-            return _legacy_decide(threshold, bounds_method or (lambda dps: None), approximate, 30, "S(infinity)")
-        except NotImplementedError:
-            return None  # the limit is not known (no log_limit): only a finite budget can be proved
+        return None  # the limit is not known: only a finite budget can be proved
     return _from_decision(decide(log_limit, threshold, what="S(infinity)"))
 
 
@@ -362,7 +316,7 @@ def _solve_scalar(model: Any, threshold: Any) -> Budget:
     if candidate is None:
         candidate = _float_candidate(model, target)
     n, at, after = _certified_search(model, target, candidate)
-    # the floats reported are the certified high-precision values, rounded once
+    # the floats reported are the midpoints of the certifying balls (or the exact values), rounded once
     method, bits = _weakest(at, after)
     return Budget(n, target, model, float(at.value), float(after.value), True, method, (at.value, after.value), bits)
 

@@ -7,7 +7,6 @@
 * :func:`check_model`: property checks for any object with ``survival`` and
   ``log_survival`` (your own model class too), raising ``AssertionError`` with a
   minimal counterexample.
-* :class:`PiecewiseRates`: a schedule-like reference model for tests.
 
 Examples
 --------
@@ -28,7 +27,6 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 from bounds.testing.checks import DEFAULT_THRESHOLDS, ModelCheck, check_model
-from bounds.testing.doubles import PiecewiseRates
 from bounds.testing.strategies import (
     epsilons,
     generations,
@@ -45,7 +43,6 @@ from bounds.testing.strategies import (
 __all__ = [
     "DEFAULT_THRESHOLDS",
     "ModelCheck",
-    "PiecewiseRates",
     "check_model",
     "epsilons",
     "generations",

@@ -171,13 +171,7 @@ def models(*names: str) -> st.SearchStrategy[Any]:
 
 
 def schedules(*names: str) -> st.SearchStrategy[Any]:
-    """Schedule-like models (they have ``rate(i)``), from every registered kind (or only ``names``).
-
-    Until the schedule families are registered here this draws
-    :class:`~bounds.testing.doubles.PiecewiseRates` (explicit rates, the last
-    one repeated) and :class:`~bounds.models.independent.Independent` (a
-    constant schedule), the two schedule-like models that exist.
-    """
+    """Schedule-like models (they have ``rate(ctx, i)``), from every registered kind (or only ``names``)."""
     return _pick(_SCHEDULE_STRATEGIES, names, "schedule")
 
 
@@ -194,14 +188,6 @@ def _independent_models() -> st.SearchStrategy[Any]:
 @register_schedule_strategy("independent")
 def _constant_schedules() -> st.SearchStrategy[Any]:
     return _independent_models()
-
-
-@register_schedule_strategy("piecewise-rates")
-def _piecewise_rates() -> st.SearchStrategy[Any]:
-    from bounds.testing.doubles import PiecewiseRates
-
-    rates = st.lists(epsilons(max_exponent=12), min_size=1, max_size=8)
-    return rates.map(lambda drawn: PiecewiseRates(tuple(drawn)))
 
 
 @register_model_strategy("geometric")

@@ -470,6 +470,9 @@ def _unsafe_survival(model: PersistentUnsafe, n: int, extra: int) -> Fraction | 
     rate, base, delta = _rates_from_parameters(model), model.base, model.mass
     if n == 0:
         return Fraction(1)
+    if n <= 200 and isinstance(base, (Independent, TwoRate)):
+        # exact for short products of constant or periodic rates: settles exact ties (S(1) = 1/2 = T)
+        return math.prod((1 - rate(i) for i in range(1, n + 1)), start=Fraction(1))
     with BallContext(extra + 4 * n.bit_length() + 64):
         if isinstance(base, Independent) or (isinstance(base, Geometric) and base.ratio == 1):
             return _arb(1 - rate(1)) ** n if n > 50 else product(lambda i: 1 - rate(i), n)
