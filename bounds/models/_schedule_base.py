@@ -18,17 +18,19 @@ from __future__ import annotations
 import functools
 import math
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import flint
 import mpmath
 import numpy as np
-import sympy
 
 from bounds.models.base import SurvivalModel
 from bounds.numeric.contexts import FLOAT, BallContext, NotExact, is_context
 from bounds.numeric.parse import generations
 from bounds.numeric.series import too_many
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = [
     "EXACT_BITS", "EXACT_TERMS", "STRIDE", "RateSampler", "RateSchedule", "bits", "float_log", "floor_int", "rational",
@@ -49,6 +51,7 @@ def bits(value: Fraction) -> int:
 
 
 def rational(value: Fraction) -> sympy.Rational:
+    import sympy
     return sympy.Rational(value.numerator, value.denominator)
 
 

@@ -37,16 +37,18 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import mpmath
 import numpy as np
-import sympy
 
 from bounds.display import render
 from bounds.errors import ParameterError
 from bounds.numeric.contexts import FLOAT, is_context
 from bounds.numeric.parse import format_number, generations
+
+if TYPE_CHECKING:
+    import sympy
 
 __all__ = ["Model", "SurvivalExpr", "SurvivalModel", "as_generation_array"]
 
@@ -98,6 +100,8 @@ class SurvivalExpr:
     def substituted(self) -> sympy.Expr:
         """The expression with parameter values substituted, left unevaluated for display."""
         try:
+            import sympy
+
             return self.expr.subs({symbol: sympy.UnevaluatedExpr(value) for symbol, value in self.values.items()})
         except (TypeError, ValueError):
             # Matrix elements and Max/Min refuse unevaluated numbers: substitute the values themselves,
@@ -113,6 +117,8 @@ class SurvivalExpr:
         Products and sums are rewritten so that :func:`sympy.lambdify` can print them.
         """
         expr = self.expr.subs(self.values)
+        import sympy
+
         expr = expr.rewrite(sympy.Sum) if expr.has(sympy.Product) else expr
         function = sympy.lambdify(self.n, expr, modules="mpmath")
         with mpmath.workdps(dps):

@@ -14,12 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flint
 import numpy as np
-import sympy
-from sympy.utilities.lambdify import implemented_function
 
 from bounds.errors import BoundsError, ParameterError, SpecError
 from bounds.models._schedule_base import EXACT_BITS, RateSchedule, float_log
@@ -29,6 +27,9 @@ from bounds.numeric.contexts import BallContext, NotExact
 from bounds.numeric.expression import parse_expression
 from bounds.numeric.parse import generations, probability, to_mpf
 
+if TYPE_CHECKING:
+    import sympy
+
 __all__ = ["Expression", "Rates", "read_rates_file"]
 
 #: Explicit lists up to this length get a fully explicit symbolic form (Piecewise rates).
@@ -37,6 +38,7 @@ _SYMBOLIC_PIECEWISE_MAX = 200
 
 def _symbols() -> tuple[sympy.Symbol, sympy.Symbol]:
     """The generation count ``N`` and the generation index ``i``."""
+    import sympy
     return sympy.Symbol("N", integer=True, nonnegative=True), sympy.Symbol("i", integer=True, positive=True)
 
 
@@ -226,6 +228,8 @@ class Rates(RateSchedule):
         return count + int(math.floor((target - self._prefix[count]) / math.log1p(-float(self._last))))
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy
+        from sympy.utilities.lambdify import implemented_function
         n, i = _symbols()
         last = sympy.Rational(self._last.numerator, self._last.denominator)
         if len(self.rates) <= _SYMBOLIC_PIECEWISE_MAX:
@@ -437,6 +441,7 @@ class Expression(RateSchedule):
         return max(int(np.searchsorted(-prefix, -target, side="right")) - 1, 0)
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy
         n, i = _symbols()
         return SurvivalExpr(
             sympy.Product(1 - self._rate.sympy(i), (i, 1, n)),

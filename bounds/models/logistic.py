@@ -31,7 +31,6 @@ from typing import Any
 
 import flint
 import numpy as np
-import sympy
 
 from bounds.errors import ParameterError
 from bounds.models._schedule_base import EXACT_BITS, RateSchedule, bits, rational
@@ -293,6 +292,7 @@ class Logistic(RateSchedule):
         return "nondecreasing" if self.steepness > 0 else "nonincreasing"
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy
         n, i = sympy.Symbol("N", integer=True, nonnegative=True), sympy.Symbol("i", integer=True, positive=True)
         top, k, i0 = sympy.symbols("varepsilon_max k i_0", real=True)
         rate = top / (1 + sympy.exp(-k * (i - i0)))

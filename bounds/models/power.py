@@ -12,7 +12,6 @@ from typing import Any, ClassVar
 
 import flint
 import numpy as np
-import sympy
 
 from bounds.errors import BoundsError
 from bounds.models._schedule_base import EXACT_BITS, RateSchedule, float_log
@@ -233,6 +232,7 @@ class Power(RateSchedule):
         return None
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy
         n, i = sympy.symbols("N i", integer=True, positive=True)
         epsilon1, exponent = sympy.symbols("varepsilon_1 s", positive=True)
         return SurvivalExpr(

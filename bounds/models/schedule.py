@@ -23,7 +23,6 @@ from typing import Any
 
 import flint
 import numpy as np
-import sympy
 
 from bounds.errors import CertificationError, ParameterError
 from bounds.models._schedule_base import EXACT_BITS, RateSampler, RateSchedule, float_log, floor_int
@@ -253,6 +252,7 @@ class Geometric(RateSchedule):
             return max(floor_int(steps), 0)
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy
         n, i = sympy.symbols("N i", integer=True, nonnegative=True)
         epsilon1, ratio = sympy.symbols("varepsilon_1 r", positive=True)
         rate = epsilon1 * ratio ** (i - 1)
@@ -403,6 +403,7 @@ class TwoRate(RateSchedule):
         return blocks * self.key_every + max(within, 0)
 
     def symbolic(self) -> SurvivalExpr:
+        import sympy
         n = sympy.Symbol("N", integer=True, nonnegative=True)
         key, other = sympy.symbols("varepsilon_key varepsilon_other", nonnegative=True)
         every = sympy.Symbol("m", integer=True, positive=True)
