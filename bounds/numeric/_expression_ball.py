@@ -16,7 +16,7 @@ from typing import Any
 
 import flint
 
-from bounds.numeric.expression import _VARIADIC, Tree, _NotReal, _uses_index
+from bounds.numeric._expression_tree import VARIADIC, NotReal, Tree, uses_index
 
 __all__ = ["BallFunction", "ball_compile", "uses_index_ball"]
 
@@ -43,7 +43,7 @@ def ball_compile(tree: Tree) -> BallFunction:
     Constants (subtrees without ``i``) are evaluated once, here; a power whose
     exponent is ``i + c`` with a whole ``c`` is an integer power of the base.
     """
-    if not _uses_index(tree):
+    if not uses_index(tree):
         value = _ball_compile_general(tree)(flint.arb(1), 1)
         return lambda x, k: value
     return _ball_compile_general(tree)
@@ -64,7 +64,7 @@ def _ball_compile_general(tree: Tree) -> BallFunction:
     if kind == "call":
         args = [ball_compile(arg) for arg in tree[2]]
         name = tree[1]
-        if name in _VARIADIC:
+        if name in VARIADIC:
             def variadic(x: flint.arb, k: int) -> flint.arb:
                 result = args[0](x, k)
                 for arg in args[1:]:
@@ -78,7 +78,7 @@ def _ball_compile_general(tree: Tree) -> BallFunction:
         def real_function(x: flint.arb, k: int) -> flint.arb:
             value = argument(x, k)
             if value < 0 or (name == "log" and value == 0):
-                raise _NotReal
+                raise NotReal
             return value.log() if name == "log" else value.sqrt()
 
         return real_function
@@ -86,7 +86,7 @@ def _ball_compile_general(tree: Tree) -> BallFunction:
     if kind == "pow":
         offset = _index_offset(tree[2])
         if offset is not None:
-            if not _uses_index(tree[1]):
+            if not uses_index(tree[1]):
                 # a constant base: consecutive generations multiply the previous power once (a ball
                 # product, as rigorous as the power itself) instead of powering from scratch
                 base = left(flint.arb(1), 1)
@@ -119,8 +119,8 @@ def _ball_compile_general(tree: Tree) -> BallFunction:
             return left(x, k) / denominator
         return divide
     # a constant operand is captured as a value: one closure call fewer per generation
-    constant_left = None if _uses_index(tree[1]) else left(flint.arb(1), 1)
-    constant_right = None if _uses_index(tree[2]) else right(flint.arb(1), 1)
+    constant_left = None if uses_index(tree[1]) else left(flint.arb(1), 1)
+    constant_right = None if uses_index(tree[2]) else right(flint.arb(1), 1)
     if kind == "add":
         if constant_left is not None:
             return lambda x, k: constant_left + right(x, k)
@@ -161,7 +161,7 @@ def _ball_pow(base: flint.arb, exponent: flint.arb) -> flint.arb:
             raise ZeroDivisionError
         return base**power
     if base < 0:
-        raise _NotReal
+        raise NotReal
     if base == 0:
         return flint.arb(0) if exponent > 0 else flint.arb.nan()
     return (exponent * base.log()).exp()

@@ -52,6 +52,7 @@ import mpmath
 import numpy as np
 
 from bounds.errors import ExpressionError
+from bounds.numeric._expression_tree import VARIADIC, NotReal, Tree, uses_index
 
 if TYPE_CHECKING:
     import sympy
@@ -73,12 +74,8 @@ _MAX_EXACT_BITS = 20_000
 _MP_OVERFLOW_LOG = 10**6
 
 _UNARY = {"exp", "log", "sqrt"}
-_VARIADIC = {"min", "max"}
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
 
-# A validated tree is nested tuples: ("num", Fraction, text), ("i",), ("neg", x),
-# (op, a, b) for op in add/sub/mul/div/pow, ("call", name, (args...)).
-Tree = tuple[Any, ...]
 
 
 def _fail(text: str, reason: str) -> ExpressionError:
@@ -127,13 +124,13 @@ def _convert(node: ast.AST, text: str, depth: int) -> Tree:
         if not isinstance(node.func, ast.Name):
             raise _fail(text, "only calls of exp, log, sqrt, min and max are allowed")
         name = node.func.id
-        if name not in _UNARY | _VARIADIC:
+        if name not in _UNARY | VARIADIC:
             raise _fail(text, f"the name {name!r} is not allowed; functions: exp, log, sqrt, min, max")
         if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
             raise _fail(text, f"{name}() takes plain positional arguments")
         if name in _UNARY and len(node.args) != 1:
             raise _fail(text, f"{name}() takes exactly one argument, got {len(node.args)}")
-        if name in _VARIADIC and len(node.args) < 2:
+        if name in VARIADIC and len(node.args) < 2:
             raise _fail(text, f"{name}() takes at least two arguments, got {len(node.args)}")
         return ("call", name, tuple(_convert(arg, text, depth + 1) for arg in node.args))
     if isinstance(node, ast.Attribute):
@@ -142,24 +139,14 @@ def _convert(node: ast.AST, text: str, depth: int) -> Tree:
     raise _fail(text, f"{kind} syntax is not allowed; use numbers, i, + - * / **, exp, log, sqrt, min, max")
 
 
-def _uses_index(tree: Tree) -> bool:
-    if tree[0] == "i":
-        return True
-    if tree[0] == "num":
-        return False
-    if tree[0] == "call":
-        return any(_uses_index(arg) for arg in tree[2])
-    return any(_uses_index(part) for part in tree[1:])
-
-
 def _check_power(base: Tree, exponent: Tree, text: str) -> None:
     """Refuse constant exponents beyond ``MAX_CONSTANT_EXPONENT`` (``9**9**9`` would never finish)."""
-    if _uses_index(exponent):
+    if uses_index(exponent):
         return
     with mpmath.workdps(30):
         try:
             value = _mp_compile(exponent, text)(mpmath.mpf(1))
-        except (_NotReal, ZeroDivisionError):
+        except (NotReal, ZeroDivisionError):
             raise _fail(text, "a constant exponent must be a finite real number") from None
     if not mpmath.isfinite(value) or abs(value) > MAX_CONSTANT_EXPONENT:
         raise _fail(text, f"a constant exponent must be at most {MAX_CONSTANT_EXPONENT} in size, "
@@ -190,11 +177,11 @@ def _exact_size(tree: Tree) -> float:
             return left * max(1, abs(exponent[1].numerator))
         if exponent[0] == "neg" and exponent[1][0] == "num" and exponent[1][1].denominator == 1:
             return left * max(1, abs(exponent[1][1].numerator))
-        if not _uses_index(exponent):
+        if not uses_index(exponent):
             with mpmath.workdps(30):
                 try:
                     value = _mp_compile(exponent, "")(mpmath.mpf(1))
-                except (_NotReal, ZeroDivisionError):
+                except (NotReal, ZeroDivisionError):
                     return left + right
             if mpmath.isfinite(value) and value == int(value):
                 return left * max(1.0, float(abs(value)))
@@ -224,7 +211,7 @@ def _np_compile(tree: Tree) -> Callable[[np.ndarray], np.ndarray]:
         return lambda i: -inner(i)
     if kind == "call":
         args = [_np_compile(arg) for arg in tree[2]]
-        if tree[1] in _VARIADIC:
+        if tree[1] in VARIADIC:
             reduce = np.minimum if tree[1] == "min" else np.maximum
 
             def variadic(i: np.ndarray) -> np.ndarray:
@@ -242,19 +229,15 @@ def _np_compile(tree: Tree) -> Callable[[np.ndarray], np.ndarray]:
     return lambda i: operation(left(i), right(i))
 
 
-class _NotReal(ArithmeticError):
-    """An mpmath intermediate value left the real line (log or sqrt of a negative number)."""
-
-
 def _mp_real(value: Any, text: str) -> mpmath.mpf:
     if not isinstance(value, mpmath.mpf):
-        raise _NotReal
+        raise NotReal
     return value
 
 
 def _mp_pow(base: mpmath.mpf, exponent: mpmath.mpf, text: str) -> mpmath.mpf:
     if base < 0 and exponent != int(exponent):
-        raise _NotReal
+        raise NotReal
     # |exponent| * (|mag(base)| + 1) bounds |exponent * log2|base|| + |exponent|: a cheap screen
     # before the accurate (and costly) log is taken
     if base != 0 and abs(exponent) * (abs(mpmath.mag(base)) + 1) > _MP_OVERFLOW_LOG:
@@ -288,7 +271,7 @@ def _mp_compile(tree: Tree, text: str) -> Callable[[mpmath.mpf], mpmath.mpf]:
     if kind == "call":
         args = [_mp_compile(arg, text) for arg in tree[2]]
         name = tree[1]
-        if name in _VARIADIC:
+        if name in VARIADIC:
             pick = min if name == "min" else max
             return lambda i: pick(arg(i) for arg in args)
         if name == "exp":
@@ -320,7 +303,7 @@ def _exact(tree: Tree, i: int) -> Fraction | int | None:
     if kind == "i":
         return i
     if kind == "call":
-        if tree[1] not in _VARIADIC:
+        if tree[1] not in VARIADIC:
             return None
         values = [_exact(arg, i) for arg in tree[2]]
         if any(value is None for value in values):
@@ -414,7 +397,7 @@ class RateExpression:
     @property
     def uses_index(self) -> bool:
         """Whether the value depends on ``i`` (otherwise the rate is constant)."""
-        return _uses_index(self.tree)
+        return uses_index(self.tree)
 
     def _check(self, i: Any, value: Any) -> None:
         raise ExpressionError(
@@ -441,7 +424,7 @@ class RateExpression:
                 value = self._mp_function(mpmath.mpf(i))
             except ZeroDivisionError:
                 raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
-            except _NotReal:
+            except NotReal:
                 raise ExpressionError(
                     f"expression {self.text!r} is not a real number at i = {i} "
                     "(log or sqrt of a negative number, or a negative number to a fractional power)"
@@ -475,7 +458,7 @@ class RateExpression:
         """
         try:
             value = self._ball_function()(flint.arb(i), i)
-        except (ZeroDivisionError, _NotReal) as error:
+        except (ZeroDivisionError, NotReal) as error:
             raise self._ball_error(i, error) from None
         if value < 0 or value > 1:
             self._check(i, value.mid().str(8, radius=False))
@@ -505,7 +488,7 @@ class RateExpression:
                 if value < 0 or value > 1:
                     self._check(i, value.mid().str(8, radius=False))
                 product *= one - value
-        except (ZeroDivisionError, _NotReal) as error:
+        except (ZeroDivisionError, NotReal) as error:
             raise self._ball_error(i, error) from None
         return product
 
