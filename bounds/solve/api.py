@@ -18,7 +18,7 @@ from bounds.solve.constant_rate import certified_floors
 __all__ = ["budget", "max_epsilon", "survival"]
 
 # Relative error allowed for numpy's log/log1p, in units of 2**-53. Measured
-# errors are below 4 ulp (tests/test_api.py checks it against mpmath); the
+# errors are below 4 ulp (tests/solve/test_api.py checks it against mpmath); the
 # margin of 64 ulp leaves a 16x safety factor before a float floor is trusted.
 _ULP_MARGIN = 64 * 2.0**-53
 

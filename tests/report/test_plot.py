@@ -23,7 +23,7 @@ from bounds.errors import ParameterError  # noqa: E402
 from bounds.models import Rates  # noqa: E402
 from bounds.report.plot import heatmap_figure, save_figure, survival_figure  # noqa: E402
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -33,13 +33,13 @@ from bounds.report.derive import (
     result,
 )
 from bounds.testing.strategies import epsilons, thresholds
-from tests import derivation_parsing as parse
+from tests.report import derivation_parsing as parse
 
-DATA = Path(__file__).parent / "data" / "latex"
+DATA = Path(__file__).resolve().parents[1] / "data" / "latex"
 
 
 def load_reference(name: str) -> Any:
-    return json.loads((Path(__file__).parent / "data" / "reference" / f"{name}.json").read_text())
+    return json.loads((Path(__file__).resolve().parents[1] / "data" / "reference" / f"{name}.json").read_text())
 
 
 def independent_survival(epsilon: Fraction, n: int, dps: int = 120) -> mpmath.mpf:
@@ -318,7 +318,7 @@ def test_document_is_article_with_amsmath_and_amssymb_only() -> None:
 
 # -- every example spec (families landing later are covered automatically) ------------------------------
 
-SPECS = sorted((Path(__file__).parent.parent / "examples" / "specs").glob("*.toml"))
+SPECS = sorted((Path(__file__).resolve().parents[2] / "examples" / "specs").glob("*.toml"))
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ from bounds.testing import (
     thresholds,
 )
 
-SPECS = sorted((Path(__file__).parent.parent / "examples" / "specs").glob("*.toml"))
+SPECS = sorted((Path(__file__).resolve().parents[2] / "examples" / "specs").glob("*.toml"))
 
 
 class TwoFlawMixture:

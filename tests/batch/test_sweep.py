@@ -21,7 +21,7 @@ from bounds.cli import main
 from bounds.errors import ParameterError, SpecError
 from bounds.testing import epsilons, thresholds
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "examples" / "specs" / "independent.toml"
 
 

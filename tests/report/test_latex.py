@@ -32,7 +32,7 @@ from bounds.report.latex import (
     text_to_latex,
 )
 
-SPECS = sorted((Path(__file__).parent.parent / "examples" / "specs").glob("*.toml"))
+SPECS = sorted((Path(__file__).resolve().parents[2] / "examples" / "specs").glob("*.toml"))
 
 
 def require_pdflatex() -> str:

@@ -8,7 +8,7 @@ import pytest
 
 import bounds
 from bounds.report.latex import document, latex_number, markdown
-from tests.test_latex import compiles
+from tests.report.test_latex import compiles
 
 
 def test_evidence_derivation_shows_the_api_numbers(tmp_path: Path) -> None:
