@@ -52,7 +52,14 @@ def mp_log_beta_mixture(a: Fraction, b: Fraction, n: int, dps: int = 60) -> mpma
 
 
 def mp_log_mixture(weights: Sequence[Fraction], rates: Sequence[Fraction], n: int, dps: int = 60) -> mpmath.mpf:
-    """``ln sum_k w_k (1 - eps_k)**n`` summed directly with mpmath powers."""
+    """``ln sum_k w_k (1 - eps_k)**n``: the sum in exact rationals while it is small, else mpmath powers.
+
+    (Rounding each weight to mpmath would turn ``ln 1 = 0`` at ``n = 0`` into ``-1e-112``.)
+    """
+    if n * max((1 - e).denominator.bit_length() for e in rates) < 20_000:
+        exact = sum((w * (1 - e) ** n for w, e in zip(weights, rates, strict=True)), Fraction(0))
+        with mpmath.workdps(dps + 20):
+            return +mpmath.log(mp(exact)) if exact > 0 else mpmath.mpf("-inf")
     with mpmath.workdps(dps + len(str(n)) + 20 + max(_digits(e) for e in rates)):
         total = mpmath.fsum(mp(w) * mpmath.power(mp(1 - e), n) for w, e in zip(weights, rates, strict=True))
         return +mpmath.log(total) if total > 0 else mpmath.mpf("-inf")
