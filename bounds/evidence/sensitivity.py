@@ -29,6 +29,7 @@ from bounds.models.independent import Independent
 from bounds.numeric.floats import float_bits, smallest_float
 from bounds.numeric.parse import exact, generations, probability, to_mpf
 from bounds.numeric.parse import threshold as as_threshold
+from bounds.numeric.search import SearchLimit, last_true
 from bounds.solve.api import max_epsilon
 from bounds.solve.budget import Budget, compare_survival, log_threshold
 
@@ -328,15 +329,8 @@ def trials_needed(
         assert isinstance(budget, Budget)
         return budget.n is None or budget.n >= count
 
-    low, high = max(k, 1) - 1, max(k, 1)  # enough(low) is taken as False: n = k gives the bound 1
-    while not enough(high):
-        if high > 2**256:
-            raise CertificationError(f"no trial count up to 2**256 certifies {count} generations at T")
-        low, high = high, high * 2
-    while high - low > 1:
-        middle = (low + high) // 2
-        if enough(middle):
-            high = middle
-        else:
-            low = middle
-    return high
+    # the last count that is not enough, plus one; n = k - 1 (or 0) is taken as not enough: n = k gives the bound 1
+    try:
+        return last_true(lambda n: not enough(n), max(k, 1), low=max(k, 1) - 1, limit=2**257) + 1
+    except SearchLimit:
+        raise CertificationError(f"no trial count up to 2**257 certifies {count} generations at T") from None

@@ -15,6 +15,7 @@ import mpmath
 import numpy as np
 
 from bounds.numeric.parse import exact, to_mpf
+from bounds.numeric.search import last_true
 
 __all__ = ["bits_float", "float_at_least", "float_bits", "smallest_float"]
 
@@ -47,32 +48,9 @@ def smallest_float(holds: Callable[[Fraction], bool], guess: float) -> float:
             cache[bits] = holds(exact(bits_float(bits), "epsilon"))
         return cache[bits]
 
-    low_end, high_end = 0, float_bits(1.0)
-    start = min(max(float_bits(min(max(guess, 0.0), 1.0)), low_end), high_end)
-    step = 1
-    if ok(start):
-        good = start
-        while True:
-            trial = max(good - step, low_end)
-            if trial == low_end or not ok(trial):
-                bad = trial
-                break
-            good, step = trial, step * 2
-    else:
-        bad = start
-        while True:
-            trial = min(bad + step, high_end)
-            if trial == high_end or ok(trial):
-                good = trial
-                break
-            bad, step = trial, step * 2
-    while good - bad > 1:
-        middle = (good + bad) // 2
-        if ok(middle):
-            good = middle
-        else:
-            bad = middle
-    return bits_float(good)
+    # the last bit pattern that fails, plus one: 0 is known to fail and 1.0 to hold (neither is evaluated)
+    start = float_bits(min(max(guess, 0.0), 1.0))
+    return bits_float(last_true(lambda bits: not ok(bits), start - 1, low=0, high=float_bits(1.0)) + 1)
 
 
 def float_at_least(value: Fraction | mpmath.mpf) -> float:

@@ -23,7 +23,9 @@ class SearchLimit(ArithmeticError):
     """The predicate still held at ``limit``: the answer is beyond the search."""
 
 
-def last_true(holds: Callable[[int], bool], guess: int = 0, *, low: int = 0, limit: int | None = None) -> int:
+def last_true(
+    holds: Callable[[int], bool], guess: int = 0, *, low: int = 0, high: int | None = None, limit: int | None = None
+) -> int:
     """Largest ``n >= low`` with ``holds(n)``, for ``holds`` true then false.
 
     Parameters
@@ -35,6 +37,8 @@ def last_true(holds: Callable[[int], bool], guess: int = 0, *, low: int = 0, lim
         Where to start; any whole number (clipped to ``low``).
     low : int
         A point known to satisfy ``holds``.
+    high : int, optional
+        A point known to fail ``holds``, never evaluated (the search stays below it).
     limit : int, optional
         Give up with :class:`SearchLimit` when ``holds(limit)`` is true.
 
@@ -51,7 +55,9 @@ def last_true(holds: Callable[[int], bool], guess: int = 0, *, low: int = 0, lim
     """
     good, bad = low, None
     start = max(int(guess), low)
-    if start > low:
+    if high is not None:
+        start = min(start, high)
+    if low < start and (high is None or start < high):
         if holds(start):
             good = start
         else:
@@ -60,6 +66,9 @@ def last_true(holds: Callable[[int], bool], guess: int = 0, *, low: int = 0, lim
         step = 1
         while True:
             trial = good + step
+            if high is not None and trial >= high:
+                bad = high
+                break
             if limit is not None and trial >= limit:
                 if holds(limit):
                     raise SearchLimit(f"the predicate still holds at {limit}")

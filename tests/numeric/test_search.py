@@ -31,3 +31,16 @@ def test_low_is_trusted_and_never_evaluated() -> None:
     seen: list[int] = []
     assert last_true(lambda n: seen.append(n) or n < 10, 0, low=5) == 9
     assert 5 not in seen
+
+
+@given(st.integers(1, 10**6), st.integers(0, 10**6))
+def test_a_known_false_high_end_is_never_evaluated(answer: int, guess: int) -> None:
+    high = answer + 1
+    calls: list[int] = []
+
+    def holds(n: int) -> bool:
+        calls.append(n)
+        return n <= answer
+
+    assert last_true(holds, guess, high=high) == answer
+    assert high not in calls and all(0 < n < high for n in calls)
