@@ -53,8 +53,6 @@ __all__ = [
 MAX_MINORITY = 10**10
 #: Exact rational tail sums are used while ``trials * bits(epsilon)`` stays below this.
 _EXACT_BITS = 4_000
-#: Digits at which an undecided quantile comparison gives up (a tie would need absurd inputs).
-_MAX_QUANTILE_DPS = 4000
 
 # ---------------------------------------------------------------------------------------------
 # input validation

@@ -9,22 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bounds.cli import main
+from tests.cli.running import run, run_json
 from tests.conftest import load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
-    code, out, err = run(capsys, *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 def test_budget_acceptance(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,17 +8,11 @@ from pathlib import Path
 import pytest
 
 from bounds import load_spec
-from bounds.cli import main
 from bounds.geometry.cone import ASSUMPTIONS
+from tests.cli.running import run
 from tests.conftest import load_reference
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_describe_absorbing_spec(capsys) -> None:

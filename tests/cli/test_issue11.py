@@ -20,18 +20,12 @@ import numpy as np
 import pytest
 
 import bounds
-from bounds.cli import main
 from bounds.errors import BoundsError, ParameterError
+from tests.cli.running import run
 from tests.conftest import make_device_node
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "examples" / "specs"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

@@ -88,3 +88,23 @@ def exact_survival(matrix: Sequence[Sequence[Fraction]], alpha: Sequence[Fractio
     for _ in range(n):
         vector = [sum((vector[r] * matrix[r][c] for r in range(len(vector))), Fraction(0)) for c in range(len(vector))]
     return sum(vector, Fraction(0))
+
+
+def assert_balls_contain(model: Any, n: int, truth: mpmath.mpf) -> list[float]:
+    """The model's balls of ``ln S(n)`` at 64/128/256 bits contain ``truth`` and do not widen; their radii.
+
+    mpmath's 60 digits carry a relative error of about ``n * 1e-60``, hence the tolerance.
+    """
+    from bounds.numeric.contexts import BallContext
+
+    radii: list[float] = []
+    for prec in (64, 128, 256):
+        with BallContext(prec) as ctx:
+            ball = model.log_survival(ctx, n)
+        if truth == -mpmath.inf:
+            assert ball == flint.arb.neg_inf()
+            return radii
+        assert agrees(ball, truth, 1e-45, 1e-44), (prec, ball, truth)
+        radii.append(float(ball.rad()))
+    assert radii[2] <= radii[1] <= radii[0]
+    return radii

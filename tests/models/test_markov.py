@@ -19,7 +19,7 @@ from bounds.models import load_spec
 from bounds.numeric.contexts import FLOAT, BallContext
 from bounds.testing.strategies import epsilons, models
 from tests.conftest import load_reference
-from tests.models.chain_truths import agrees, mp_markov_log_survival
+from tests.models.chain_truths import assert_balls_contain, mp_markov_log_survival
 
 REFERENCE = load_reference("markov")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "specs"
@@ -194,16 +194,7 @@ def test_near_one_agrees_with_the_direct_product(failure: list[str], counts: lis
 @given(models("markov"), st.sampled_from([1, 2, 50, 10**4, 10**9, 10**15]))
 def test_balls_contain_the_direct_product(model: MarkovModulated, n: int) -> None:
     truth = mp_markov_log_survival(model.transition, model.failure, model.initial, n)
-    radii = []
-    for prec in (64, 128, 256):
-        with BallContext(prec) as ctx:
-            ball = model.log_survival(ctx, n)
-        if truth == -mpmath.inf:
-            assert ball == flint.arb.neg_inf()
-            return
-        assert agrees(ball, truth, 1e-45, 1e-44), (prec, ball, truth)
-        radii.append(float(ball.rad()))
-    assert radii[2] <= radii[1] <= radii[0]
+    assert_balls_contain(model, n, truth)
 
 
 def test_decay_rate_ignores_unreachable_regimes() -> None:

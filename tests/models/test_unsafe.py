@@ -499,22 +499,8 @@ def _unsafe_survival(model: PersistentUnsafe, n: int, extra: int) -> Fraction | 
         return value
 
 
-def _on_balls(model) -> bool:
-    """Whether ``model`` has a ball ``log_survival`` (the schedule families get theirs with the schedule port)."""
-    try:
-        with BallContext(64) as ctx:
-            model.log_survival(ctx, 1)
-    except NotImplementedError:
-        return False
-    return True
-
-
 @given(models("persistent-unsafe"), thresholds(max_exponent=3))
 def test_solved_budget_rechecked_from_the_parameters(model: PersistentUnsafe, threshold: Fraction) -> None:
-    if not _on_balls(model.base):
-        # transitional: until the schedule port lands, Geometric and TwoRate have no ball log_survival,
-        # and the wrapper sums them term by term through exact rates (slow, and the solver's legacy path)
-        return
     result = model.budget(threshold)
     assert result.certificate in ("exact", "ball") and not result.unbounded
     assert sign_against(lambda extra: _unsafe_survival(model, result.n, extra), threshold) >= 0

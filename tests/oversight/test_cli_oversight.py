@@ -7,13 +7,7 @@ import json
 import pytest
 
 import bounds
-from bounds.cli import main
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.cli.running import run
 
 
 def test_acceptance_independent_three_monitors(capsys) -> None:
