@@ -55,10 +55,9 @@ def _cadence_text(cadence: Any) -> str:
             "after them the last one repeats.")
 
 
-def _time_lines(cadence: Any, k: int | None, months: float | None, digits: int) -> list[Any]:
-    """``t_k`` symbolically and with the numbers; at ``k`` (with the API's ``months``) when given."""
+def _time_lines(cadence: Any, k: int | None, value: list[Any], digits: int) -> list[Any]:
+    """``t_k`` symbolically and with the numbers; at ``k`` (``value``: the API's months, shown) when given."""
     at = "k" if k is None else display_integer(k)
-    value = [] if months is None else [latex_number(months, digits)]
     if isinstance(cadence, ConstantCadence):
         delta = latex_number(cadence.interval)
         lines = [chain("t_k", r"k\,\Delta", f"{delta}\\, k")]
@@ -69,11 +68,16 @@ def _time_lines(cadence: Any, k: int | None, months: float | None, digits: int) 
         first, r = latex_number(cadence.first), latex_number(cadence.ratio)
         if cadence.ratio == 1:
             return [chain("t_k", r"k\,\Delta_1", f"{first}\\, k")]
-        scale = cadence.first / (1 - cadence.ratio)
-        lines = [chain("t_k", r"\Delta_1 \frac{1 - r^k}{1 - r}", f"{first} \\cdot \\frac{{1 - {r}^k}}{{1 - {r}}}",
-                       f"{_real(scale, digits)} \\left(1 - {r}^k\\right)")]
+        # written with positive factors on both sides of r = 1
+        scale = abs(cadence.first / (1 - cadence.ratio))
+        fraction, power = (("1 - r^k", "1 - r"), "1 - {}") if cadence.ratio < 1 else (("r^k - 1", "r - 1"), "{} - 1")
+        substituted = fraction[0].replace("r", r), fraction[1].replace("r", r)
+        lines = [chain("t_k", f"\\Delta_1 \\frac{{{fraction[0]}}}{{{fraction[1]}}}",
+                       f"{first} \\cdot \\frac{{{substituted[0]}}}{{{substituted[1]}}}",
+                       f"{_real(scale, digits)} \\left({power.format(f'{r}^k')}\\right)")]
         if k is not None:
-            lines.append(chain(f"t_{{{at}}}", f"{_real(scale, digits)} \\left(1 - {r}^{{{at}}}\\right)", *value))
+            lines.append(chain(f"t_{{{at}}}", f"{_real(scale, digits)} \\left({power.format(f'{r}^{{{at}}}')}\\right)",
+                               *value))
         return lines
     if isinstance(cadence, DoublingCadence):
         first, doubling = latex_number(cadence.first), latex_number(cadence.doubling)
@@ -92,9 +96,18 @@ def _time_lines(cadence: Any, k: int | None, months: float | None, digits: int) 
     return lines
 
 
-def _cadence_step(cadence: Any, k: int | None, months: float | None, digits: int) -> Step:
+def _cadence_step(cadence: Any, k: int | None, value: list[Any], digits: int) -> Step:
     return equation("Cadence", "Generation $k$ completes at $t_k = \\Delta_1 + \\dots + \\Delta_k$ months "
-                    "after the start:", *_time_lines(cadence, k, months, digits), kind="definition")
+                    "after the start:", *_time_lines(cadence, k, value, digits), kind="definition")
+
+
+def _shown_months(subject: Horizon, digits: int) -> list[Any]:
+    """``[(relation, months)]`` for ``t_{N*+1}``: ``\\approx`` when the float the API returns rounds it."""
+    if subject.months is None:
+        return []
+    shown, exact = latex_number(subject.months, digits), subject.months_exact
+    rounded = exact is None or Fraction(Decimal(real_text(subject.months, digits))) != exact
+    return [(r"\approx" if rounded else "=", shown)]
 
 
 def _zeno_step(cadence: Any) -> Step | None:
@@ -123,11 +136,8 @@ def _horizon_steps(subject: Horizon, digits: int) -> list[Step]:
     k = display_integer(subject.generation)
     text = "$S(N(t)) \\ge T$ exactly while $N(t) \\le N^*$, that is until generation $N^* + 1$ completes"
     # a float that rounds t_k (60 - 1e-47 prints as 60) is shown as approximate
-    shown_value = latex_number(subject.months, digits)
-    exact = subject.months_exact
-    rounded = exact is None or Fraction(Decimal(real_text(subject.months, digits))) != exact
-    shown = (r"\approx" if rounded else "=", shown_value + r"\ \text{months}")
-    lines = [chain(r"t_{N^* + 1}", f"t_{{{k}}}", shown)]
+    ((relation, shown),) = _shown_months(subject, digits)
+    lines = [chain(r"t_{N^* + 1}", f"t_{{{k}}}", (relation, shown + r"\ \text{months}"))]
     if subject.zeno is not None and subject.months_exact is not None:
         gap = subject.zeno - subject.months_exact
         r = latex_number(cadence.ratio)
@@ -147,7 +157,7 @@ def _horizon(subject: Horizon, threshold: Any = None, *, digits: int = 6) -> Der
         assumption(f"The {_name(budget.model)} model gives $S(N)$. " + _cadence_text(cadence), "Model"),
         assumption("$N(t) = \\max\\{k : t_k \\le t\\}$ generations have completed $t$ months after the start, "
                    "so alignment holds at time $t$ with probability $S(N(t))$.", "Time"),
-        _cadence_step(cadence, subject.generation, subject.months, digits),
+        _cadence_step(cadence, subject.generation, _shown_months(subject, digits), digits),
     ]
     zeno = _zeno_step(cadence)
     if zeno is not None:
@@ -184,7 +194,7 @@ def _aligned(subject: AlignedProbability, threshold: Any = None, *, digits: int 
             "Start", "The start date $t_0$ has the piecewise-linear distribution function $F$ through the "
             "quantiles below (all of the first quantile's mass sits at its date); with probability "
             f"${latex_number(never)}$ the lineage never starts:", *_start_lines(start), kind="definition"),
-        _cadence_step(subject.cadence, None, None, digits),
+        _cadence_step(subject.cadence, None, [], digits),
         equation(
             "Aligned", f"At the date {date}, alignment holds if the lineage has not started, or if it started at "
             "$t_0$ and survived the $N(t - t_0)$ generations completed since:",
