@@ -15,7 +15,8 @@ from typing import Any
 
 from bounds.evidence.crow_amsaa import CrowAMSAA
 from bounds.evidence.fit import FitReport, FittedSchedule
-from bounds.report.derive import Derivation, Step, assumption, certificate_lines, chain, derive, equation, result
+from bounds.report.derivations.timeline import budget_certificate
+from bounds.report.derive import Derivation, Step, assumption, chain, derive, equation, result
 from bounds.report.latex import display_integer, latex_integer, latex_number
 
 __all__: list[str] = []
@@ -129,7 +130,7 @@ def _budget_steps(subject: FittedSchedule, digits: int) -> list[Step]:
     ):
         if budget is not None:
             steps.append(equation(label, f"{text}, certified by {budget.certificate_text}:",
-                                  *certificate_lines(budget, digits), kind="certificate"))
+                                  *budget_certificate(budget, digits), kind="certificate"))
     return steps
 
 

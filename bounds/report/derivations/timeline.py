@@ -16,12 +16,22 @@ from typing import Any
 
 import mpmath
 
-from bounds.report.derive import Derivation, Step, assumption, certificate_lines, chain, derive, equation, result
+from bounds.report.derive import (
+    Derivation,
+    Step,
+    assumption,
+    certificate_lines,
+    chain,
+    derive,
+    equation,
+    result,
+    shown_survival,
+)
 from bounds.report.latex import display_integer, latex_number, real_text
 from bounds.timeline.cadence import ConstantCadence, DoublingCadence, ExplicitCadence, GeometricCadence
 from bounds.timeline.query import AlignedProbability, Horizon, format_month
 
-__all__: list[str] = []
+__all__ = ["budget_certificate"]
 
 #: Intervals of an explicit cadence listed one by one in a derivation (the rest are summarised).
 _SHOWN_INTERVALS = 8
@@ -121,9 +131,38 @@ def _zeno_step(cadence: Any) -> Step | None:
     )
 
 
+#: A substituted survival expression longer than this (LaTeX characters) is left out of a certificate line.
+_LONGEST_SUBSTITUTION = 120
+
+
+def budget_certificate(budget: Any, digits: int) -> tuple[Any, ...]:
+    """:func:`~bounds.report.derive.certificate_lines`, without substitutions too long to typeset on a line.
+
+    ``S(N^*) \\ge T > S(N^*+1)`` with the API's certified values; a schedule with a long formula (an
+    expression schedule, a logistic one) keeps its values and drops the substituted product, which
+    the derivation states elsewhere.
+    """
+    lines = certificate_lines(budget, digits)
+    if all(len(part) <= _LONGEST_SUBSTITUTION for line in lines for _, part in line.rhs):
+        return lines
+    model, threshold, values = budget.model, budget.threshold, budget.certificate_values
+    shown_threshold = latex_number(threshold)
+    if budget.n is None:
+        value = shown_survival(model, None, values[0], threshold, True, digits)
+        return (chain(r"S(\infty)", value, (r"\ge", f"T = {shown_threshold}")),)
+    tie = values[0] == threshold
+    return (
+        chain("S(N^{*})", f"S({display_integer(budget.n)})",
+              shown_survival(model, budget.n, values[0], threshold, True, digits, tie),
+              (r"\ge", f"T = {shown_threshold}")),
+        chain("S(N^{*} + 1)", f"S({display_integer(budget.n + 1)})",
+              shown_survival(model, budget.n + 1, values[1], threshold, False, digits), ("<", "T")),
+    )
+
+
 def _budget_step(budget: Any, digits: int) -> Step:
     return equation("Budget", f"The certified budget of the model, proved by {budget.certificate_text}:",
-                    *certificate_lines(budget, digits), kind="certificate")
+                    *budget_certificate(budget, digits), kind="certificate")
 
 
 def _horizon_steps(subject: Horizon, digits: int) -> list[Step]:
