@@ -27,11 +27,7 @@ from bounds.timeline import (
 def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
-    parser.add_argument("--first-interval", metavar="MONTHS", help="months the first generation takes")
-    pace = parser.add_mutually_exclusive_group()
-    pace.add_argument("--acceleration", metavar="R", help="each interval is R times the previous one (R < 1: faster)")
-    pace.add_argument("--doubling-time", metavar="MONTHS", help="the speed of R&D doubles every MONTHS months")
-    pace.add_argument("--intervals", metavar="FILE", help="file of intervals in months, one per line")
+    add_cadence_arguments(parser)
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--start", metavar="YYYY-MM", help="the month the lineage starts")
     start.add_argument(
@@ -77,6 +73,24 @@ def write_derivation(subject: Any, path: str | None, lines: list[str], data: dic
         write_atomic(path, compile_pdf(derivation.to_document()))
     data["derivation"] = {"output": path, "format": kind}
     lines.append(f"wrote      {path} (derivation)")
+
+
+def add_cadence_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--first-interval`` and one of ``--acceleration``, ``--doubling-time``, ``--intervals`` (also for derive)."""
+    parser.add_argument("--first-interval", metavar="MONTHS", help="months the first generation takes")
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument("--acceleration", metavar="R", help="each interval is R times the previous one (R < 1: faster)")
+    pace.add_argument("--doubling-time", metavar="MONTHS", help="the speed of R&D doubles every MONTHS months")
+    pace.add_argument("--intervals", metavar="FILE", help="file of intervals in months, one per line")
+
+
+def derive_subject(args: argparse.Namespace, budget: Any) -> Any:
+    """What ``bounds derive`` derives: the horizon when a cadence is given, else the budget itself."""
+    if args.first_interval is None and args.intervals is None:
+        if args.acceleration is not None or args.doubling_time is not None:
+            raise UsageError("bounds derive: --acceleration and --doubling-time need --first-interval MONTHS")
+        return budget
+    return horizon(budget.model, cadence_from_arguments(args), budget.threshold)
 
 
 def cadence_from_arguments(args: argparse.Namespace) -> Cadence:

@@ -53,7 +53,7 @@ def compile_and_read(derivation: bounds.Derivation, folder: Path) -> tuple[str, 
 
 def assert_typeset(log: str, text: str) -> None:
     assert "Overfull \\hbox" not in log
-    for ascii_maths in ("epsilon", "infinity", "^(", "inf "):
+    for ascii_maths in ("epsilon", "infinity", "^(", "inf ", "\\"):
         assert ascii_maths not in text.lower()
 
 
@@ -138,3 +138,15 @@ def test_cli_writes_the_derivation(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "t_{503}" in out.read_text() and "S(N^{*}) &= S(502)" in out.read_text()
     assert main([*argv, "--derive", str(tmp_path / "horizon.txt")]) == 2
     assert "must end in .tex, .pdf or .md" in capsys.readouterr().err
+
+
+def test_bounds_derive_with_a_cadence_derives_the_horizon(capsys: pytest.CaptureFixture[str]) -> None:
+    from bounds.cli import main
+
+    argv = ["derive", "--epsilon", "0.001", "-T", "0.605", "--format", "markdown"]
+    assert main([*argv, "--first-interval", "12", "--acceleration", "0.8"]) == 0
+    out = capsys.readouterr().out
+    assert "Zeno limit" in out and "t_{N^* + 1} &= t_{503}" in out
+    assert main(argv) == 0 and "Zeno" not in capsys.readouterr().out  # without a cadence: the budget
+    assert main([*argv, "--doubling-time", "7"]) == 2
+    assert "need --first-interval" in capsys.readouterr().err

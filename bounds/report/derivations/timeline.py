@@ -59,7 +59,7 @@ def _cadence_text(cadence: Any) -> str:
                 f"later one $r = {latex_number(cadence.ratio)}$ times the previous ({faster}).")
     if isinstance(cadence, DoublingCadence):
         return (f"The first generation takes $\\Delta_1 = {latex_number(cadence.first)}$ months and the "
-                f"speed of R\\&D doubles every $D = {latex_number(cadence.doubling)}$ months.")
+                f"speed of R&D doubles every $D = {latex_number(cadence.doubling)}$ months.")
     count = len(cadence.intervals)
     return (f"The {count} given intervals $\\Delta_1, \\dots, \\Delta_{{{count}}}$ (months); "
             "after them the last one repeats.")
