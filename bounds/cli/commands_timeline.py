@@ -264,9 +264,9 @@ def fit_command(args: argparse.Namespace) -> Output:
             f"trend       MIL-HDBK-189 p = {format_number(result.mil_hdbk_p_value)}, "
             f"Laplace p = {format_number(result.laplace_p_value)} (H0: constant rate, beta = 1)",
         ])
-        data, shown = result.to_dict(), [text]
-        write_derivation(result, args.derive, shown, data)
-        return Output(data, "\n".join(shown))
+        data, printed = result.to_dict(), [text]
+        write_derivation(result, args.derive, printed, data)
+        return Output(data, "\n".join(printed))
     if args.end is not None:
         raise UsageError("bounds fit: --end applies to --times")
     report = fit(read_generation_data(args.data), args.family, args.confidence, args.threshold)
