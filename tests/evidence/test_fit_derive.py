@@ -31,7 +31,7 @@ def test_fitted_schedule_derivation_shows_the_api_numbers() -> None:
     assert result.cut == pytest.approx(-2 * math.log(0.05), rel=1e-12)
     assert "\\chi^2_{2}(0.95) &= 5.99146" in text
     low, high = result.region["ratio"]
-    assert f"r &\\in \\big[{latex_number(low, 6)},\\ {latex_number(high, 6)}\\big]" in text
+    assert f"r &\\in [{latex_number(low, 6)},\\ {latex_number(high, 6)}]" in text
     assert "N^{*}_{\\mathrm{cons}} &= 2" in text and "N^{*}_{\\hat\\theta} &= \\infty" in text
     # the AIC line substitutes the API's log-likelihood: 2p - 2 l = AIC
     assert result.aic == pytest.approx(2 * 2 - 2 * result.log_likelihood, rel=1e-15)

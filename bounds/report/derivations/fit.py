@@ -99,8 +99,8 @@ def _region_step(subject: FittedSchedule, digits: int) -> Step:
         chain(r"R_C", r"\big\{\theta : 2\big(\ell(\hat\theta) - \ell(\theta)\big) \le \chi^2_{p}(C)\big\}"),
         chain(f"\\chi^2_{{{p}}}({level})", latex_number(subject.cut, digits)),
     ]
-    lines += [chain(_symbol(name), (r"\in", f"\\big[{latex_number(low, digits)},\\ {latex_number(high, digits)}"
-                                    "\\big]"))
+    lines += [chain(_symbol(name), (r"\in", f"[{latex_number(low, digits)},\\ {latex_number(high, digits)}"
+                                    "]"))
               for name, (low, high) in subject.region.items()]
     bounded = "" if subject.region_bounded else ("; the data do not bound the region inside the search box, so "
                                                  "its edge stands in for the missing extreme")
@@ -113,8 +113,8 @@ def _corner_step(subject: FittedSchedule, digits: int) -> Step:
     lines = []
     for name, value in subject.corner.items():
         if isinstance(value, list):
-            lines.append(chain(_symbol(name), (r"\in", f"\\big[{latex_number(value[0], digits)},\\ "
-                                               f"{latex_number(value[1], digits)}\\big]")))
+            lines.append(chain(_symbol(name), (r"\in", f"[{latex_number(value[0], digits)},\\ "
+                                               f"{latex_number(value[1], digits)}]")))
         else:
             lines.append(chain(_symbol(name) + r"^{\mathrm{c}}", latex_number(value, digits)))
     return equation("Corner", _CORNER_TEXT[subject.family] + " The corner's parameters (widened outward by a "
