@@ -44,6 +44,7 @@ __all__ = ["MATH_CSS", "MathConversionError", "derivation_html", "math_html", "t
 #: MathML Core does not implement ``columnalign``, so the alignment of ``mtable`` cells
 #: (right-aligned left-hand sides, left-aligned relations) is restated in CSS.
 MATH_CSS = """\
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; }
 math[display="block"] { display: block math; margin: 0.6em 0; }
 .math-display { overflow-x: auto; overflow-y: hidden; padding: 0.1em 0; }
 math mtd[columnalign="right"] { text-align: right; padding-right: 0; }
@@ -63,6 +64,8 @@ _NAMESPACE = re.compile(r'\s+xmlns="[^"]*"')
 _RAW_COMMAND = re.compile(r">\s*(\\[A-Za-z]+)")
 _ALLOWBREAK = re.compile(r"\\allowbreak(?:\\mskip\s*[-\d.]+mu\s*(?:plus\s*[-\d.]+mu\s*)?(?:\{\})?)?")
 _MATH_SEGMENT = re.compile(r"\$([^$]+)\$")
+#: Upper-case Greek letters are upright in TeX (latex2mathml leaves them to the italic default).
+_UPRIGHT_GREEK = re.compile(r"<mi>(&#x003(?:9[1-9A-F]|A[0-9]);)</mi>")
 
 
 def _prepared(latex: str) -> str:
@@ -110,6 +113,10 @@ def math_html(latex: str, display: bool = True) -> str:
     raw = _RAW_COMMAND.search(markup)
     if raw is not None:
         raise MathConversionError(f"cannot convert the LaTeX command {raw.group(1)} to MathML")
+    markup = markup.replace("<mi>:</mi>", "<mo>:</mo>")  # a relation (set builder), spaced as in TeX
+    markup = _UPRIGHT_GREEK.sub(r'<mi mathvariant="normal">\1</mi>', markup)
+    # \left( \right) fences: no operator spacing inside the brackets, as in TeX
+    markup = markup.replace('fence="true" form=', 'fence="true" lspace="0em" rspace="0em" form=')
     return _NAMESPACE.sub("", markup, count=1)
 
 

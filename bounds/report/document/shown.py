@@ -1,0 +1,72 @@
+"""Numbers and sentences every format of a report shows the same way (plain text; renderers escape it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bounds.numeric.parse import format_near, format_number
+from bounds.report.latex import integer_text
+from bounds.solve.budget import Budget
+
+__all__ = ["ELASTICITY_TEXT", "SECTIONS", "budget_text", "certificate_rows", "comparison_heading", "elasticity_text"]
+
+#: Section identifiers and headings, in order.
+SECTIONS = (
+    ("answer", "Answer and certificate"),
+    ("comparison", "Across assumptions"),
+    ("survival", "Survival"),
+    ("elasticities", "Sensitivity"),
+    ("derivations", "Derivations"),
+    ("assumptions", "Assumptions"),
+    ("provenance", "Provenance"),
+)
+
+ELASTICITY_TEXT = (
+    "The elasticity d ln N* / d ln x says by how many percent the budget moves when x rises by 1%. "
+    "Budgets are whole numbers, so it is the derivative of the continuous relaxation (closed form) "
+    "or a central difference of certified budgets (finite difference); the budgets are certified, "
+    "the elasticity is an estimate."
+)
+
+COMPARISON_TEXT = (
+    "The same marginal per-generation failure rate under different assumptions about how failures "
+    "depend on each other. A model row is that model's certified budget; a bound row holds for "
+    "every model in its class."
+)
+
+
+def budget_text(n: int | None) -> str:
+    """``N*`` in full, or ``unbounded``."""
+    return "unbounded" if n is None else integer_text(n)
+
+
+def certificate_rows(budget: Budget, digits: int) -> list[tuple[str, str, str]]:
+    """``(quantity, value, relation to T)`` for the certificate ``S(N*) >= T > S(N*+1)``."""
+    target = budget.threshold
+    values = budget.certificate_values
+    if budget.n is None:
+        shown = format_near(values[0], target, digits) if values else "?"
+        return [("S(infinity)", shown, ">= T")]
+    at, after = values
+    return [
+        (f"S({integer_text(budget.n)})", format_near(at, target, digits), ">= T"),
+        (f"S({integer_text(budget.n + 1)})", format_near(after, target, digits), "< T"),
+    ]
+
+
+def answer_sentence(label: str, budget: Budget) -> str:
+    """One sentence a reader can quote."""
+    if budget.n is None:
+        return f"{label}: S(N) >= T for every N (unbounded); certified by {budget.certificate_text}."
+    return (
+        f"{label}: N* = {integer_text(budget.n)} generations keep S(N) >= T = {format_number(budget.threshold)}; "
+        f"certified by {budget.certificate_text}."
+    )
+
+
+def comparison_heading(label: str, epsilon: Any) -> str:
+    return f"{label}: marginal rate epsilon = {format_number(epsilon)}"
+
+
+def elasticity_text(value: float) -> str:
+    return f"{value:.4g}"
