@@ -127,6 +127,21 @@ def _formula_or_source(latex: str, display: bool) -> str:
         return f'<code class="tex-source">{html.escape(latex)}</code>'
 
 
+def _inline(latex: str) -> str:
+    """Inline maths; a long integer (broken with ``\\allowbreak`` for pdflatex) may wrap between its groups.
+
+    MathML does not break lines inside a formula, so the formula is split where the LaTeX
+    allows a break, each piece becomes its own ``<math>`` and ``<wbr>`` joins them.
+    """
+    pieces = [piece for piece in _ALLOWBREAK.split(latex) if piece]
+    if len(pieces) > 1:
+        try:
+            return "<wbr>".join(math_html(piece, display=False) for piece in pieces)
+        except MathConversionError:
+            pass  # a break inside a group (braces): keep the formula whole
+    return _formula_or_source(latex, display=False)
+
+
 def text_html(text: str) -> str:
     """Prose with ``$...$`` inline math as HTML: the text escaped, the math as MathML.
 
@@ -138,8 +153,7 @@ def text_html(text: str) -> str:
     parts = _MATH_SEGMENT.split(text)
     # split with one group: even indices are prose, odd ones the math between dollars
     return "".join(
-        html.escape(part, quote=False) if index % 2 == 0 else _formula_or_source(part, display=False)
-        for index, part in enumerate(parts)
+        html.escape(part, quote=False) if index % 2 == 0 else _inline(part) for index, part in enumerate(parts)
     )
 
 

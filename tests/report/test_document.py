@@ -94,7 +94,7 @@ def test_the_comparison_rows_are_bounds_compare(beta_report: Report, beta_html: 
     expected = bounds.compare("0.001", T, rho="0.01")
     assert list(beta_report.comparisons[0].rows) == expected
     section = beta_html[beta_html.index('<section id="comparison">') : beta_html.index('<section id="survival">')]
-    shown = re.findall(r"<tr><td>([^<]*)</td><td class=\"number long\">([^<]*)</td>", section)
+    shown = re.findall(r"<tr><td>([^<]*)</td><td class=\"number nowrap\">([^<]*)</td>", section)
     assert shown == [(row.label, "unbounded" if row.budget is None else str(row.budget)) for row in expected]
     assert {"independent", "any dependence (Frechet worst case)", "beta-mixture (rho=0.01)"} <= {
         row.label for row in expected

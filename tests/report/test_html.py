@@ -96,3 +96,14 @@ def test_text_html_escapes_prose_and_converts_math() -> None:
     markup = text_html("rate $\\varepsilon = 0.001$ here")
     assert markup.startswith('rate <math display="inline">') and markup.endswith("</math> here")
     assert "<mn>0.001</mn>" in markup
+
+
+def test_a_long_integer_in_prose_may_wrap_between_its_digit_groups() -> None:
+    n = 10**40 + 7
+    markup = text_html(f"the budget $N^* = {bounds.report.latex.latex_integer(n)}$ in full")
+    pieces = markup.split("<wbr>")
+    assert len(pieces) == 9 and all("<math" in piece for piece in pieces)
+    digits = "".join(
+        number.text or "" for number in ElementTree.fromstring("<p>" + markup.replace("<wbr>", "") + "</p>").iter("mn")
+    )
+    assert digits == str(n)

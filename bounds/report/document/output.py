@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ def figure_bytes(figure: Any, kind: str) -> bytes:
 
     buffer = io.BytesIO()
     metadata = {"Creator": None, "Producer": None} if kind == "pdf" else {"Creator": None, "Date": None}
-    with _style(), np.errstate(over="ignore"):
+    # matplotlib warns (on stderr) when a layout cannot be applied: the figure is still drawn
+    with _style(), np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
         figure.savefig(buffer, format=kind, metadata=metadata)
     return buffer.getvalue()
 

@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from bounds.numeric.parse import format_near, format_number
-from bounds.report.latex import integer_text
+from bounds.report.latex import LONG_INTEGER, display_integer, integer_text
 from bounds.solve.budget import Budget
 
-__all__ = ["ELASTICITY_TEXT", "SECTIONS", "budget_text", "certificate_rows", "comparison_heading", "elasticity_text"]
+__all__ = [
+    "ELASTICITY_TEXT",
+    "SECTIONS",
+    "budget_text",
+    "certificate_rows",
+    "long_budget",
+    "comparison_heading",
+    "elasticity_text",
+]
 
 #: Section identifiers and headings, in order.
 SECTIONS = (
@@ -40,6 +48,13 @@ def budget_text(n: int | None) -> str:
     return "unbounded" if n is None else integer_text(n)
 
 
+def long_budget(n: int | None) -> str | None:
+    r"""LaTeX maths for a budget too long for a table cell (``1.0536051565\ldots \times 10^{299}``), else None."""
+    if n is None or len(integer_text(n)) <= LONG_INTEGER:
+        return None
+    return display_integer(n)
+
+
 def certificate_rows(budget: Budget, digits: int) -> list[tuple[str, str, str]]:
     """``(quantity, value, relation to T)`` for the certificate ``S(N*) >= T > S(N*+1)``."""
     target = budget.threshold
@@ -48,9 +63,10 @@ def certificate_rows(budget: Budget, digits: int) -> list[tuple[str, str, str]]:
         shown = format_near(values[0], target, digits) if values else "?"
         return [("S(infinity)", shown, ">= T")]
     at, after = values
+    long = long_budget(budget.n) is not None
     return [
-        (f"S({integer_text(budget.n)})", format_near(at, target, digits), ">= T"),
-        (f"S({integer_text(budget.n + 1)})", format_near(after, target, digits), "< T"),
+        ("S(N*)" if long else f"S({integer_text(budget.n)})", format_near(at, target, digits), ">= T"),
+        ("S(N*+1)" if long else f"S({integer_text(budget.n + 1)})", format_near(after, target, digits), "< T"),
     ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -27,15 +28,15 @@ body { font-family: "Latin Modern Roman", Georgia, "DejaVu Serif", serif; line-h
 h1 { font-size: 1.7em; margin-bottom: 0.2em; }
 h2 { border-bottom: 1px solid #bbb; padding-bottom: 0.15em; margin-top: 1.8em; }
 .question { font-size: 1.1em; font-style: italic; }
-.answer { font-size: 1.15em; }
+.answer { font-size: 1.15em; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin: 0.8em 0; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.7em; text-align: left; vertical-align: top; }
 th { border-bottom: 2px solid #888; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 td.long { overflow-wrap: anywhere; }
 td.nowrap { white-space: nowrap; }
-figure { margin: 1em 0; }
-figure svg { width: 100%; max-width: 46em; height: auto; }
+figure { margin: 1em 0; overflow: hidden; }
+figure svg { width: 100%; max-width: 46em; height: auto; overflow: hidden; }
 figcaption { font-size: 0.92em; color: #333; }
 nav ol { columns: 2; }
 """
@@ -52,7 +53,9 @@ def inline_svg(figure: Any, title: str) -> str:
 
     buffer = io.BytesIO()
     metadata = {"Creator": None, "Date": None, "Format": None, "Type": None}
-    with _style(), np.errstate(over="ignore"):
+    # matplotlib warns (on stderr) when a layout cannot be applied: the figure is still drawn
+    with _style(), np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
         figure.savefig(buffer, format="svg", metadata=metadata)
     text = buffer.getvalue().decode("utf-8")
     text = _METADATA.sub("", _NAMESPACES.sub("", _PROLOGUE.sub("", text)))
@@ -78,6 +81,12 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=False)
 
 
+def _budget(n: int | None) -> str:
+    """A budget for a table cell: digits, or MathML ``1.05... x 10^299`` when it is long."""
+    long = shown.long_budget(n)
+    return _e(shown.budget_text(n)) if long is None else math_html(long, display=False)
+
+
 def _answer(document: Any) -> str:
     parts = [
         f'<p class="answer">{_e(shown.answer_sentence(label, budget))}</p>'
@@ -89,7 +98,7 @@ def _answer(document: Any) -> str:
             rows.append(
                 [
                     _e(label),
-                    _e(shown.budget_text(budget.n)),
+                    _budget(budget.n),
                     _e(quantity),
                     _e(value),
                     _e(relation),
@@ -100,7 +109,7 @@ def _answer(document: Any) -> str:
         _table(
             ["model", "N*", "quantity", "value", "", "certified by"],
             rows,
-            ["long", "number long", "nowrap", "number long", "nowrap", ""],
+            ["long", "number nowrap", "nowrap", "number long", "nowrap", ""],
         )
     )
     return "\n".join(parts)
@@ -113,11 +122,8 @@ def _comparison(document: Any) -> str:
             parts.append(f"<p><strong>{_e(comparison.label)}</strong>: {_e(comparison.note)}.</p>")
             continue
         parts.append(f"<h3>{_e(shown.comparison_heading(comparison.label, comparison.epsilon))}</h3>")
-        rows = [
-            [_e(row.label), _e(shown.budget_text(row.budget)), _e(row.kind), _e(row.assumption)]
-            for row in comparison.rows
-        ]
-        parts.append(_table(["assumption", "budget", "kind", "what it assumes"], rows, ["", "number long", "", ""]))
+        rows = [[_e(row.label), _budget(row.budget), _e(row.kind), _e(row.assumption)] for row in comparison.rows]
+        parts.append(_table(["assumption", "budget", "kind", "what it assumes"], rows, ["", "number nowrap", "", ""]))
     return "\n".join(parts)
 
 

@@ -44,6 +44,18 @@ def _long(text: str) -> str:
     return "\\allowbreak{}".join(_t(character) for character in text) if len(text) > 30 else _t(text)
 
 
+def _budget(n: int | None) -> str:
+    long = shown.long_budget(n)
+    return _t(shown.budget_text(n)) if long is None else f"${long}$"
+
+
+def _sentence(label: str, budget: Any) -> str:
+    """The answer sentence, its long budget breakable anywhere."""
+    text = _t(shown.answer_sentence(label, budget))
+    digits = shown.budget_text(budget.n)
+    return text.replace(digits, _long(digits)) if budget.n is not None else text
+
+
 def _table(spec: str, head: list[str], rows: list[list[str]]) -> str:
     lines = [
         f"\\begin{{longtable}}{{{spec}}}",
@@ -58,24 +70,21 @@ def _table(spec: str, head: list[str], rows: list[list[str]]) -> str:
 
 
 def _answer(document: Any) -> str:
-    parts = [
-        _t(shown.answer_sentence(label, budget))
-        for label, budget in zip(document.labels, document.budgets, strict=True)
-    ]
+    parts = [_sentence(label, budget) for label, budget in zip(document.labels, document.budgets, strict=True)]
     rows = []
     for label, budget in zip(document.labels, document.budgets, strict=True):
         for quantity, value, relation in shown.certificate_rows(budget, document.digits):
             rows.append(
                 [
                     _long(label),
-                    _long(shown.budget_text(budget.n)),
+                    _budget(budget.n),
                     _t(quantity),
                     _long(value),
                     _t(relation),
                     _t(budget.certificate_text),
                 ]
             )
-    spec = "L{4.2cm}R{1.6cm}lR{2.6cm}lL{2.6cm}"
+    spec = "L{3.6cm}R{2.6cm}lR{2.4cm}lL{2.4cm}"
     parts.append(_table(spec, ["model", "$N^*$", "quantity", "value", "", "certified by"], rows))
     return "\n\n".join(parts)
 
@@ -87,11 +96,8 @@ def _comparison(document: Any) -> str:
             parts.append(f"\\textbf{{{_t(comparison.label)}}}: {_t(comparison.note)}.")
             continue
         parts.append(f"\\subsection*{{{_t(shown.comparison_heading(comparison.label, comparison.epsilon))}}}")
-        rows = [
-            [_t(row.label), _long(shown.budget_text(row.budget)), _t(row.kind), _t(row.assumption)]
-            for row in comparison.rows
-        ]
-        spec = "L{4.8cm}R{1.6cm}lL{6.2cm}"
+        rows = [[_t(row.label), _budget(row.budget), _t(row.kind), _t(row.assumption)] for row in comparison.rows]
+        spec = "L{4.4cm}R{2.6cm}lL{5.8cm}"
         parts.append(_table(spec, ["assumption", "budget", "kind", "what it assumes"], rows))
     return "\n\n".join(parts)
 

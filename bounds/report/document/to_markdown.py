@@ -15,6 +15,11 @@ def _cell(text: Any) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _budget(n: int | None) -> str:
+    long = shown.long_budget(n)
+    return shown.budget_text(n) if long is None else f"${long}$"
+
+
 def _table(head: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
     lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
@@ -28,7 +33,7 @@ def _answer(document: Any) -> str:
     rows = []
     for label, budget in zip(document.labels, document.budgets, strict=True):
         for quantity, value, relation in shown.certificate_rows(budget, document.digits):
-            rows.append([label, shown.budget_text(budget.n), quantity, value, relation, budget.certificate_text])
+            rows.append([label, _budget(budget.n), quantity, value, relation, budget.certificate_text])
     parts.append(_table(["model", "N*", "quantity", "value", "", "certified by"], rows))
     return "\n\n".join(parts)
 
@@ -40,7 +45,7 @@ def _comparison(document: Any) -> str:
             parts.append(f"**{comparison.label}**: {comparison.note}.")
             continue
         parts.append(f"### {shown.comparison_heading(comparison.label, comparison.epsilon)}")
-        rows = [[row.label, shown.budget_text(row.budget), row.kind, row.assumption] for row in comparison.rows]
+        rows = [[row.label, _budget(row.budget), row.kind, row.assumption] for row in comparison.rows]
         parts.append(_table(["assumption", "budget", "kind", "what it assumes"], rows))
     return "\n\n".join(parts)
 
