@@ -233,24 +233,36 @@ def _elasticities(label: str, budget: Budget) -> tuple[list[ElasticityRow], list
     return rows, notes
 
 
-def _assumptions(labels: Sequence[str], derivations: Sequence[Derivation], comparisons: Sequence[Comparison]):
-    found: list[tuple[str, str]] = [
-        (
-            "certification",
-            "Every budget is certified: S(N*) >= T > S(N*+1) (or S(infinity) >= T) is "
-            "proved in exact rational or interval (ball) arithmetic, never by floating point.",
-        ),
-        (
-            "chain rule",
-            "When epsilon_i is the failure rate conditional on the past, S(N) = prod(1 - epsilon_i) "
-            "holds exactly, with no independence assumption.",
-        ),
-    ]
-    for label, derivation in zip(labels, derivations, strict=True):
+_GENERAL_ASSUMPTIONS = (
+    (
+        "certification",
+        "Every budget is certified: $S(N^*) \\ge T > S(N^*+1)$ (or $S(\\infty) \\ge T$) is proved in exact "
+        "rational or interval (ball) arithmetic, never by floating point.",
+    ),
+    (
+        "chain rule",
+        "When $\\varepsilon_i$ is the failure rate conditional on the past, "
+        "$S(N) = \\prod_{i=1}^{N} (1 - \\varepsilon_i)$ holds exactly, with no independence assumption.",
+    ),
+)
+
+
+def _assumptions(
+    labels: Sequence[str], derivations: Sequence[Derivation], comparisons: Sequence[Comparison]
+) -> tuple[tuple[str, str], ...]:
+    """``(where, text)``: the general ones, those every model shares once, then each model's, then the rows'."""
+    per_model = []
+    for derivation in derivations:
+        texts = []
         for step in derivation.steps:
             if step.kind == "assumption" and step.text:
                 named = "" if step.label in ("", "Assumption") else f"{step.label}: "
-                found.append((label, named + step.text))
+                texts.append(named + step.text)
+        per_model.append(texts)
+    shared = [text for text in per_model[0] if all(text in texts for texts in per_model)] if len(labels) > 1 else []
+    found = list(_GENERAL_ASSUMPTIONS) + [("every model", text) for text in shared]
+    for label, texts in zip(labels, per_model, strict=True):
+        found += [(label, text) for text in texts if text not in shared]
     seen = set()
     for comparison in comparisons:
         for row in comparison.rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bounds.numeric.parse import format_near, format_number
@@ -82,6 +83,15 @@ def answer_sentence(label: str, budget: Budget) -> str:
 
 def comparison_heading(label: str, epsilon: Any) -> str:
     return f"{label}: marginal rate epsilon = {format_number(epsilon)}"
+
+
+def grouped(entries: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(where, text)`` rows with a repeated ``where`` left blank, so that each group reads as one."""
+    rows, previous = [], None
+    for source, text in entries:
+        rows.append(("" if source == previous else source, text))
+        previous = source
+    return rows
 
 
 def elasticity_text(value: float) -> str:

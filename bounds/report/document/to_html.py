@@ -165,7 +165,7 @@ def _derivations(document: Any) -> str:
 
 
 def _assumptions(document: Any) -> str:
-    rows = [[_e(source), text_html(text)] for source, text in document.assumptions]
+    rows = [[_e(source), text_html(text)] for source, text in shown.grouped(document.assumptions)]
     return _table(["where", "assumption"], rows)
 
 

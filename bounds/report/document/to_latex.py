@@ -142,7 +142,7 @@ def _derivations(document: Any) -> str:
 
 
 def _assumptions(document: Any) -> str:
-    rows = [[_t(source), text_to_latex(text)] for source, text in document.assumptions]
+    rows = [[_t(source), text_to_latex(text)] for source, text in shown.grouped(document.assumptions)]
     return _table("L{4cm}L{11.5cm}", ["where", "assumption"], rows)
 
 

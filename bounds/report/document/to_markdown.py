@@ -78,7 +78,7 @@ def _derivations(document: Any) -> str:
 
 
 def _assumptions(document: Any) -> str:
-    return _table(["where", "assumption"], [list(entry) for entry in document.assumptions])
+    return _table(["where", "assumption"], [list(entry) for entry in shown.grouped(document.assumptions)])
 
 
 def _provenance(document: Any) -> str:
