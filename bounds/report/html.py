@@ -104,8 +104,10 @@ def math_html(latex: str, display: bool = True) -> str:
     ...
     bounds.report.html.MathConversionError: cannot convert the LaTeX command \unknowncommand to MathML
     """
-    from latex2mathml.converter import convert
-
+    try:
+        from latex2mathml.converter import convert
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        raise BoundsError("HTML maths needs latex2mathml: pip install 'alignment-bounds[report]'") from None
     try:
         markup = convert(_prepared(latex), display="block" if display else "inline")
     except Exception as error:  # noqa: BLE001 - latex2mathml raises many types for malformed input

@@ -29,7 +29,7 @@ def test_acceptance_html_has_no_url(capsys: pytest.CaptureFixture[str], tmp_path
     assert "http://" not in text and "https://" not in text
     assert text.startswith("<!DOCTYPE html>") and "<math" in text and "<svg" in text
     # provenance: the command line and the spec file's SHA-256
-    assert "bounds report --spec" in text and "sha256" in text
+    assert "bounds report --spec" in text and "sha256" in text and "bounds.report([" not in text
 
 
 def test_acceptance_pdf_compiles(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

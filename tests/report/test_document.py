@@ -176,7 +176,7 @@ def test_assumptions_and_provenance(beta_report: Report) -> None:
     assert any(source.startswith("comparison: ") for source in sources)
     provenance = dict(beta_report.provenance)
     assert provenance["bounds"] == bounds.__version__ and provenance["date"] == "fixed"
-    assert provenance["call"].startswith("bounds.report([beta-mixture (mean=0.001, rho=0.01)]")
+    assert provenance["call"].startswith("bounds.report([BetaMixture(mean=0.001, rho=0.01")
     stamped = dict(bounds.report(bounds.Independent(epsilon="0.01"), "0.5").provenance)["date"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", stamped)
 

@@ -88,6 +88,10 @@ class Report:
         """The survival plot (a matplotlib Figure): every model, and the independent reference curve."""
         from bounds.report.plot import survival_figure
 
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:  # pragma: no cover - exercised only without the extra
+            raise BoundsError("the survival plot needs matplotlib: pip install 'alignment-bounds[report]'") from None
         models = [budget.model for budget in self.budgets] + [model for _, model in self.reference]
         labels = list(self.labels) + [label for label, _ in self.reference]
         return survival_figure(models, self.threshold, labels=labels)
@@ -275,9 +279,12 @@ def _assumptions(
 def _provenance(given: Mapping[str, Any] | None, models: Sequence[Any], threshold: Fraction) -> tuple:
     from bounds import __version__
 
-    shown = ", ".join(_label(model) for model in models)
-    entries = {"call": f"bounds.report([{shown}], threshold={format_number(threshold)!r})"}
-    entries.update({key: str(value) for key, value in (given or {}).items()})
+    given = dict(given or {})
+    entries: dict[str, str] = {}
+    if "command" not in given:  # a command line says how the report was made; else the Python call
+        shown = ", ".join(repr(model) for model in models)
+        entries["call"] = f"bounds.report([{shown}], threshold={format_number(threshold)!r})"
+    entries.update({key: str(value) for key, value in given.items()})
     entries.setdefault("bounds", __version__)
     entries.setdefault("python", platform.python_version())
     entries.setdefault("date", datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))

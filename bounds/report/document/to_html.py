@@ -171,7 +171,7 @@ def _assumptions(document: Any) -> str:
 
 def _provenance(document: Any) -> str:
     rows = [[_e(key), f"<code>{_e(value)}</code>"] for key, value in document.provenance]
-    return _table(["", ""], rows, ["", "long"])
+    return _table(["entry", "value"], rows, ["", "long"])
 
 
 _BUILDERS = {

@@ -148,7 +148,7 @@ def _assumptions(document: Any) -> str:
 
 def _provenance(document: Any) -> str:
     rows = [[_t(key), f"\\texttt{{{_long(value)}}}"] for key, value in document.provenance]
-    return _table("lL{13cm}", ["", ""], rows)
+    return _table("lL{13cm}", ["entry", "value"], rows)
 
 
 def latex_document(document: Any, figure: str | None = "survival.pdf") -> str:

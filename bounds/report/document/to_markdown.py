@@ -82,7 +82,7 @@ def _assumptions(document: Any) -> str:
 
 
 def _provenance(document: Any) -> str:
-    return _table(["", ""], [[key, f"`{value}`"] for key, value in document.provenance])
+    return _table(["entry", "value"], [[key, f"`{value}`"] for key, value in document.provenance])
 
 
 def markdown_document(document: Any, figure: str | None = None) -> str:
