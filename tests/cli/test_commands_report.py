@@ -87,3 +87,10 @@ def test_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: li
     code, out, err = run(capsys, "report", *argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("bounds: error:") and message in err
+
+
+def test_html_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "report", "--epsilon", "0.001", "-T", "0.605", "-f", "html")
+    assert (code, err) == (0, "")
+    assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    assert "http" not in out and "N* = 502 generations" in out
