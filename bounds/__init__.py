@@ -45,6 +45,8 @@ _LAZY = {
     "Derivation": "bounds.report.derive",
     "derive": "bounds.report.derive",
     "compare": "bounds.report.compare",
+    "Report": "bounds.report.document",
+    "report": "bounds.report",  # the package, callable as bounds.report.document.report
 }
 
 
@@ -52,7 +54,8 @@ def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module = importlib.import_module(_LAZY[name])
+        value = module if module.__name__ == f"bounds.{name}" else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'bounds' has no attribute {name!r}")
@@ -81,6 +84,7 @@ __all__ = [
     "PersistentUnsafe",
     "Power",
     "Rates",
+    "Report",
     "SpecError",
     "SurvivalExpr",
     "SurvivalModel",
@@ -102,6 +106,7 @@ __all__ = [
     "max_epsilon",
     "model_from_spec",
     "posterior_predictive",
+    "report",
     "required_epsilon",
     "solve",
     "survival",

@@ -44,6 +44,7 @@ __all__ = ["MATH_CSS", "MathConversionError", "derivation_html", "math_html", "t
 #: MathML Core does not implement ``columnalign``, so the alignment of ``mtable`` cells
 #: (right-aligned left-hand sides, left-aligned relations) is restated in CSS.
 MATH_CSS = """\
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; }
 math[display="block"] { display: block math; margin: 0.6em 0; }
 .math-display { overflow-x: auto; overflow-y: hidden; padding: 0.1em 0; }
 math mtd[columnalign="right"] { text-align: right; padding-right: 0; }
@@ -63,6 +64,8 @@ _NAMESPACE = re.compile(r'\s+xmlns="[^"]*"')
 _RAW_COMMAND = re.compile(r">\s*(\\[A-Za-z]+)")
 _ALLOWBREAK = re.compile(r"\\allowbreak(?:\\mskip\s*[-\d.]+mu\s*(?:plus\s*[-\d.]+mu\s*)?(?:\{\})?)?")
 _MATH_SEGMENT = re.compile(r"\$([^$]+)\$")
+#: Upper-case Greek letters are upright in TeX (latex2mathml leaves them to the italic default).
+_UPRIGHT_GREEK = re.compile(r"<mi>(&#x003(?:9[1-9A-F]|A[0-9]);)</mi>")
 
 
 def _prepared(latex: str) -> str:
@@ -101,8 +104,10 @@ def math_html(latex: str, display: bool = True) -> str:
     ...
     bounds.report.html.MathConversionError: cannot convert the LaTeX command \unknowncommand to MathML
     """
-    from latex2mathml.converter import convert
-
+    try:
+        from latex2mathml.converter import convert
+    except ImportError:  # pragma: no cover - exercised only without the extra
+        raise BoundsError("HTML maths needs latex2mathml: pip install 'alignment-bounds[report]'") from None
     try:
         markup = convert(_prepared(latex), display="block" if display else "inline")
     except Exception as error:  # noqa: BLE001 - latex2mathml raises many types for malformed input
@@ -110,6 +115,10 @@ def math_html(latex: str, display: bool = True) -> str:
     raw = _RAW_COMMAND.search(markup)
     if raw is not None:
         raise MathConversionError(f"cannot convert the LaTeX command {raw.group(1)} to MathML")
+    markup = markup.replace("<mi>:</mi>", "<mo>:</mo>")  # a relation (set builder), spaced as in TeX
+    markup = _UPRIGHT_GREEK.sub(r'<mi mathvariant="normal">\1</mi>', markup)
+    # \left( \right) fences: no operator spacing inside the brackets, as in TeX
+    markup = markup.replace('fence="true" form=', 'fence="true" lspace="0em" rspace="0em" form=')
     return _NAMESPACE.sub("", markup, count=1)
 
 
@@ -118,6 +127,21 @@ def _formula_or_source(latex: str, display: bool) -> str:
         return math_html(latex, display=display)
     except MathConversionError:
         return f'<code class="tex-source">{html.escape(latex)}</code>'
+
+
+def _inline(latex: str) -> str:
+    """Inline maths; a long integer (broken with ``\\allowbreak`` for pdflatex) may wrap between its groups.
+
+    MathML does not break lines inside a formula, so the formula is split where the LaTeX
+    allows a break, each piece becomes its own ``<math>`` and ``<wbr>`` joins them.
+    """
+    pieces = [piece for piece in _ALLOWBREAK.split(latex) if piece]
+    if len(pieces) > 1:
+        try:
+            return "<wbr>".join(math_html(piece, display=False) for piece in pieces)
+        except MathConversionError:
+            pass  # a break inside a group (braces): keep the formula whole
+    return _formula_or_source(latex, display=False)
 
 
 def text_html(text: str) -> str:
@@ -131,8 +155,7 @@ def text_html(text: str) -> str:
     parts = _MATH_SEGMENT.split(text)
     # split with one group: even indices are prose, odd ones the math between dollars
     return "".join(
-        html.escape(part, quote=False) if index % 2 == 0 else _formula_or_source(part, display=False)
-        for index, part in enumerate(parts)
+        html.escape(part, quote=False) if index % 2 == 0 else _inline(part) for index, part in enumerate(parts)
     )
 
 

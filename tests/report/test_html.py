@@ -96,3 +96,39 @@ def test_text_html_escapes_prose_and_converts_math() -> None:
     markup = text_html("rate $\\varepsilon = 0.001$ here")
     assert markup.startswith('rate <math display="inline">') and markup.endswith("</math> here")
     assert "<mn>0.001</mn>" in markup
+
+
+def test_a_long_integer_in_prose_may_wrap_between_its_digit_groups() -> None:
+    n = 10**40 + 7
+    markup = text_html(f"the budget $N^* = {bounds.report.latex.latex_integer(n)}$ in full")
+    pieces = markup.split("<wbr>")
+    assert len(pieces) == 9 and all("<math" in piece for piece in pieces)
+    digits = "".join(
+        number.text or "" for number in ElementTree.fromstring("<p>" + markup.replace("<wbr>", "") + "</p>").iter("mn")
+    )
+    assert digits == str(n)
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [
+        r"\operatorname{Beta}(a, b)",
+        r"\begin{pmatrix} 0.99 & 0.01 \\ 0.2 & 0.8 \end{pmatrix}",
+        r"\mathrm{d}x",
+        r"\tfrac{1}{2} + \binom{N}{2}",
+        r"\left\lfloor \frac{\ln T}{\ln(1-\varepsilon)} \right\rfloor",
+        r"\text{for } N \in \mathbb{Z}_{\ge 0}",
+        r"\sum_{i=1}^{N} \varepsilon_i \le \prod_{i=1}^{\infty} (1 - \varepsilon_i)",
+        r"\sqrt{\rho} \cdot 10^{-20} \approx 0",
+    ],
+)
+def test_constructs_the_derivations_may_use_convert(latex: str) -> None:
+    markup = math_html(latex)
+    assert ElementTree.fromstring(markup).tag == "math"
+    assert "\\" not in markup and "http" not in markup
+
+
+def test_upper_case_greek_is_upright_and_fences_are_tight() -> None:
+    markup = math_html(r"\Gamma\left(N + b\right)")
+    assert '<mi mathvariant="normal">&#x00393;</mi>' in markup
+    assert markup.count('lspace="0em" rspace="0em"') == 2
