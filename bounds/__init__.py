@@ -46,7 +46,7 @@ _LAZY = {
     "derive": "bounds.report.derive",
     "compare": "bounds.report.compare",
     "Report": "bounds.report.document",
-    "report": "bounds.report",  # the package, callable as bounds.report.document.report
+    "build_report": "bounds.report.document",
 }
 
 
@@ -92,6 +92,7 @@ __all__ = [
     "__version__",
     "budget",
     "budget_distribution",
+    "build_report",
     "compare",
     "cone_mass",
     "dependence_free",
@@ -106,7 +107,6 @@ __all__ = [
     "max_epsilon",
     "model_from_spec",
     "posterior_predictive",
-    "report",
     "required_epsilon",
     "solve",
     "survival",

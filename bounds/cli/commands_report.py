@@ -11,7 +11,7 @@ from bounds._io import read_bytes
 from bounds.cli._core import Output, UsageError, command
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
-from bounds.report.document import report
+from bounds.report.document import build_report
 from bounds.report.document.output import FORMATS, format_for
 
 _WRITTEN = tuple(FORMATS)
@@ -78,7 +78,7 @@ def report_command(args: argparse.Namespace) -> Output:
         raise UsageError(f"bounds report: --digits must be in [1, 40], got {args.digits}")
     models, provenance = _models(args)
     provenance = {"command": _command_line(args), **provenance}
-    document = report(models, args.threshold, digits=args.digits, rho=args.rho, mass=args.mass, provenance=provenance)
+    document = build_report(models, args.threshold, digits=args.digits, rho=args.rho, mass=args.mass, provenance=provenance)
     budgets = [budget.n for budget in document.budgets]
     data: dict[str, Any] = {
         "format": kind,

@@ -33,7 +33,7 @@ T = "0.605"
 
 @pytest.fixture(scope="module")
 def beta_report() -> Report:
-    return bounds.report(bounds.load_spec(SPECS / "beta-mixture.toml"), T, provenance={"date": "fixed"})
+    return bounds.build_report(bounds.load_spec(SPECS / "beta-mixture.toml"), T, provenance={"date": "fixed"})
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +102,7 @@ def test_the_comparison_rows_are_bounds_compare(beta_report: Report, beta_html: 
 
 
 def test_extra_rows_for_persistent_floor_and_correlation() -> None:
-    document = bounds.report(bounds.Independent(epsilon="0.001"), T, rho="0.01", mass="0.0001")
+    document = bounds.build_report(bounds.Independent(epsilon="0.001"), T, rho="0.01", mass="0.0001")
     assert list(document.comparisons[0].rows) == bounds.compare("0.001", T, rho="0.01", mass="0.0001")
     labels = [row.label for row in document.comparisons[0].rows]
     assert "persistent floor delta = 0.0001" in labels and "beta-mixture (rho=0.01)" in labels
@@ -135,7 +135,7 @@ def test_the_survival_plot_is_inline_svg_of_the_models(beta_report: Report, beta
 
 
 def test_elasticities_independent_closed_form_against_mpmath() -> None:
-    document = bounds.report(bounds.Independent(epsilon="0.001"), T)
+    document = bounds.build_report(bounds.Independent(epsilon="0.001"), T)
     rows = {row.parameter: row.elasticity for row in document.elasticities}
     with mpmath.workdps(40):
         eps = mpmath.mpf("0.001")
@@ -176,8 +176,8 @@ def test_assumptions_and_provenance(beta_report: Report) -> None:
     assert any(source.startswith("comparison: ") for source in sources)
     provenance = dict(beta_report.provenance)
     assert provenance["bounds"] == bounds.__version__ and provenance["date"] == "fixed"
-    assert provenance["call"].startswith("bounds.report([BetaMixture(mean=0.001, rho=0.01")
-    stamped = dict(bounds.report(bounds.Independent(epsilon="0.01"), "0.5").provenance)["date"]
+    assert provenance["call"].startswith("bounds.build_report([BetaMixture(mean=0.001, rho=0.01")
+    stamped = dict(bounds.build_report(bounds.Independent(epsilon="0.01"), "0.5").provenance)["date"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", stamped)
 
 
@@ -208,7 +208,7 @@ def test_pdf_compiles_and_shows_the_budget(tmp_path: Path, beta_report: Report) 
 
 def test_several_models_and_an_unbounded_one() -> None:
     models = [bounds.load_spec(SPECS / "geometric.toml"), bounds.Independent(epsilon="0.002")]
-    document = bounds.report(models, T, labels=["improving", "flat"])
+    document = bounds.build_report(models, T, labels=["improving", "flat"])
     assert [budget.n for budget in document.budgets] == [None, 251]
     assert document.comparisons[0].epsilon is None and "not one constant marginal rate" in document.comparisons[0].note
     assert any("unbounded" in note for note in document.elasticity_notes)
@@ -218,21 +218,21 @@ def test_several_models_and_an_unbounded_one() -> None:
     assert len(document.derivations) == 2
 
 
-def test_bounds_report_is_callable_and_still_the_package() -> None:
-    import bounds.report.derive
+def test_build_report_and_report_are_exported_lazily() -> None:
+    from bounds.report.document import build_report
 
-    assert callable(bounds.report) and bounds.report.derive.derive is bounds.derive
+    assert bounds.build_report is build_report
     assert bounds.Report is Report
 
 
 @pytest.mark.parametrize(
     ("call", "error"),
     [
-        (lambda: bounds.report([], T), ParameterError),
-        (lambda: bounds.report(bounds.Independent(epsilon="0.1"), T, digits=0), ParameterError),
-        (lambda: bounds.report(bounds.Independent(epsilon="0.1"), "1.5"), ParameterError),
-        (lambda: bounds.report(bounds.Independent(epsilon="0.1"), T, labels=["a", "b"]), ParameterError),
-        (lambda: bounds.report(bounds.Independent(epsilon="0.1"), T, rho="-3"), BoundsError),
+        (lambda: bounds.build_report([], T), ParameterError),
+        (lambda: bounds.build_report(bounds.Independent(epsilon="0.1"), T, digits=0), ParameterError),
+        (lambda: bounds.build_report(bounds.Independent(epsilon="0.1"), "1.5"), ParameterError),
+        (lambda: bounds.build_report(bounds.Independent(epsilon="0.1"), T, labels=["a", "b"]), ParameterError),
+        (lambda: bounds.build_report(bounds.Independent(epsilon="0.1"), T, rho="-3"), BoundsError),
     ],
 )
 def test_bad_input_is_a_bounds_error(call: object, error: type[Exception]) -> None:
@@ -241,7 +241,7 @@ def test_bad_input_is_a_bounds_error(call: object, error: type[Exception]) -> No
 
 
 def test_write_refuses_unknown_formats_and_directories(tmp_path: Path) -> None:
-    document = bounds.report(bounds.Independent(epsilon="0.01"), "0.5")
+    document = bounds.build_report(bounds.Independent(epsilon="0.01"), "0.5")
     with pytest.raises(BoundsError, match="cannot tell the report format"):
         document.write(tmp_path / "r.docx")
     with pytest.raises(BoundsError, match="format must be one of"):

@@ -1,6 +1,6 @@
 """What a report says: the budgets, the comparison, the elasticities, the assumptions, the provenance.
 
-:func:`report` computes everything once, through the public API
+:func:`build_report` computes everything once, through the public API
 (:meth:`model.budget <bounds.models.base.SurvivalModel.budget>`,
 :func:`bounds.compare`, :func:`bounds.elasticity`, :func:`bounds.elasticity_fd`,
 :func:`bounds.derive`), and keeps the results in a frozen :class:`Report`; the
@@ -28,7 +28,7 @@ from bounds.report.compare import ComparisonRow, compare
 from bounds.report.derive import Derivation, derive
 from bounds.solve.budget import Budget
 
-__all__ = ["Comparison", "ElasticityRow", "Report", "report"]
+__all__ = ["Comparison", "ElasticityRow", "Report", "build_report"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class ElasticityRow:
 class Report:
     """One question (how many generations keep ``S(N) >= T``?) answered for one or more models.
 
-    Build it with :func:`report`; render it with :meth:`to_html`, :meth:`to_markdown`,
+    Build it with :func:`build_report`; render it with :meth:`to_html`, :meth:`to_markdown`,
     :meth:`to_latex`, or write it with :meth:`write` (PDF through pdflatex).
     """
 
@@ -283,7 +283,7 @@ def _provenance(given: Mapping[str, Any] | None, models: Sequence[Any], threshol
     entries: dict[str, str] = {}
     if "command" not in given:  # a command line says how the report was made; else the Python call
         shown = ", ".join(repr(model) for model in models)
-        entries["call"] = f"bounds.report([{shown}], threshold={format_number(threshold)!r})"
+        entries["call"] = f"bounds.build_report([{shown}], threshold={format_number(threshold)!r})"
     entries.update({key: str(value) for key, value in given.items()})
     entries.setdefault("bounds", __version__)
     entries.setdefault("python", platform.python_version())
@@ -291,7 +291,7 @@ def _provenance(given: Mapping[str, Any] | None, models: Sequence[Any], threshol
     return tuple(entries.items())
 
 
-def report(
+def build_report(
     models: Any,
     threshold: Any,
     *,
@@ -329,7 +329,7 @@ def report(
     Examples
     --------
     >>> import bounds
-    >>> document = bounds.report(bounds.BetaMixture(mean="0.001", rho="0.01"), "0.605")
+    >>> document = bounds.build_report(bounds.BetaMixture(mean="0.001", rho="0.01"), "0.605")
     >>> document.budgets[0].n
     15667
     >>> [(row.label, row.budget) for row in document.comparisons[0].rows][:2]
