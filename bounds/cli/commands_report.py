@@ -78,7 +78,9 @@ def report_command(args: argparse.Namespace) -> Output:
         raise UsageError(f"bounds report: --digits must be in [1, 40], got {args.digits}")
     models, provenance = _models(args)
     provenance = {"command": _command_line(args), **provenance}
-    document = build_report(models, args.threshold, digits=args.digits, rho=args.rho, mass=args.mass, provenance=provenance)
+    document = build_report(
+        models, args.threshold, digits=args.digits, rho=args.rho, mass=args.mass, provenance=provenance
+    )
     budgets = [budget.n for budget in document.budgets]
     data: dict[str, Any] = {
         "format": kind,
