@@ -58,7 +58,7 @@ def budget_command(args: argparse.Namespace) -> Output:
         return dependence_budget_output(args)
     if args.rho is not None:
         raise UsageError(
-            "bounds budget: --rho needs --dependence any (for a correlated model use a beta-mixture spec)"
+            "--rho needs --dependence any (for a correlated model use a beta-mixture spec)"
         )
     result = model_from_arguments(args).budget(args.threshold)
     return Output(result.to_dict(), budget_text(result))

@@ -122,7 +122,7 @@ def dependence_budget_output(args: argparse.Namespace) -> Output:
     """``bounds budget --dependence any [--rho R]``: the budget interval from marginals (and rho)."""
     if args.spec is not None:
         raise UsageError(
-            "bounds budget: --dependence any needs the marginal rate as --epsilon or --p, not --spec"
+            "--dependence any needs the marginal rate as --epsilon or --p, not --spec"
         )
     epsilon: Any = args.epsilon
     if epsilon is None:

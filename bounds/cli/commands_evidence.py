@@ -94,12 +94,12 @@ def interval_budget(args: argparse.Namespace) -> Output | None:
     if args.epsilon_interval is None:
         given = [f"--{name}" for name in _INTERVAL_ONLY if getattr(args, name) is not None]
         if given:
-            raise UsageError(f"bounds budget: {', '.join(given)} only applies with --epsilon-interval")
+            raise UsageError(f"{', '.join(given)} only applies with --epsilon-interval")
         return None
     if args.credibility is None:
-        raise UsageError("bounds budget: --credibility P is required with --epsilon-interval")
+        raise UsageError("--credibility P is required with --epsilon-interval")
     if getattr(args, "dependence", None) is not None or getattr(args, "rho", None) is not None:
-        raise UsageError("bounds budget: --dependence and --rho do not apply with --epsilon-interval")
+        raise UsageError("--dependence and --rho do not apply with --epsilon-interval")
     low, high = args.epsilon_interval
     fitted = epsilon_interval(low, high, args.credibility, args.distribution or "lognormal")
     result = budget_distribution(

@@ -32,13 +32,13 @@ def oversight_model(args: argparse.Namespace) -> Oversight:
         given = [flag for flag in ("miss", "monitors", "beta", "greek", "alpha", "rho") if getattr(args, flag)]
         if given or args.vote != "1" or args.dependence != "independent":
             extra = given[0] if given else ("vote" if args.vote != "1" else "dependence")
-            raise UsageError(f"bounds oversight: --spec describes the whole layer; drop --{extra}")
+            raise UsageError(f"--spec describes the whole layer; drop --{extra}")
         model = load_spec(args.spec)
         if not isinstance(model, Oversight):
-            raise UsageError(f"bounds oversight: the spec must have model = \"oversight\", got {model.name!r}")
+            raise UsageError(f"the spec must have model = \"oversight\", got {model.name!r}")
         return model
     if not args.miss:
-        raise UsageError("bounds oversight: --miss is required (one value per monitor, or one with --monitors)")
+        raise UsageError("--miss is required (one value per monitor, or one with --monitors)")
     return Oversight(
         args.defect_rate, args.miss, args.vote, args.dependence, args.monitors, args.beta, args.greek, args.alpha,
         args.rho,
@@ -104,21 +104,21 @@ def control_model(args: argparse.Namespace) -> Any:
     if args.spec is not None:
         given = [flag for flag in flags if getattr(args, flag) is not None]
         if given:
-            raise UsageError(f"bounds control: --spec describes the whole game; drop --{given[0].replace('_', '-')}")
+            raise UsageError(f"--spec describes the whole game; drop --{given[0].replace('_', '-')}")
         model = load_spec(args.spec)
         if not isinstance(model, ControlGame):
-            raise UsageError(f"bounds control: the spec must have model = \"control\", got {model.name!r}")
+            raise UsageError(f"the spec must have model = \"control\", got {model.name!r}")
         return model
     missing = [flag for flag in flags[:3] if getattr(args, flag) is None]
     if missing:
-        raise UsageError(f"bounds control: --{missing[0].replace('_', '-')} is required")
+        raise UsageError(f"--{missing[0].replace('_', '-')} is required")
     points = None
     if args.roc_points is not None:
         points = []
         for item in args.roc_points:
             parts = item.split(",")
             if len(parts) != 2:
-                raise UsageError(f"bounds control: --roc-points takes 'fpr,tpr' pairs, got {item!r}")
+                raise UsageError(f"--roc-points takes 'fpr,tpr' pairs, got {item!r}")
             points.append((parts[0], parts[1]))
     return ControlGame(
         args.attack_success, args.auditor_accuracy, args.audit_budget, args.roc, points, args.attack_rate,

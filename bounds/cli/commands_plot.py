@@ -126,7 +126,7 @@ def _plot_survival(args: argparse.Namespace) -> Output:
     from bounds.report.plot import survival_figure
 
     if not args.epsilon and not args.spec:
-        raise UsageError("bounds plot survival: give at least one --epsilon E or --spec FILE")
+        raise UsageError("give at least one --epsilon E or --spec FILE")
     models = [Independent(epsilon=value) for value in args.epsilon] + [load_spec(path) for path in args.spec]
     labels = args.label or None
     if labels is not None and len(labels) != len(models):

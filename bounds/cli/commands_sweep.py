@@ -54,9 +54,9 @@ def sweep_command(args: argparse.Namespace) -> Output:
     if len(axes) != len(args.vary):
         raise ParameterError("--vary", "each field at most once", args.vary)
     if args.spec is None and axes:
-        raise UsageError("bounds sweep: --vary needs --spec (without a spec the model is independent)")
+        raise UsageError("--vary needs --spec (without a spec the model is independent)")
     if args.spec is None and args.epsilon is None:
-        raise UsageError("bounds sweep: give --epsilon VALUES, or --spec FILE")
+        raise UsageError("give --epsilon VALUES, or --spec FILE")
     chunk = generations(args.chunk_size, "--chunk-size")
     if chunk < 1:
         raise ParameterError("--chunk-size", "a whole number >= 1", args.chunk_size)

@@ -50,10 +50,10 @@ def cadence_from_arguments(args: argparse.Namespace) -> Cadence:
     """The cadence named by ``--first-interval`` and one of ``--acceleration``, ``--doubling-time``, ``--intervals``."""
     if args.intervals is not None:
         if args.first_interval is not None:
-            raise UsageError("bounds timeline: --intervals gives every interval; drop --first-interval")
+            raise UsageError("--intervals gives every interval; drop --first-interval")
         return ExplicitCadence.from_file(args.intervals)
     if args.first_interval is None:
-        raise UsageError("bounds timeline: --first-interval MONTHS is required (or --intervals FILE)")
+        raise UsageError("--first-interval MONTHS is required (or --intervals FILE)")
     first = positive(args.first_interval, "--first-interval")
     if args.acceleration is not None:
         return GeometricCadence(first=first, ratio=positive(args.acceleration, "--acceleration"))
@@ -66,11 +66,11 @@ def _when(text: str, start: StartDistribution | None) -> tuple[Fraction, bool]:
     """``(t, is_date)``: a YYYY-MM date (absolute months) or a number of months after the start."""
     if re.match(r"^\s*\d{4}-", text):
         if start is None:
-            raise UsageError(f"bounds timeline: --at {text} is a date; give --start or --start-cdf, or months")
+            raise UsageError(f"--at {text} is a date; give --start or --start-cdf, or months")
         return parse_month(text, "--at"), True
     months = exact(text, "--at")
     if months < 0:
-        raise UsageError(f"bounds timeline: --at must be a date YYYY-MM or months >= 0, got {text!r}")
+        raise UsageError(f"--at must be a date YYYY-MM or months >= 0, got {text!r}")
     return months, False
 
 
@@ -152,7 +152,7 @@ def timeline_command(args: argparse.Namespace) -> Output:
     if start is not None and fixed is None:
         data["survival_at_error"] = errors
     if args.plot_dates is not None and (start is None or fixed is not None):
-        raise UsageError("bounds timeline: --plot-dates needs --start-cdf")
+        raise UsageError("--plot-dates needs --start-cdf")
     if args.plot is not None or args.plot_dates is not None:
         from bounds.report.plot import save_figure
         from bounds.report.timeline_plot import date_distribution_figure, timeline_figure
@@ -201,7 +201,7 @@ def fit_command(args: argparse.Namespace) -> Output:
 
     if args.times is not None:
         if args.threshold is not None or args.write_spec is not None or args.family != "auto":
-            raise UsageError("bounds fit: --times fits the Crow-AMSAA process; --family, --threshold and --write-spec "
+            raise UsageError("--times fits the Crow-AMSAA process; --family, --threshold and --write-spec "
                              "apply to --data")
         result = crow_amsaa(read_failure_times(args.times), end=args.end, confidence=args.confidence)
         low, high = result.beta_bounds
@@ -217,7 +217,7 @@ def fit_command(args: argparse.Namespace) -> Output:
         ])
         return Output(result.to_dict(), text)
     if args.end is not None:
-        raise UsageError("bounds fit: --end applies to --times")
+        raise UsageError("--end applies to --times")
     report = fit(read_generation_data(args.data), args.family, args.confidence, args.threshold)
     chosen = report.chosen
     if args.write_spec is not None:

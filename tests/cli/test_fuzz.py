@@ -228,8 +228,11 @@ def _run_in_process(argv: list[str]) -> tuple[int, str, str]:
 def check_contract(argv: list[str], code: int, out: str, err: str, folder: Path) -> None:
     assert code in (0, 2), (argv, code, err)
     assert "Traceback" not in out + err, (argv, err)
-    if code == 2:
-        assert err.count("\n") == 1 and err.startswith("bounds: "), (argv, err)
+    if code == 2 and "--json" in argv:  # the error is one JSON object on one line of stderr
+        assert err.count("\n") == 1 and json.loads(err)["exit_code"] == 2, (argv, err)
+        assert "very-secret-hash" not in err, (argv, err)
+    elif code == 2:
+        assert err.count("\n") == 1 and err.startswith("bounds: error: "), (argv, err)
         assert "internal error" not in err, (argv, err)
         assert "very-secret-hash" not in err, (argv, err)  # a spec's `file =` is never echoed
     elif "--json" in argv:
