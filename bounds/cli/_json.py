@@ -149,10 +149,10 @@ def describe_payload(model: Any, summary: Mapping[str, Any]) -> dict[str, Any]:
     parameters = parameters_payload(model)
     payload: dict[str, Any] = {}
     for key, value in summary.items():
-        if key in parameters:
+        if isinstance(value, Mapping) and "model" in value and hasattr(model, key):
+            payload[key] = describe_payload(getattr(model, key), value)  # a wrapped model's own summary
+        elif key in parameters:
             payload[key] = parameters[key]
-        elif isinstance(value, Mapping) and "model" in value and key == "base":
-            payload[key] = describe_payload(getattr(model, "base", None), value)
         else:
             payload[key] = json_value(value)
     return payload

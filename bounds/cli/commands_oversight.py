@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bounds.cli._core import Output, UsageError, command
+from bounds.cli._json import budget_payload, echo, parameters_payload
 from bounds.models.registry import load_spec
 from bounds.numeric.parse import format_number
 from bounds.oversight.model import DEPENDENCE, Oversight, OversightBudget
@@ -53,7 +54,7 @@ def _value(value: Any) -> Any:
 def oversight_command(args: argparse.Namespace) -> Output:
     model = oversight_model(args)
     result = model.budget_interval(args.threshold) if model.dependence == "any" else model.budget(args.threshold)
-    data: dict[str, Any] = {**model.parameters(), "layer_miss": _value(model.layer_miss)}
+    data: dict[str, Any] = {**parameters_payload(model), "layer_miss": _value(model.layer_miss)}
     if not model.wrapped:
         data["epsilon"] = _value(model.epsilon)
     if model.effective_monitors is not None:
@@ -65,13 +66,13 @@ def oversight_command(args: argparse.Namespace) -> Output:
         lines.append(f"layer miss  M in [{format_number(low)}, {format_number(high)}]"
                      + (" (sharp)" if model.miss_range.sharp else " (proved bounds)"))
         data.update(result.to_dict())
-        data.update(threshold=result.guaranteed.threshold, model="oversight")
+        data.update(threshold=echo(result.guaranteed.threshold), model="oversight")
         lines.append(f"budget      {result}")
     else:
         lines.append(f"layer miss  M = {format_number(miss)}")
         if not model.wrapped:
             lines.append(f"epsilon     d M = {format_number(model.epsilon)}")
-        budget = result.to_dict()
+        budget = budget_payload(result)
         data.update({key: budget[key] for key in (
             "threshold", "budget", "unbounded", "survival_at_budget", "survival_after_budget", "certified",
             "certificate", "certificate_bits")})
@@ -132,8 +133,8 @@ def control_command(args: argparse.Namespace) -> Output:
 
     model = control_model(args)
     result = model.budget(args.threshold)
-    budget = result.to_dict()
-    data: dict[str, Any] = {**model.parameters(), **{key: budget[key] for key in (
+    budget = budget_payload(result)
+    data: dict[str, Any] = {**parameters_payload(model), **{key: budget[key] for key in (
         "model", "threshold", "budget", "unbounded", "survival_at_budget", "survival_after_budget", "certified",
         "certificate", "certificate_bits")}, "limit": model.limit()}
     lines = [f"model      {model!r}", "budget     " + ("unbounded" if result.n is None else f"N* = {result.n}")

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
+from bounds.cli._json import budget_payload, echo
 from bounds.numeric.parse import exact, format_number, positive
 from bounds.timeline import (
     Cadence,
@@ -95,8 +96,8 @@ def timeline_command(args: argparse.Namespace) -> Output:
     result = horizon(model, cadence, args.threshold)
     budget = result.budget
     data: dict[str, Any] = {
-        **budget.to_dict(),
-        **cadence.parameters(),
+        **budget_payload(budget),
+        **echo(cadence.parameters()),
         "months_to_horizon": result.months,
         "horizon_generation": result.generation,
         "zeno_months": result.zeno,
@@ -215,7 +216,9 @@ def fit_command(args: argparse.Namespace) -> Output:
             f"trend       MIL-HDBK-189 p = {format_number(result.mil_hdbk_p_value)}, "
             f"Laplace p = {format_number(result.laplace_p_value)} (H0: constant rate, beta = 1)",
         ])
-        return Output(result.to_dict(), text)
+        data = result.to_dict()
+        data.update(confidence=echo(args.confidence), end=echo(args.end))
+        return Output(data, text)
     if args.end is not None:
         raise UsageError("--end applies to --times")
     report = fit(read_generation_data(args.data), args.family, args.confidence, args.threshold)
@@ -228,7 +231,8 @@ def fit_command(args: argparse.Namespace) -> Output:
     for key in ("budget_mle", "budget_conservative"):
         budget = getattr(chosen, key)
         data[f"{key}_certificate"] = None if budget is None else budget.certificate
-    data["threshold"] = args.threshold
+    data["threshold"] = echo(args.threshold)
+    data["confidence"] = echo(args.confidence)
     lines = [f"{'family':12} {'parameters':60} {'AIC':>10}  {'budget MLE':>10}  {'conservative':>12}"]
     for candidate in report.candidates:
         shown = ", ".join(f"{k}={format_number(v, 5)}" for k, v in candidate.parameters.items())
