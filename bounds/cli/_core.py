@@ -133,8 +133,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr for long runs")
 
 
-# "bounds budget: " at the start of a message: the command is already known, one prefix is enough
-_COMMAND_PREFIX = re.compile(r"^bounds(?: [a-z][a-z-]*)*: ")
+def _without_command_prefix(message: str) -> str:
+    """``bounds budget: --rho needs ...`` -> ``--rho needs ...``: one prefix, ``bounds: error:``, is enough."""
+    names = "|".join(re.escape(name) for name in sorted(COMMANDS, key=len, reverse=True))
+    return re.sub(rf"^bounds (?:{names})(?: [a-z]+)?: ", "", message) if names else message
 
 
 def _report_error(error: BaseException, exit_code: int, as_json: bool) -> int:
@@ -142,7 +144,7 @@ def _report_error(error: BaseException, exit_code: int, as_json: bool) -> int:
     from bounds.cli._json import error_payload
 
     payload = error_payload(error, exit_code)
-    payload["error"] = _COMMAND_PREFIX.sub("", payload["error"])
+    payload["error"] = _without_command_prefix(payload["error"])
     if as_json:
         print(json.dumps(payload), file=sys.stderr)
     elif exit_code == 2:

@@ -149,7 +149,9 @@ def compare_command(args: argparse.Namespace) -> Output:
         probability(args.mass, "--mass")  # named as the user typed it
     rows = [] if args.epsilon is None else compare(args.epsilon, args.threshold, **_comparison_options(args))
     rows += [_spec_row(path, args.threshold) for path in args.spec]
-    data = comparison_payload(rows, epsilon=args.epsilon, threshold=args.threshold, spec=args.spec or None)
+    data = comparison_payload(
+        rows, epsilon=args.epsilon, threshold=args.threshold, **_comparison_options(args), spec=args.spec or None
+    )
     return Output(data, comparison_table(rows))
 
 

@@ -6,6 +6,7 @@ import argparse
 
 from bounds.batch.sweep import DEFAULT_CHUNK_SIZE, sweep_csv
 from bounds.cli._core import Output, UsageError, command
+from bounds.cli._progress import progress_for
 from bounds.errors import ParameterError
 
 _AXIS_HELP = "comma-separated values, log:START:STOP:COUNT or lin:START:STOP:COUNT"
@@ -60,14 +61,20 @@ def sweep_command(args: argparse.Namespace) -> Output:
     chunk = generations(args.chunk_size, "--chunk-size")
     if chunk < 1:
         raise ParameterError("--chunk-size", "a whole number >= 1", args.chunk_size)
-    summary = sweep_csv(
-        args.output,
-        threshold=args.threshold,
-        epsilon=args.epsilon,
-        spec=args.spec,
-        axes=axes,
-        chunk_size=chunk,
-    )
+    progress = progress_for(args, "bounds sweep")
+    try:
+        summary = sweep_csv(
+            args.output,
+            threshold=args.threshold,
+            epsilon=args.epsilon,
+            spec=args.spec,
+            axes=axes,
+            chunk_size=chunk,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     data = {
         "output": str(summary.path),
         "rows": summary.rows,

@@ -33,6 +33,8 @@ __all__ = ["Claim", "check_claim"]
 
 #: Significant digits of the ends of ``p_range`` (rounded outward).
 P_RANGE_DIGITS = 15
+# an exact root is checked (nearest decimal to the n-th power) only while that power stays this small
+_EXACT_ROOT_BITS = 1 << 16
 #: Up to this many consistent ``N`` are listed one by one in ``to_dict``; more become ``[first, last]``.
 LISTED_GENERATIONS = 20
 
@@ -252,6 +254,11 @@ def _root(value: Fraction, n: int, rounding: str) -> str:
     exact_end = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
     context = Context(prec=P_RANGE_DIGITS, rounding=rounding)
     decimal = context.divide(Decimal(exact_end.numerator), Decimal(exact_end.denominator))
+    # an exact root (0.25**(1/2) = 0.5) is given as itself, not one unit outside
+    nearest = Context(prec=P_RANGE_DIGITS).divide(Decimal(exact_end.numerator), Decimal(exact_end.denominator))
+    if nearest != decimal and n * Fraction(nearest).denominator.bit_length() <= _EXACT_ROOT_BITS:
+        if Fraction(nearest) ** n == value:
+            decimal = nearest
     return _decimal_string(decimal)
 
 
