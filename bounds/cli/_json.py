@@ -16,7 +16,6 @@ command line and the web API (which runs the same commands in-process) give iden
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import Any
 
 from bounds.errors import BoundsError, ParameterError

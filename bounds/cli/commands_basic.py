@@ -10,8 +10,8 @@ import mpmath
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
 from bounds.cli._json import budget_payload, comparison_payload, echo, survival_payload
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
-from bounds.models.registry import load_spec
 from bounds.models.independent import Independent
+from bounds.models.registry import load_spec
 from bounds.numeric.certify import evaluate
 from bounds.numeric.parse import decimal_digits, format_from_log, format_near, format_number, probability
 from bounds.numeric.parse import generations as as_generations

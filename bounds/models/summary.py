@@ -77,6 +77,20 @@ def limiting_rate(model: Any) -> Fraction | None:
     return None
 
 
+def _constant_rate(model: Any) -> Fraction | None:
+    """The rate of a schedule whose every ``epsilon_i`` is the Fraction ``model.epsilon``, else ``None``."""
+    if isinstance(model, Independent):
+        return model.epsilon
+    constant = getattr(model, "epsilon", None)
+    if not isinstance(constant, Fraction) or not callable(getattr(model, "rate", None)):
+        return None
+    try:  # a description, not a certificate: the float rates at a few generations must all be epsilon
+        rates = np.asarray(model.rate(FLOAT, np.array([1.0, 2.0, 1000.0, 1e9])), dtype=np.float64)
+    except Exception:  # noqa: BLE001 - a schedule that cannot say its rates: not known to be constant
+        return None
+    return constant if bool(np.all(rates == float(constant))) else None
+
+
 def _limit(model: Any) -> float | None:
     try:
         return float(model.limit())
@@ -112,6 +126,8 @@ def decay_rate(model: Any) -> Quantity:
         cycle = math.log1p(-float(model.epsilon_key)) + (k - 1) * math.log1p(-float(model.epsilon_other))
         return Quantity(math.exp(cycle / k), "((1 - epsilon_key)(1 - epsilon_other)**(k-1))**(1/k), per cycle")
     rate = limiting_rate(model)
+    if rate is None and _constant_rate(model) is not None:
+        return Quantity(float(1 - model.epsilon), "1 - epsilon (a constant rate)")  # e.g. an oversight layer
     if rate is not None:
         return Quantity(float(1 - rate), "1 - lim epsilon_i")
     return Quantity(None, f"not defined: {type(model).__name__} states no limit of its rates")
@@ -136,8 +152,9 @@ def mean_generations(model: Any) -> Quantity:
     limit = _limit(model)
     if limit is not None and limit > 0:
         return Quantity(None, f"infinite: alignment is never lost with probability S(inf) = {limit:.6g} > 0")
-    if isinstance(model, Independent):
-        return Quantity(float(1 / model.epsilon), "1 / epsilon")
+    constant = _constant_rate(model)
+    if constant is not None and constant > 0:
+        return Quantity(float(1 / constant), "1 / epsilon")
     if isinstance(model, FiniteMixture):
         total = sum((w / e for w, e in zip(model.weights, model.rates, strict=True) if w > 0), Fraction(0))
         return Quantity(float(total), "sum of w_k / epsilon_k")

@@ -205,3 +205,25 @@ def test_sweep_prints_no_progress_when_stderr_is_not_a_terminal(
     code, out, err = run(capsys, "sweep", "--epsilon", "log:1e-6:1e-1:300", "-T", "lin:0.01:0.99:300",
                          "--chunk-size", "1000", "-o", str(tmp_path / "grid.csv"))
     assert code == 0 and err == "" and "90,000 grid points" in out
+
+
+def test_describe_is_complete_for_every_registered_family(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bounds.models.registry import load_spec, registered
+
+    layer = tmp_path / "oversight.toml"
+    layer.write_text('model = "oversight"\ndefect_rate = "0.01"\nmiss = ["0.1", "0.2"]\n')
+    game = tmp_path / "control.toml"
+    game.write_text('model = "control"\nattack_success = "0.5"\nauditor_accuracy = "0.9"\naudit_budget = "0.05"\n'
+                    'roc_points = [["0.05", "0.5"]]\nepsilon = "0.001"\n')
+    specs = [*sorted(SPECS.glob("*.toml")), layer, game]
+    assert {load_spec(path).name for path in specs} == set(registered())
+    for path in specs:
+        data = run_json(capsys, "describe", "--spec", str(path))
+        for key in ("decay_rate", "mean_generations"):
+            assert key in data and data[f"{key}_note"], (path.name, key)
+            assert data[key] is not None or "not" in data[f"{key}_note"] or "infinite" in data[f"{key}_note"]
+    data = run_json(capsys, "describe", "--spec", str(layer))
+    # independent monitors: epsilon = d q1 q2 = 0.01 * 0.1 * 0.2 = 0.0002, a constant rate
+    assert data["decay_rate"] == pytest.approx(0.9998, rel=1e-15) and data["mean_generations"] == pytest.approx(5000)
+    control = run_json(capsys, "describe", "--spec", str(game))
+    assert control["mean_generations"] is None and control["mean_generations_note"].startswith("infinite")
