@@ -50,6 +50,7 @@ def echo(value: Any) -> Any:
 
     Lists and mappings are echoed element by element; strings, booleans and ``None`` are kept.
 
+    >>> from fractions import Fraction
     >>> echo(Fraction(121, 200)), echo("0.6050"), echo(500), echo([Fraction(1, 3), "x"])
     ('0.605', '0.605', 500, ['1/3', 'x'])
     """

@@ -141,7 +141,7 @@ def mean_generations(model: Any) -> Quantity:
     >>> mean_generations(Independent(epsilon="0.001"))
     Quantity(value=1000.0, how='1 / epsilon')
     >>> mean_generations(BetaMixture(mean="0.001", rho="0.01")).how
-    'infinite: S(N) ~ C N**(-a) with a = 0.0990099 <= 1, so the sum of S(N) diverges'
+    'infinite: S(N) ~ C N**(-a) with a = 0.099 <= 1, so the sum of S(N) diverges'
     """
     exact = getattr(model, "mean_generations_exact", None)
     if callable(exact):
