@@ -176,7 +176,8 @@ def _fit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--end", metavar="T", help="with --times: the test stopped at T (time-terminated)")
     parser.add_argument("--family", default="auto", choices=["independent", "geometric", "power", "logistic", "auto"],
                         help="schedule family; 'auto' fits every family and picks the smallest AIC")
-    parser.add_argument("--confidence", default="0.95", metavar="C", help="level of the confidence region, in (0, 1)")
+    parser.add_argument("--confidence", metavar="C", help="confidence level in (0, 1); default as in the Python API: "
+                        "0.95 for --data (fit), 0.9 for --times (crow_amsaa)")
     parser.add_argument("--threshold", "-T", metavar="T", help="lowest acceptable survival: budgets at the MLE and over"
                         " the region")
     parser.add_argument("--write-spec", metavar="FILE.toml", help="write the conservative (corner) model as a spec")
@@ -204,7 +205,8 @@ def fit_command(args: argparse.Namespace) -> Output:
         if args.threshold is not None or args.write_spec is not None or args.family != "auto":
             raise UsageError("--times fits the Crow-AMSAA process; --family, --threshold and --write-spec "
                              "apply to --data")
-        result = crow_amsaa(read_failure_times(args.times), end=args.end, confidence=args.confidence)
+        given = {} if args.confidence is None else {"confidence": args.confidence}
+        result = crow_amsaa(read_failure_times(args.times), end=args.end, **given)
         low, high = result.beta_bounds
         text = "\n".join([
             f"Crow-AMSAA  beta = {format_number(result.beta)}  lambda = {format_number(result.lam)}  "
@@ -217,11 +219,11 @@ def fit_command(args: argparse.Namespace) -> Output:
             f"Laplace p = {format_number(result.laplace_p_value)} (H0: constant rate, beta = 1)",
         ])
         data = result.to_dict()
-        data.update(confidence=echo(args.confidence), end=echo(args.end))
+        data.update(confidence=echo(result.confidence), end=echo(args.end))
         return Output(data, text)
     if args.end is not None:
         raise UsageError("--end applies to --times")
-    report = fit(read_generation_data(args.data), args.family, args.confidence, args.threshold)
+    report = fit(read_generation_data(args.data), args.family, args.confidence or "0.95", args.threshold)
     chosen = report.chosen
     if args.write_spec is not None:
         from bounds._io import write_atomic
@@ -232,7 +234,7 @@ def fit_command(args: argparse.Namespace) -> Output:
         budget = getattr(chosen, key)
         data[f"{key}_certificate"] = None if budget is None else budget.certificate
     data["threshold"] = echo(args.threshold)
-    data["confidence"] = echo(args.confidence)
+    data["confidence"] = echo(chosen.confidence)
     lines = [f"{'family':12} {'parameters':60} {'AIC':>10}  {'budget MLE':>10}  {'conservative':>12}"]
     for candidate in report.candidates:
         shown = ", ".join(f"{k}={format_number(v, 5)}" for k, v in candidate.parameters.items())

@@ -127,8 +127,7 @@ class Claim:
         verdict = "consistent" if self.consistent else "inconsistent"
         lines = [
             f"S({self.n}) = {format_number(self.survival, 12)}, which rounds to {rounded}: {verdict} with "
-            f"{self.stated.text} (which states [{format_number(self.stated.low, 20)}, "
-            f"{format_number(self.stated.high, 20)}))  [{self.model!r}; certified]",
+            f"{self.stated.text} (which states {_shown_interval(self.stated)})  [{self.model!r}; certified]",
         ]
         if self.first is None:
             lines.append(f"no N has S(N) that rounds to {self.stated.text}")
@@ -272,6 +271,12 @@ def _exact_text(value: Any) -> Any:
     if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
         return exact_text(value)
     return value
+
+
+def _shown_interval(stated: StatedValue) -> str:
+    """``[low, high)`` within the probabilities: ``0%`` states ``[0, 0.005)``, ``100%`` states ``[0.995, 1]``."""
+    low = format_number(max(stated.low, Fraction(0)), 20)
+    return f"[{low}, 1]" if stated.high > 1 else f"[{low}, {format_number(stated.high, 20)})"
 
 
 def _round_like(value: Any, stated: StatedValue) -> str:
