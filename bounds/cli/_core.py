@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bounds.cli._progress import elapsed_for
 from bounds.errors import BoundsError
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
@@ -68,20 +69,26 @@ class Command:
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], Output]
     json_option: bool = field(default=True)
+    #: the command draws its own progress line (``bounds sweep``); the others get a "working, N s" line
+    own_progress: bool = field(default=False)
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(
-    name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None], json_option: bool = True
+    name: str,
+    help: str,
+    arguments: Callable[[argparse.ArgumentParser], None],
+    json_option: bool = True,
+    own_progress: bool = False,
 ) -> Callable[[Callable[[argparse.Namespace], Output]], Callable[[argparse.Namespace], Output]]:
     """Register a subcommand: ``arguments(parser)`` declares its options, the function runs it."""
 
     def register(run: Callable[[argparse.Namespace], Output]) -> Callable[[argparse.Namespace], Output]:
         if name in COMMANDS:
             raise RuntimeError(f"command {name!r} registered twice")
-        COMMANDS[name] = Command(name, help, arguments, run, json_option)
+        COMMANDS[name] = Command(name, help, arguments, run, json_option, own_progress)
         return run
 
     return register
@@ -199,7 +206,12 @@ def run(argv: list[str] | None = None) -> int:
                 # contract holds for stderr, and every result is checked where it is decided
                 warnings.simplefilter("ignore", RuntimeWarning)
                 args = build_parser().parse_args(argv)
-                output = COMMANDS[args.command].run(args)
+                entry = COMMANDS[args.command]
+                if entry.own_progress:
+                    output = entry.run(args)
+                else:
+                    with elapsed_for(args, f"bounds {args.command}"):
+                        output = entry.run(args)
         except (MemoryError, RecursionError, OverflowError, ZeroDivisionError) as error:
             if os.environ.get("BOUNDS_DEBUG"):
                 raise

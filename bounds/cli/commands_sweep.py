@@ -46,7 +46,10 @@ def _vary(text: str) -> tuple[str, str]:
 
 
 @command(
-    "sweep", "budgets over a grid of parameters (epsilon x T, or spec fields x T) to CSV", _sweep_arguments
+    "sweep",
+    "budgets over a grid of parameters (epsilon x T, or spec fields x T) to CSV",
+    _sweep_arguments,
+    own_progress=True,
 )
 def sweep_command(args: argparse.Namespace) -> Output:
     from bounds.numeric.parse import generations

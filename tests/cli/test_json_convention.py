@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bounds.cli._core import COMMANDS
-from bounds.cli._progress import Progress, progress_for
+from bounds.cli._progress import Elapsed, Progress, elapsed_for, progress_for
 from tests.cli.running import run, run_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -182,6 +182,23 @@ def test_progress_only_on_a_terminal_and_not_quiet() -> None:
     quiet.quiet = True
     assert progress_for(quiet, "x", FakeTerminal()) is None
     assert isinstance(progress_for(Args(), "x", FakeTerminal()), Progress)
+
+
+def test_elapsed_line_only_on_a_terminal_and_not_quiet() -> None:
+    import contextlib
+
+    class Args:
+        quiet = False
+
+    assert isinstance(elapsed_for(Args(), "bounds budget", io.StringIO()), contextlib.nullcontext)
+    quiet = Args()
+    quiet.quiet = True
+    assert isinstance(elapsed_for(quiet, "bounds budget", FakeTerminal()), contextlib.nullcontext)
+    stream = FakeTerminal()
+    with elapsed_for(Args(), "bounds budget", stream) as line:
+        assert isinstance(line, Elapsed)
+    assert line.line(12.3) == "bounds budget: working, 12 s"
+    assert stream.getvalue() in ("", "\r" + " " * line.width + "\r")  # erased if it was drawn at all
 
 
 def test_progress_line_after_a_second_then_erased() -> None:
