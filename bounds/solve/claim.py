@@ -61,8 +61,9 @@ class Claim:
     p_range : tuple of str, or None
         For a constant rate (:class:`~bounds.models.independent.Independent`): an enclosure
         ``[lower, upper]`` of the ``p`` with ``low <= p**N < high``, i.e. of
-        ``[low**(1/N), high**(1/N))``, each end rounded outward to 15 significant digits
-        from an arb ball (so every ``p`` that makes the claim true lies inside).
+        ``[low**(1/N), high**(1/N))``, each end rounded outward from an arb ball to 15
+        significant digits after its leading nines (so every ``p`` that makes the claim true
+        lies inside, and ``1 - p`` keeps 15 digits however close ``p`` is to 1).
         ``None`` for other models, or when no ``p`` makes the claim true.
     certificate : str
         ``"exact"`` when every comparison at ``N`` was settled in rational arithmetic, else ``"ball"``.
@@ -244,17 +245,24 @@ def _p_range(model: Any, n: int, stated: StatedValue) -> tuple[str, str] | None:
 
 
 def _root(value: Fraction, n: int, rounding: str) -> str:
-    """``value**(1/n)`` rounded to 15 significant digits toward ``rounding``, from an arb ball."""
-    prec = 64 + 4 * P_RANGE_DIGITS + 4 * decimal_digits(n)
+    """``value**(1/n)`` rounded toward ``rounding`` from an arb ball, to 15 significant digits after its nines.
+
+    A root near 1 (``0.6045**(1/500) = 0.99899...``) keeps 15 digits beyond its leading nines, so
+    that ``1 - p`` is resolved however small it is.
+    """
+    prec = 64 + 4 * P_RANGE_DIGITS + 8 * decimal_digits(n)
     with BallContext(prec):
         ball = (flint.arb(flint.fmpq(value.numerator, value.denominator)).log() / n).exp()
         end = ball.lower() if rounding == ROUND_FLOOR else ball.upper()
         mantissa, exponent = end.mid().man_exp()
     exact_end = Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
-    context = Context(prec=P_RANGE_DIGITS, rounding=rounding)
+    gap = 1 - exact_end
+    nines = max(0, int((gap.denominator.bit_length() - gap.numerator.bit_length()) * 0.30103) - 1) if gap > 0 else 0
+    digits = P_RANGE_DIGITS + nines
+    context = Context(prec=digits, rounding=rounding)
     decimal = context.divide(Decimal(exact_end.numerator), Decimal(exact_end.denominator))
     # an exact root (0.25**(1/2) = 0.5) is given as itself, not one unit outside
-    nearest = Context(prec=P_RANGE_DIGITS).divide(Decimal(exact_end.numerator), Decimal(exact_end.denominator))
+    nearest = Context(prec=digits).divide(Decimal(exact_end.numerator), Decimal(exact_end.denominator))
     if nearest != decimal and n * Fraction(nearest).denominator.bit_length() <= _EXACT_ROOT_BITS:
         if Fraction(nearest) ** n == value:
             decimal = nearest
@@ -262,7 +270,9 @@ def _root(value: Fraction, n: int, rounding: str) -> str:
 
 
 def _decimal_string(value: Decimal) -> str:
-    text = str(value.normalize() if value else Decimal(0)).replace("E", "e")
+    # normalize() rounds to its context's precision: give it every digit the value has
+    exact = Context(prec=max(28, len(value.as_tuple().digits)))
+    text = str(value.normalize(exact) if value else Decimal(0)).replace("E", "e")
     return text.replace("e+", "e")
 
 
@@ -281,9 +291,12 @@ def _shown_interval(stated: StatedValue) -> str:
 
 def _round_like(value: Any, stated: StatedValue) -> str:
     """``value`` rounded half up to the stated unit, written like the statement (for the text only)."""
-    unit = stated.unit * (100 if stated.percent else 1)
-    scaled = Decimal(mpmath.nstr(value * (100 if stated.percent else 1), 30, min_fixed=-mpmath.inf,
-                                 max_fixed=mpmath.inf))
+    scale = 100 if stated.percent else 1
+    unit = stated.unit * scale
     places = Decimal(unit.numerator) / Decimal(unit.denominator)
+    if value * scale < mpmath.mpf(unit.numerator) / (2 * unit.denominator):
+        scaled = Decimal(0)  # far below the unit (S = 1e-400000): rounds to 0 without forming its digits
+    else:
+        scaled = Decimal(mpmath.nstr(value * scale, 30, min_fixed=-mpmath.inf, max_fixed=mpmath.inf))
     text = str(scaled.quantize(places, rounding="ROUND_HALF_UP"))
     return text + "%" if stated.percent else text

@@ -172,3 +172,20 @@ def test_exported_and_rejects_two_models() -> None:
     assert bounds.check_claim is check_claim
     with pytest.raises(ParameterError):
         check_claim(bounds.Independent(epsilon="0.1"), 3, "0.73", p="0.9")
+
+
+def test_p_range_near_one_resolves_one_minus_p() -> None:
+    claim = check_claim(epsilon="1e-300", generations=10**300, survival="36.79%")
+    assert claim.consistent  # (1 - 1e-300)**1e300 = exp(-1) (1 + O(1e-300)) = 0.367879...
+    with mpmath.workdps(700):
+        lower, upper = (mpmath.mpf(end) for end in claim.p_range)
+        for end, target, side in ((lower, "0.36785", -1), (upper, "0.36795", 1)):
+            root = mpmath.exp(mpmath.log(mpmath.mpf(target)) / mpmath.mpf(10) ** 300)
+            assert (end - root) * side >= 0  # outward
+            assert abs((1 - end) - (1 - root)) <= 1e-14 * (1 - root)  # 15 digits of 1 - p survive
+
+
+def test_survival_far_below_the_stated_unit() -> None:
+    claim = check_claim(epsilon="0.001", generations=10**400, survival="0%")
+    assert claim.consistent and claim.first == 5296 and claim.last is None
+    assert "rounds to 0%" in str(claim)
