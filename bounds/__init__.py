@@ -37,6 +37,7 @@ from bounds.models import (
 from bounds.oversight import ControlGame, Oversight
 from bounds.solve.api import budget, max_epsilon, survival
 from bounds.solve.budget import Budget, BudgetArray, solve
+from bounds.solve.claim import Claim, check_claim
 
 __version__ = "0.1.0.dev0"
 
@@ -68,6 +69,7 @@ __all__ = [
     "BudgetArray",
     "BudgetDistribution",
     "CertificationError",
+    "Claim",
     "ControlGame",
     "Derivation",
     "EvidenceBound",
@@ -93,6 +95,7 @@ __all__ = [
     "budget",
     "budget_distribution",
     "build_report",
+    "check_claim",
     "compare",
     "cone_mass",
     "dependence_free",

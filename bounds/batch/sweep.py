@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -307,6 +307,7 @@ def sweep_csv(
     spec: Any = None,
     axes: Mapping[str, Any] | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SweepSummary:
     """Write the budget at every grid point to a CSV file, streaming chunk by chunk, atomically.
 
@@ -325,6 +326,8 @@ def sweep_csv(
         Further axes, in order, before the threshold axis.
     chunk_size : int
         Grid points per chunk; memory is proportional to it, not to the grid.
+    progress : callable, optional
+        Called as ``progress(done, total)`` (grid points) after every chunk, for a progress display.
 
     Returns
     -------
@@ -368,6 +371,8 @@ def sweep_csv(
             if finite.size:
                 low = int(finite.min()) if low is None else min(low, int(finite.min()))
                 high = int(finite.max()) if high is None else max(high, int(finite.max()))
+            if progress is not None:
+                progress(rows, plan.size)
     return SweepSummary(target, rows, columns, never, low, high)
 
 

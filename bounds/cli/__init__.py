@@ -10,6 +10,7 @@ import sys
 
 from bounds.cli import (
     commands_basic,  # noqa: F401  (registers budget, survival, compare, demo)
+    commands_claim,  # noqa: F401  (registers claim)
     commands_dependence,  # noqa: F401  (registers interval)
     commands_derive,  # noqa: F401  (registers derive)
     commands_evidence,  # noqa: F401  (registers evidence)

@@ -3,7 +3,9 @@
 A subcommand is one function registered with :func:`command`; it receives the
 parsed arguments and returns an :class:`Output` (a JSON-ready mapping and the
 text for humans). Errors never reach the user as tracebacks: a
-:class:`~bounds.errors.BoundsError` becomes one line on stderr and exit code 2.
+:class:`~bounds.errors.BoundsError` becomes one line on stderr and exit code 2, which starts
+with the one prefix ``bounds: error:`` (or, with ``--json``, is one JSON object:
+:func:`bounds.cli._json.error_payload`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import traceback
 import warnings
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from bounds.cli._progress import elapsed_for
 from bounds.errors import BoundsError
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
@@ -32,6 +36,7 @@ __all__ = [
     "TooLargeError",
     "UsageError",
     "add_model_arguments",
+    "add_output_options",
     "command",
     "model_from_arguments",
 ]
@@ -45,7 +50,7 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (``bounds: error: ...``) and exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(message)
 
 
 @dataclass(frozen=True)
@@ -64,20 +69,26 @@ class Command:
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], Output]
     json_option: bool = field(default=True)
+    #: the command draws its own progress line (``bounds sweep``); the others get a "working, N s" line
+    own_progress: bool = field(default=False)
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(
-    name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None], json_option: bool = True
+    name: str,
+    help: str,
+    arguments: Callable[[argparse.ArgumentParser], None],
+    json_option: bool = True,
+    own_progress: bool = False,
 ) -> Callable[[Callable[[argparse.Namespace], Output]], Callable[[argparse.Namespace], Output]]:
     """Register a subcommand: ``arguments(parser)`` declares its options, the function runs it."""
 
     def register(run: Callable[[argparse.Namespace], Output]) -> Callable[[argparse.Namespace], Output]:
         if name in COMMANDS:
             raise RuntimeError(f"command {name!r} registered twice")
-        COMMANDS[name] = Command(name, help, arguments, run, json_option)
+        COMMANDS[name] = Command(name, help, arguments, run, json_option, own_progress)
         return run
 
     return register
@@ -119,8 +130,39 @@ def build_parser() -> ArgumentParser:
         sub = subparsers.add_parser(entry.name, help=entry.help, description=entry.help)
         entry.arguments(sub)
         if entry.json_option:
-            sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+            add_output_options(sub)
     return parser
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    """``--json`` and ``--quiet``, which every command takes."""
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout (errors: on stderr)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress line on stderr for long runs")
+
+
+def _without_command_prefix(message: str) -> str:
+    """``bounds budget: --rho needs ...`` -> ``--rho needs ...``: one prefix, ``bounds: error:``, is enough."""
+    names = "|".join(re.escape(name) for name in sorted(COMMANDS, key=len, reverse=True))
+    return re.sub(rf"^bounds (?:{names})(?: [a-z]+)?: ", "", message) if names else message
+
+
+def _report_error(error: BaseException, exit_code: int, as_json: bool) -> int:
+    """One line on stderr: ``bounds: error: ...`` or, with ``--json``, the error's JSON object."""
+    from bounds.cli._json import error_payload
+
+    payload = error_payload(error, exit_code)
+    payload["error"] = _without_command_prefix(payload["error"])
+    if as_json:
+        print(json.dumps(payload), file=sys.stderr)
+    elif exit_code == 2:
+        print(f"bounds: error: {payload['error']}", file=sys.stderr)
+    else:
+        print(
+            f"bounds: internal error: {type(error).__name__}: {error} "
+            "(a bug in bounds; rerun with BOUNDS_DEBUG=1 for the traceback and please report it)",
+            file=sys.stderr,
+        )
+    return exit_code
 
 
 class TooLargeError(BoundsError):
@@ -150,7 +192,13 @@ def _too_large(error: BaseException) -> TooLargeError:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Parse ``argv``, run the command, print its output; return the exit code."""
+    """Parse ``argv``, run the command, print its output; return the exit code.
+
+    ``--json`` anywhere in ``argv`` makes an error a JSON object on stderr, even an error in
+    parsing ``argv`` itself.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
     try:
         try:
             with warnings.catch_warnings():
@@ -158,27 +206,25 @@ def run(argv: list[str] | None = None) -> int:
                 # contract holds for stderr, and every result is checked where it is decided
                 warnings.simplefilter("ignore", RuntimeWarning)
                 args = build_parser().parse_args(argv)
-                output = COMMANDS[args.command].run(args)
+                entry = COMMANDS[args.command]
+                if entry.own_progress:
+                    output = entry.run(args)
+                else:
+                    with elapsed_for(args, f"bounds {args.command}"):
+                        output = entry.run(args)
         except (MemoryError, RecursionError, OverflowError, ZeroDivisionError) as error:
             if os.environ.get("BOUNDS_DEBUG"):
                 raise
             raise _too_large(error) from None
     except BoundsError as error:
-        message = " ".join(str(error).split())
-        print(f"bounds: error: {message}", file=sys.stderr)
-        return 2
+        return _report_error(error, 2, as_json)
     except KeyboardInterrupt:
         print("bounds: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - the CLI promises one line, never a traceback
         if os.environ.get("BOUNDS_DEBUG"):
             raise
-        print(
-            f"bounds: internal error: {type(error).__name__}: {error} "
-            "(a bug in bounds; rerun with BOUNDS_DEBUG=1 for the traceback and please report it)",
-            file=sys.stderr,
-        )
-        return 1
+        return _report_error(error, 1, as_json)
     try:
         if getattr(args, "json", False):
             print(json.dumps(json_value(output.data), indent=2))

@@ -8,9 +8,11 @@ from typing import Any
 import mpmath
 
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
+from bounds.cli._json import budget_payload, comparison_payload, echo, survival_payload
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
 from bounds.cli.commands_oversight import compare_arguments
 from bounds.models.independent import Independent
+from bounds.models.registry import load_spec
 from bounds.numeric.certify import evaluate
 from bounds.numeric.parse import decimal_digits, format_from_log, format_near, format_number, probability
 from bounds.numeric.parse import generations as as_generations
@@ -59,35 +61,42 @@ def budget_command(args: argparse.Namespace) -> Output:
         return dependence_budget_output(args)
     if args.rho is not None:
         raise UsageError(
-            "bounds budget: --rho needs --dependence any (for a correlated model use a beta-mixture spec)"
+            "--rho needs --dependence any (for a correlated model use a beta-mixture spec)"
         )
     result = model_from_arguments(args).budget(args.threshold)
-    return Output(result.to_dict(), budget_text(result))
+    return Output(budget_payload(result), budget_text(result))
 
 
 def _survival_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
-    parser.add_argument("--generations", "-N", required=True, metavar="N", help="number of generations, >= 0")
+    parser.add_argument(
+        "--generations", "-N", required=True, nargs="+", metavar="N", help="number(s) of generations, >= 0"
+    )
 
 
-@command("survival", "survival probability S(N) after N generations", _survival_arguments)
+#: At most this many N in one ``bounds survival`` (each is a certified evaluation).
+MAX_SURVIVAL_GENERATIONS = 10_000
+
+
+@command("survival", "survival probability S(N) after N generations (one or several N)", _survival_arguments)
 def survival_command(args: argparse.Namespace) -> Output:
     model = model_from_arguments(args)
-    count = as_generations(args.generations, "--generations")
-    log_value = _log_survival_value(model, count)
-    shown, decimal = format_from_log(log_value, 12), format_from_log(log_value, 15)
-    value = float(mpmath.exp(log_value)) if log_value > -800 else 0.0
-    data: dict[str, Any] = {
-        "model": model.name,
-        "generations": count,
-        "survival": value,
-        # a float where it fits, else the decimal string (ln S = -1.0005e397 at N = 1e400)
-        "log_survival": log_value,
-        "survival_decimal": decimal,
-        **model.parameters(),
-    }
-    text = f"S({count}) = {shown}   (ln S = {format_number(log_value, 12)})  [{model!r}]"
-    return Output(data, text)
+    if len(args.generations) > MAX_SURVIVAL_GENERATIONS:
+        raise UsageError(f"--generations takes at most {MAX_SURVIVAL_GENERATIONS} values, got {len(args.generations)}")
+    rows, lines = [], []
+    for text in args.generations:
+        count = as_generations(text, "--generations")
+        log_value = _log_survival_value(model, count)
+        rows.append({
+            "generations": count,
+            "survival": float(mpmath.exp(log_value)) if log_value > -800 else 0.0,
+            # a float where it fits, else the decimal string (ln S = -1.0005e397 at N = 1e400)
+            "log_survival": log_value,
+            "survival_decimal": format_from_log(log_value, 15),
+        })
+        lines.append(f"S({count}) = {format_from_log(log_value, 12)}   (ln S = {format_number(log_value, 12)})")
+    lines[0] += f"  [{model!r}]"
+    return Output(survival_payload(model, rows), "\n".join(lines))
 
 
 def _log_survival_value(model: Any, count: int) -> mpmath.mpf:
@@ -102,7 +111,11 @@ def _log_survival_value(model: Any, count: int) -> mpmath.mpf:
 
 
 def _compare_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--epsilon", required=True, metavar="E", help="marginal per-generation failure probability")
+    parser.add_argument("--epsilon", metavar="E", help="marginal per-generation failure probability")
+    parser.add_argument(
+        "--spec", action="append", default=[], metavar="FILE",
+        help="also a row for the model in this TOML spec (repeatable; without --epsilon only these rows)",
+    )
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
     parser.add_argument(
         "--rho", metavar="R", default=None,
@@ -122,17 +135,35 @@ def comparison_table(rows: list[ComparisonRow]) -> str:
 
 
 def _comparison_options(args: argparse.Namespace) -> dict[str, Any]:
-    skip = {"command", "epsilon", "threshold", "json"}
+    skip = {"command", "epsilon", "threshold", "json", "quiet", "spec"}
     return {key: value for key, value in vars(args).items() if key not in skip and value is not None}
 
 
 @command("compare", "budgets of several models and bounds side by side", _compare_arguments)
 def compare_command(args: argparse.Namespace) -> Output:
+    if args.epsilon is None:
+        if not args.spec:
+            raise UsageError("give --epsilon E (the marginal rate) or at least one --spec FILE")
+        given = [f"--{key}" for key, value in _comparison_options(args).items()]
+        if given:
+            raise UsageError(f"{', '.join(given)} needs --epsilon (the marginal rate those rows are about)")
     if args.mass is not None:
         probability(args.mass, "--mass")  # named as the user typed it
-    rows = compare(args.epsilon, args.threshold, **_comparison_options(args))
-    data = {"epsilon": args.epsilon, "threshold": args.threshold, "rows": [row.to_dict() for row in rows]}
+    rows = [] if args.epsilon is None else compare(args.epsilon, args.threshold, **_comparison_options(args))
+    rows += [_spec_row(path, args.threshold) for path in args.spec]
+    data = comparison_payload(
+        rows, epsilon=args.epsilon, threshold=args.threshold, **_comparison_options(args), spec=args.spec or None
+    )
     return Output(data, comparison_table(rows))
+
+
+def _spec_row(path: str, threshold: str) -> ComparisonRow:
+    """The certified budget of the model in a spec file, as a comparison row."""
+    from pathlib import Path
+
+    model = load_spec(path)
+    result = model.budget(threshold)
+    return ComparisonRow(f"{Path(path).name}: {model!r}", result.n, "model", f"the model of the spec file {path}")
 
 
 @command("demo", "the running example: 0.999 per generation, with a comparison across models", lambda parser: None)
@@ -163,12 +194,12 @@ def demo_command(args: argparse.Namespace) -> Output:
         ]
     )
     data = {
-        "epsilon": "0.001",
+        "epsilon": echo("0.001"),
         "survival_50": float(survivals[50]),
         "survival_500": float(survivals[500]),
         "survival_502": float(survivals[502]),
-        "budget_0.605": at_605.to_dict(),
-        "budget_0.5": at_half.to_dict(),
-        "comparison": [row.to_dict() for row in rows],
+        "budget_0.605": budget_payload(at_605),
+        "budget_0.5": budget_payload(at_half),
+        "comparison": comparison_payload(rows, epsilon="0.001", threshold="0.605", rho="0.01")["rows"],
     }
     return Output(data, text)

@@ -11,6 +11,7 @@ from typing import Any
 
 from bounds._io import read_text
 from bounds.cli._core import Output, UsageError, command
+from bounds.cli._json import budget_interval_payload, interval_payload
 from bounds.errors import ParameterError
 from bounds.marginal.dependence import BudgetInterval, SurvivalInterval, dependence_free, dependence_free_budget
 from bounds.numeric.parse import format_number
@@ -64,7 +65,11 @@ def _interval_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="N x N matrix of P(F_i and F_j), marginals on the diagonal (JSON or CSV)",
     )
-    parser.add_argument("--lp", action="store_true", help="also solve the binomial-moment LP for large N")
+    parser.add_argument(
+        "--lp", action="store_true",
+        help="also solve the binomial-moment LP (HiGHS) when N > 2000 (it always runs for N <= 2000); "
+        "its interval is printed beside the closed forms",
+    )
 
 
 def interval_text(interval: SurvivalInterval) -> str:
@@ -84,6 +89,14 @@ def interval_text(interval: SurvivalInterval) -> str:
     lines.append(
         f"             S(N) <= {format_number(interval.upper, 12)}   [{data['survival_upper_bound']}]"
     )
+    lp = {bound.side: bound.value for bound in interval.bounds if bound.name == "lp"}
+    if lp:
+        lines.append(
+            f"LP           S(N) in [{format_number(1 - lp['upper'], 12)}, {format_number(1 - lp['lower'], 12)}]   "
+            "[binomial-moment LP, HiGHS, floats; the ends above are exact]"
+        )
+    elif interval.s2 is not None:
+        lines.append("LP           not solved (N > 2000; --lp solves it)")
     lines.append("under every joint law of the failures consistent with these inputs")
     return "\n".join(lines)
 
@@ -96,7 +109,9 @@ def interval_command(args: argparse.Namespace) -> Output:
     interval = dependence_free(
         args.epsilon, args.generations, rho=args.rho, pairwise=pairwise, lp=args.lp or None
     )
-    return Output(interval.to_dict(), interval_text(interval))
+    data = interval_payload(interval)
+    data["lp_solved"] = any(bound.name == "lp" for bound in interval.bounds)
+    return Output(data, interval_text(interval))
 
 
 def budget_interval_text(result: BudgetInterval) -> str:
@@ -122,7 +137,7 @@ def dependence_budget_output(args: argparse.Namespace) -> Output:
     """``bounds budget --dependence any [--rho R]``: the budget interval from marginals (and rho)."""
     if args.spec is not None:
         raise UsageError(
-            "bounds budget: --dependence any needs the marginal rate as --epsilon or --p, not --spec"
+            "--dependence any needs the marginal rate as --epsilon or --p, not --spec"
         )
     epsilon: Any = args.epsilon
     if epsilon is None:
@@ -130,4 +145,4 @@ def dependence_budget_output(args: argparse.Namespace) -> Output:
 
         epsilon = 1 - probability(args.p, "p")
     result = dependence_free_budget(epsilon, args.threshold, args.rho)
-    return Output(result.to_dict(), budget_interval_text(result))
+    return Output(budget_interval_payload(result), budget_interval_text(result))

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bounds.cli._core import Output, UsageError, command
+from bounds.cli._json import distribution_payload, echo, evidence_payload
 from bounds.errors import CertificationError
 from bounds.evidence.confidence import METHODS, from_evidence
 from bounds.evidence.uncertain import budget_distribution, epsilon_interval
@@ -19,8 +20,8 @@ def _evidence_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--failures", "-k", required=True, metavar="K", help="alignment failures observed")
     parser.add_argument("--trials", "-n", required=True, metavar="N",
                         help="trials (generations or proxy tasks)")
-    parser.add_argument("--confidence", "-c", required=True, metavar="C",
-                        help="one-sided confidence level in (0, 1), e.g. 0.95")
+    parser.add_argument("--confidence", "-c", default="0.95", metavar="C",
+                        help="one-sided confidence level in (0, 1) (default 0.95, as in from_evidence)")
     parser.add_argument("--threshold", "-T", required=True, metavar="T",
                         help="lowest acceptable survival, in (0, 1]")
     parser.add_argument("--horizon", "-H", metavar="H",
@@ -37,7 +38,8 @@ def _evidence_arguments(parser: argparse.ArgumentParser) -> None:
 def evidence_command(args: argparse.Namespace) -> Output:
     result = from_evidence(args.failures, args.trials, args.confidence, args.method, args.threshold,
                            tuple(args.prior))
-    data = result.to_dict()
+    data = evidence_payload(result.to_dict(), confidence=result.confidence, threshold=result.threshold,
+                            prior=list(result.prior))
     lines = [str(result)]
     try:
         predictive = result.posterior_predictive_budget()
@@ -94,12 +96,12 @@ def interval_budget(args: argparse.Namespace) -> Output | None:
     if args.epsilon_interval is None:
         given = [f"--{name}" for name in _INTERVAL_ONLY if getattr(args, name) is not None]
         if given:
-            raise UsageError(f"bounds budget: {', '.join(given)} only applies with --epsilon-interval")
+            raise UsageError(f"{', '.join(given)} only applies with --epsilon-interval")
         return None
     if args.credibility is None:
-        raise UsageError("bounds budget: --credibility P is required with --epsilon-interval")
+        raise UsageError("--credibility P is required with --epsilon-interval")
     if getattr(args, "dependence", None) is not None or getattr(args, "rho", None) is not None:
-        raise UsageError("bounds budget: --dependence and --rho do not apply with --epsilon-interval")
+        raise UsageError("--dependence and --rho do not apply with --epsilon-interval")
     low, high = args.epsilon_interval
     fitted = epsilon_interval(low, high, args.credibility, args.distribution or "lognormal")
     result = budget_distribution(
@@ -109,4 +111,7 @@ def interval_budget(args: argparse.Namespace) -> Output | None:
         seed=args.seed,
         required=args.required,
     )
-    return Output(result.to_dict(), str(result))
+    data = distribution_payload(result, threshold=args.threshold)
+    # the interval the distribution was fitted to is an input too
+    data["epsilon_distribution"].update(echo(dict(low=low, high=high, credibility=args.credibility)))
+    return Output(data, str(result))

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from bounds.cli._core import Output, UsageError, command
+from bounds.cli._json import budget_payload, echo, parameters_payload
 from bounds.models.registry import load_spec
 from bounds.numeric.parse import format_number
 from bounds.oversight.model import DEPENDENCE, Oversight, OversightBudget
@@ -32,13 +33,13 @@ def oversight_model(args: argparse.Namespace) -> Oversight:
         given = [flag for flag in ("miss", "monitors", "beta", "greek", "alpha", "rho") if getattr(args, flag)]
         if given or args.vote != "1" or args.dependence != "independent":
             extra = given[0] if given else ("vote" if args.vote != "1" else "dependence")
-            raise UsageError(f"bounds oversight: --spec describes the whole layer; drop --{extra}")
+            raise UsageError(f"--spec describes the whole layer; drop --{extra}")
         model = load_spec(args.spec)
         if not isinstance(model, Oversight):
-            raise UsageError(f"bounds oversight: the spec must have model = \"oversight\", got {model.name!r}")
+            raise UsageError(f"the spec must have model = \"oversight\", got {model.name!r}")
         return model
     if not args.miss:
-        raise UsageError("bounds oversight: --miss is required (one value per monitor, or one with --monitors)")
+        raise UsageError("--miss is required (one value per monitor, or one with --monitors)")
     return Oversight(
         args.defect_rate, args.miss, args.vote, args.dependence, args.monitors, args.beta, args.greek, args.alpha,
         args.rho,
@@ -53,7 +54,7 @@ def _value(value: Any) -> Any:
 def oversight_command(args: argparse.Namespace) -> Output:
     model = oversight_model(args)
     result = model.budget_interval(args.threshold) if model.dependence == "any" else model.budget(args.threshold)
-    data: dict[str, Any] = {**model.parameters(), "layer_miss": _value(model.layer_miss)}
+    data: dict[str, Any] = {**parameters_payload(model), "layer_miss": _value(model.layer_miss)}
     if not model.wrapped:
         data["epsilon"] = _value(model.epsilon)
     if model.effective_monitors is not None:
@@ -65,13 +66,13 @@ def oversight_command(args: argparse.Namespace) -> Output:
         lines.append(f"layer miss  M in [{format_number(low)}, {format_number(high)}]"
                      + (" (sharp)" if model.miss_range.sharp else " (proved bounds)"))
         data.update(result.to_dict())
-        data.update(threshold=result.guaranteed.threshold, model="oversight")
+        data.update(threshold=echo(result.guaranteed.threshold), model="oversight")
         lines.append(f"budget      {result}")
     else:
         lines.append(f"layer miss  M = {format_number(miss)}")
         if not model.wrapped:
             lines.append(f"epsilon     d M = {format_number(model.epsilon)}")
-        budget = result.to_dict()
+        budget = budget_payload(result)
         data.update({key: budget[key] for key in (
             "threshold", "budget", "unbounded", "survival_at_budget", "survival_after_budget", "certified",
             "certificate", "certificate_bits")})
@@ -104,21 +105,21 @@ def control_model(args: argparse.Namespace) -> Any:
     if args.spec is not None:
         given = [flag for flag in flags if getattr(args, flag) is not None]
         if given:
-            raise UsageError(f"bounds control: --spec describes the whole game; drop --{given[0].replace('_', '-')}")
+            raise UsageError(f"--spec describes the whole game; drop --{given[0].replace('_', '-')}")
         model = load_spec(args.spec)
         if not isinstance(model, ControlGame):
-            raise UsageError(f"bounds control: the spec must have model = \"control\", got {model.name!r}")
+            raise UsageError(f"the spec must have model = \"control\", got {model.name!r}")
         return model
     missing = [flag for flag in flags[:3] if getattr(args, flag) is None]
     if missing:
-        raise UsageError(f"bounds control: --{missing[0].replace('_', '-')} is required")
+        raise UsageError(f"--{missing[0].replace('_', '-')} is required")
     points = None
     if args.roc_points is not None:
         points = []
         for item in args.roc_points:
             parts = item.split(",")
             if len(parts) != 2:
-                raise UsageError(f"bounds control: --roc-points takes 'fpr,tpr' pairs, got {item!r}")
+                raise UsageError(f"--roc-points takes 'fpr,tpr' pairs, got {item!r}")
             points.append((parts[0], parts[1]))
     return ControlGame(
         args.attack_success, args.auditor_accuracy, args.audit_budget, args.roc, points, args.attack_rate,
@@ -132,8 +133,8 @@ def control_command(args: argparse.Namespace) -> Output:
 
     model = control_model(args)
     result = model.budget(args.threshold)
-    budget = result.to_dict()
-    data: dict[str, Any] = {**model.parameters(), **{key: budget[key] for key in (
+    budget = budget_payload(result)
+    data: dict[str, Any] = {**parameters_payload(model), **{key: budget[key] for key in (
         "model", "threshold", "budget", "unbounded", "survival_at_budget", "survival_after_budget", "certified",
         "certificate", "certificate_bits")}, "limit": model.limit()}
     lines = [f"model      {model!r}", "budget     " + ("unbounded" if result.n is None else f"N* = {result.n}")

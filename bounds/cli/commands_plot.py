@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 
 from bounds._io import read_text
-from bounds.cli._core import ArgumentParser, Output, UsageError, command
+from bounds.cli._core import ArgumentParser, Output, UsageError, add_output_options, command
+from bounds.cli._json import echo
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
@@ -88,7 +89,7 @@ def _plot_arguments(parser: argparse.ArgumentParser) -> None:
             "--output", "-o", required=True, metavar="FILE", help="output file: .png, .pdf or .svg"
         )
         sub.add_argument("--dpi", default="200", metavar="DPI", help="resolution of PNG output (default 200)")
-        sub.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        add_output_options(sub)
 
 
 def _count(value: str, name: str, low: int, high: int) -> int:
@@ -126,7 +127,7 @@ def _plot_survival(args: argparse.Namespace) -> Output:
     from bounds.report.plot import survival_figure
 
     if not args.epsilon and not args.spec:
-        raise UsageError("bounds plot survival: give at least one --epsilon E or --spec FILE")
+        raise UsageError("give at least one --epsilon E or --spec FILE")
     models = [Independent(epsilon=value) for value in args.epsilon] + [load_spec(path) for path in args.spec]
     labels = args.label or None
     if labels is not None and len(labels) != len(models):
@@ -143,7 +144,7 @@ def _plot_survival(args: argparse.Namespace) -> Output:
     data = {
         "output": str(path),
         "bytes": path.stat().st_size,
-        "threshold": args.threshold,
+        "threshold": echo(args.threshold),
         "models": [
             {"model": repr(model), "budget": result.n, "unbounded": result.n is None}
             for model, result in zip(models, budgets, strict=True)

@@ -9,6 +9,7 @@ from typing import Any
 
 from bounds._io import read_bytes
 from bounds.cli._core import Output, UsageError, command
+from bounds.cli._json import echo
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
 from bounds.report.document import build_report
@@ -85,7 +86,7 @@ def report_command(args: argparse.Namespace) -> Output:
     data: dict[str, Any] = {
         "format": kind,
         "output": args.output,
-        "threshold": document.threshold,
+        "threshold": echo(document.threshold),
         "budgets": budgets,
         "models": list(document.labels),
     }

@@ -6,6 +6,7 @@ import argparse
 
 from bounds.batch.sweep import DEFAULT_CHUNK_SIZE, sweep_csv
 from bounds.cli._core import Output, UsageError, command
+from bounds.cli._progress import progress_for
 from bounds.errors import ParameterError
 
 _AXIS_HELP = "comma-separated values, log:START:STOP:COUNT or lin:START:STOP:COUNT"
@@ -45,7 +46,10 @@ def _vary(text: str) -> tuple[str, str]:
 
 
 @command(
-    "sweep", "budgets over a grid of parameters (epsilon x T, or spec fields x T) to CSV", _sweep_arguments
+    "sweep",
+    "budgets over a grid of parameters (epsilon x T, or spec fields x T) to CSV",
+    _sweep_arguments,
+    own_progress=True,
 )
 def sweep_command(args: argparse.Namespace) -> Output:
     from bounds.numeric.parse import generations
@@ -54,20 +58,26 @@ def sweep_command(args: argparse.Namespace) -> Output:
     if len(axes) != len(args.vary):
         raise ParameterError("--vary", "each field at most once", args.vary)
     if args.spec is None and axes:
-        raise UsageError("bounds sweep: --vary needs --spec (without a spec the model is independent)")
+        raise UsageError("--vary needs --spec (without a spec the model is independent)")
     if args.spec is None and args.epsilon is None:
-        raise UsageError("bounds sweep: give --epsilon VALUES, or --spec FILE")
+        raise UsageError("give --epsilon VALUES, or --spec FILE")
     chunk = generations(args.chunk_size, "--chunk-size")
     if chunk < 1:
         raise ParameterError("--chunk-size", "a whole number >= 1", args.chunk_size)
-    summary = sweep_csv(
-        args.output,
-        threshold=args.threshold,
-        epsilon=args.epsilon,
-        spec=args.spec,
-        axes=axes,
-        chunk_size=chunk,
-    )
+    progress = progress_for(args, "bounds sweep")
+    try:
+        summary = sweep_csv(
+            args.output,
+            threshold=args.threshold,
+            epsilon=args.epsilon,
+            spec=args.spec,
+            axes=axes,
+            chunk_size=chunk,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     data = {
         "output": str(summary.path),
         "rows": summary.rows,

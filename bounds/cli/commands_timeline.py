@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
+from bounds.cli._json import budget_payload, echo
 from bounds.numeric.parse import exact, format_number, positive
 from bounds.timeline import (
     Cadence,
@@ -88,7 +89,7 @@ def derive_subject(args: argparse.Namespace, budget: Any) -> Any:
     """What ``bounds derive`` derives: the horizon when a cadence is given, else the budget itself."""
     if args.first_interval is None and args.intervals is None:
         if args.acceleration is not None or args.doubling_time is not None:
-            raise UsageError("bounds derive: --acceleration and --doubling-time need --first-interval MONTHS")
+            raise UsageError("--acceleration and --doubling-time need --first-interval MONTHS")
         return budget
     return horizon(budget.model, cadence_from_arguments(args), budget.threshold)
 
@@ -97,10 +98,10 @@ def cadence_from_arguments(args: argparse.Namespace) -> Cadence:
     """The cadence named by ``--first-interval`` and one of ``--acceleration``, ``--doubling-time``, ``--intervals``."""
     if args.intervals is not None:
         if args.first_interval is not None:
-            raise UsageError("bounds timeline: --intervals gives every interval; drop --first-interval")
+            raise UsageError("--intervals gives every interval; drop --first-interval")
         return ExplicitCadence.from_file(args.intervals)
     if args.first_interval is None:
-        raise UsageError("bounds timeline: --first-interval MONTHS is required (or --intervals FILE)")
+        raise UsageError("--first-interval MONTHS is required (or --intervals FILE)")
     first = positive(args.first_interval, "--first-interval")
     if args.acceleration is not None:
         return GeometricCadence(first=first, ratio=positive(args.acceleration, "--acceleration"))
@@ -113,11 +114,11 @@ def _when(text: str, start: StartDistribution | None) -> tuple[Fraction, bool]:
     """``(t, is_date)``: a YYYY-MM date (absolute months) or a number of months after the start."""
     if re.match(r"^\s*\d{4}-", text):
         if start is None:
-            raise UsageError(f"bounds timeline: --at {text} is a date; give --start or --start-cdf, or months")
+            raise UsageError(f"--at {text} is a date; give --start or --start-cdf, or months")
         return parse_month(text, "--at"), True
     months = exact(text, "--at")
     if months < 0:
-        raise UsageError(f"bounds timeline: --at must be a date YYYY-MM or months >= 0, got {text!r}")
+        raise UsageError(f"--at must be a date YYYY-MM or months >= 0, got {text!r}")
     return months, False
 
 
@@ -142,8 +143,8 @@ def timeline_command(args: argparse.Namespace) -> Output:
     result = horizon(model, cadence, args.threshold)
     budget = result.budget
     data: dict[str, Any] = {
-        **budget.to_dict(),
-        **cadence.parameters(),
+        **budget_payload(budget),
+        **echo(cadence.parameters()),
         "months_to_horizon": result.months,
         "horizon_generation": result.generation,
         "zeno_months": result.zeno,
@@ -199,7 +200,7 @@ def timeline_command(args: argparse.Namespace) -> Output:
     if start is not None and fixed is None:
         data["survival_at_error"] = errors
     if args.plot_dates is not None and (start is None or fixed is not None):
-        raise UsageError("bounds timeline: --plot-dates needs --start-cdf")
+        raise UsageError("--plot-dates needs --start-cdf")
     if args.plot is not None or args.plot_dates is not None:
         from bounds.report.plot import save_figure
         from bounds.report.timeline_plot import date_distribution_figure, timeline_figure
@@ -223,7 +224,8 @@ def _fit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--end", metavar="T", help="with --times: the test stopped at T (time-terminated)")
     parser.add_argument("--family", default="auto", choices=["independent", "geometric", "power", "logistic", "auto"],
                         help="schedule family; 'auto' fits every family and picks the smallest AIC")
-    parser.add_argument("--confidence", default="0.95", metavar="C", help="level of the confidence region, in (0, 1)")
+    parser.add_argument("--confidence", metavar="C", help="confidence level in (0, 1); default as in the Python API: "
+                        "0.95 for --data (fit), 0.9 for --times (crow_amsaa)")
     parser.add_argument("--threshold", "-T", metavar="T", help="lowest acceptable survival: budgets at the MLE and over"
                         " the region")
     parser.add_argument("--write-spec", metavar="FILE.toml", help="write the conservative (corner) model as a spec")
@@ -250,9 +252,10 @@ def fit_command(args: argparse.Namespace) -> Output:
 
     if args.times is not None:
         if args.threshold is not None or args.write_spec is not None or args.family != "auto":
-            raise UsageError("bounds fit: --times fits the Crow-AMSAA process; --family, --threshold and --write-spec "
+            raise UsageError("--times fits the Crow-AMSAA process; --family, --threshold and --write-spec "
                              "apply to --data")
-        result = crow_amsaa(read_failure_times(args.times), end=args.end, confidence=args.confidence)
+        given = {} if args.confidence is None else {"confidence": args.confidence}
+        result = crow_amsaa(read_failure_times(args.times), end=args.end, **given)
         low, high = result.beta_bounds
         text = "\n".join([
             f"Crow-AMSAA  beta = {format_number(result.beta)}  lambda = {format_number(result.lam)}  "
@@ -265,11 +268,12 @@ def fit_command(args: argparse.Namespace) -> Output:
             f"Laplace p = {format_number(result.laplace_p_value)} (H0: constant rate, beta = 1)",
         ])
         data, printed = result.to_dict(), [text]
+        data.update(confidence=echo(result.confidence), end=echo(args.end))
         write_derivation(result, args.derive, printed, data)
         return Output(data, "\n".join(printed))
     if args.end is not None:
-        raise UsageError("bounds fit: --end applies to --times")
-    report = fit(read_generation_data(args.data), args.family, args.confidence, args.threshold)
+        raise UsageError("--end applies to --times")
+    report = fit(read_generation_data(args.data), args.family, args.confidence or "0.95", args.threshold)
     chosen = report.chosen
     if args.write_spec is not None:
         from bounds._io import write_atomic
@@ -279,7 +283,8 @@ def fit_command(args: argparse.Namespace) -> Output:
     for key in ("budget_mle", "budget_conservative"):
         budget = getattr(chosen, key)
         data[f"{key}_certificate"] = None if budget is None else budget.certificate
-    data["threshold"] = args.threshold
+    data["threshold"] = echo(args.threshold)
+    data["confidence"] = echo(chosen.confidence)
     lines = [f"{'family':12} {'parameters':60} {'AIC':>10}  {'budget MLE':>10}  {'conservative':>12}"]
     for candidate in report.candidates:
         shown = ", ".join(f"{k}={format_number(v, 5)}" for k, v in candidate.parameters.items())

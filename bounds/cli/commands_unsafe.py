@@ -7,8 +7,10 @@ from fractions import Fraction
 from typing import Any
 
 from bounds.cli._core import Output, command
+from bounds.cli._json import describe_payload, echo, with_inputs
 from bounds.geometry.cone import cone_mass
 from bounds.models.registry import load_spec
+from bounds.models.summary import summary as model_summary
 from bounds.numeric.parse import format_number
 
 
@@ -34,21 +36,22 @@ def describe_text(summary: dict[str, Any], indent: str = "") -> str:
         if isinstance(value, dict) and "model" in value:
             lines.append(f"{indent}{key}:")
             lines.append(describe_text(value, indent + "  "))
+        elif value is None and f"{key}_note" in summary:
+            lines.append(f"{indent}{key:{width}}  not defined (see the note)")
         else:
             lines.append(f"{indent}{key:{width}}  {_show(value)}")
     return "\n".join(lines)
 
 
 @command(
-    "describe", "a model's summary: parameters, limit, decay rate, mean generations", _describe_arguments
+    "describe",
+    "a model's summary: parameters, limit, decay rate, mean generations (or why one is not defined)",
+    _describe_arguments,
 )
 def describe_command(args: argparse.Namespace) -> Output:
     model = load_spec(args.spec)
-    method = getattr(model, "describe", None)
-    summary = (
-        method() if callable(method) else {"model": model.name, **model.parameters(), "limit": model.limit()}
-    )
-    return Output(summary, describe_text(summary))
+    summary = model_summary(model)
+    return Output(describe_payload(model, summary), describe_text(summary))
 
 
 def _trilemma_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,7 +77,10 @@ def _trilemma_arguments(parser: argparse.ArgumentParser) -> None:
 def trilemma_command(args: argparse.Namespace) -> Output:
     stages = args.defense_lipschitz if len(args.defense_lipschitz) > 1 else args.defense_lipschitz[0]
     result = cone_mass(args.gradient, args.path_lipschitz, stages, args.dimension, args.near_mass)
-    data = result.to_dict()
+    data = with_inputs(
+        result.to_dict(), gradient=result.gradient, path_lipschitz=result.path_lipschitz,
+        defense_lipschitz=result.defense_lipschitz, stages=list(result.stages), near_mass=result.near_mass,
+    )
     lines = [
         f"cos half-angle  c = l (K + 1) / G = {format_number(result.cos_half_angle_exact, 12)}"
         + ("  (>= 1: no steep cone)" if result.cos_half_angle_exact >= 1 else ""),
@@ -82,7 +88,7 @@ def trilemma_command(args: argparse.Namespace) -> Output:
     ]
     if args.threshold is not None:
         cap = result.cap(args.threshold)
-        data["threshold"] = args.threshold
+        data["threshold"] = echo(args.threshold)
         data["cap"] = cap.n
         data["cap_unbounded"] = cap.unbounded
         shown = "unbounded (no persistent mass)" if cap.n is None else str(cap.n)

@@ -34,6 +34,7 @@ __all__ = [
     "ExactLike",
     "broadcast_inputs",
     "exact",
+    "exact_text",
     "decimal_digits",
     "format_from_log",
     "format_near",
@@ -351,6 +352,26 @@ def json_value(value: Any) -> Any:
     if isinstance(value, mpmath.mpf):
         return json_value(float(value)) if math.isfinite(float(value)) and float(value) != 0 else mpmath.nstr(value, 17)
     return value
+
+
+def exact_text(value: Any) -> str:
+    """An exact number as a decimal string that reads back as the same number, or ``"p/q"``.
+
+    How inputs are echoed (DESIGN §6): ``0.605`` and ``"0.6050"`` both give ``"0.605"``; nothing
+    is rounded, so ``"1e-4000"`` stays ``"1e-4000"`` and ``1/3`` is ``"1/3"``.
+
+    Examples
+    --------
+    >>> exact_text("0.6050"), exact_text(Fraction(1, 10**5)), exact_text(502), exact_text(Fraction(1, 3))
+    ('0.605', '0.00001', '502', '1/3')
+    """
+    number = value if isinstance(value, Fraction) else exact(value, "value")
+    if number.denominator == 1:
+        return int_text(number.numerator)
+    shown = json_value(number)
+    if isinstance(shown, float):  # a float only when its repr reads back as exactly this decimal
+        return str(Decimal(repr(shown))).replace("E", "e")
+    return cast(str, shown)
 
 
 def saturating_float(value: Fraction | int) -> float:

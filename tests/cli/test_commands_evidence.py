@@ -47,7 +47,7 @@ def test_evidence_json_reproduces_the_reference(capsys: pytest.CaptureFixture[st
     assert data["method"] == "clopper-pearson"
     predictive = mpmath.mpf(row["jeffreys_posterior_predictive_survival_500"])
     assert float(abs(data["posterior_predictive_survival"] - predictive) / predictive) < 1e-9
-    assert data["horizon"] == 500 and data["prior"] == [0.5, 0.5]
+    assert data["horizon"] == 500 and data["prior"] == ["0.5", "0.5"]
     assert (
         data["posterior_predictive_budget"]
         == from_evidence(row["failures"], row["trials"], row["confidence"], threshold=row["threshold"])

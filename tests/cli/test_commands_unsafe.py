@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,9 @@ def test_describe_absorbing_spec(capsys) -> None:
     assert data["mean_generations"] == float(reference["mean_generations_to_unsafe"])
     assert data["decay_rate"] == pytest.approx(float(reference["decay_rate"]), rel=1e-12)
     assert data["limit"] == 0
-    assert data["Q"] == [[0.995, 0.004], [0.3, 0.6]]
+    assert data["Q"] == [["0.995", "0.004"], ["0.3", "0.6"]]  # inputs echoed exactly
     code, out, _ = run(capsys, "describe", "--spec", str(EXAMPLES / "absorbing.toml"))
-    assert "mean_generations  505" in out and "decay_rate" in out
+    assert re.search(r"^mean_generations +505$", out, re.M) and "decay_rate" in out
 
 
 def test_describe_persistent_unsafe_and_plain_models(capsys, tmp_path) -> None:
@@ -34,13 +35,21 @@ def test_describe_persistent_unsafe_and_plain_models(capsys, tmp_path) -> None:
     data = json.loads(out)
     assert (data["model"], data["mass"], data["mode"], data["limit"]) == (
         "persistent-unsafe",
-        0.001,
+        "0.001",
         "floor",
         0,
     )
-    assert data["base"] == {"model": "independent", "epsilon": 0.0001, "limit": 0}
+    base = data["base"]
+    assert (base["model"], base["epsilon1"], base["ratio"]) == ("geometric", "0.01", "0.5")
+    assert base["limit"] == pytest.approx(0.98013, abs=1e-5)  # (0.01; 0.5)_inf, DESIGN §4
+    assert base["mean_generations"] is None and base["mean_generations_note"].startswith("infinite")
+    # the floor delta = 0.001 dominates once the geometric rates fall below it: rho = 1 - delta
+    assert data["decay_rate"] == pytest.approx(0.999, rel=1e-15)
     code, out, _ = run(capsys, "describe", "--spec", str(EXAMPLES / "independent.toml"), "--json")
-    assert json.loads(out) == {"model": "independent", "epsilon": 0.001, "limit": 0}
+    assert json.loads(out) == {
+        "model": "independent", "epsilon": "0.001", "limit": 0, "decay_rate": 0.999,
+        "decay_rate_note": "1 - epsilon", "mean_generations": 1000.0, "mean_generations_note": "1 / epsilon",
+    }
 
 
 def test_budget_of_a_floored_geometric_reports_the_cap(capsys, tmp_path) -> None:
@@ -52,7 +61,7 @@ def test_budget_of_a_floored_geometric_reports_the_cap(capsys, tmp_path) -> None
     code, out, _ = run(capsys, "budget", "--spec", str(spec), "--threshold", "0.9", "--json")
     data = json.loads(out)
     assert (code, data["budget"], data["cap"], data["certified"]) == (0, 90, 105, True)
-    assert data["base"] == "geometric" and data["base_epsilon1"] == 0.01
+    assert data["base"] == "geometric" and data["base_epsilon1"] == "0.01"
     code, out, _ = run(capsys, "budget", "--spec", str(spec), "--threshold", "0.9")
     assert "N* = 90" in out and "cap           105" in out
 

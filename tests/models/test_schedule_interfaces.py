@@ -148,7 +148,7 @@ def test_cli_geometric_spec_unbounded(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["budget"] is None and data["unbounded"] is True and data["certified"] is True
-    assert data["model"] == "geometric" and data["epsilon1"] == 0.01 and data["ratio"] == 0.5
+    assert data["model"] == "geometric" and data["epsilon1"] == "0.01" and data["ratio"] == "0.5"
     code, out, _ = run_cli(
         capsys, "budget", "--spec", str(SPECS / "geometric.toml"), "--threshold", "0.99", "--json"
     )
