@@ -13,7 +13,7 @@ from bounds.numeric.contexts import BallContext
 from bounds.numeric.parse import broadcast_inputs, decimal_digits, generations, to_mpf, unwrap_scalar
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
-from bounds.solve.constant_rate import certified_floors
+from bounds.solve.constant_rate import certified_floors, lean_budget
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -75,6 +75,10 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
                  mask=[False, False,  True],
            fill_value=999999)
     """
+    if type(epsilon) is float and type(threshold) is float and p is None:
+        lean = lean_budget(epsilon, threshold)
+        if lean is not None:
+            return lean
     if threshold is None:
         raise ParameterError("threshold", "given, in (0, 1]", None)
     if (epsilon is None) == (p is None):
