@@ -154,11 +154,18 @@ def _floor(epsilon: flint.fmpq, log_target: flint.arb) -> int | None:
 
 def certified_floors(epsilons: list[float], thresholds: list[Any]) -> list[int | None]:
     """:func:`certified_floor` for float rates in ``(0, 1/2]`` and float or exact thresholds, in one pass."""
-    floors: list[int | None] = []
+    exact_targets = [_fmpq(target) for target in thresholds]
     with BallContext(PREC):
-        for epsilon, target in zip(epsilons, thresholds, strict=True):
-            exact_target = float_decimal(target) if isinstance(target, float) else target
-            if isinstance(exact_target, Fraction):
-                exact_target = flint.fmpq(exact_target.numerator, exact_target.denominator)
-            floors.append(_floor(float_decimal(epsilon), flint.arb(exact_target).log()))
-    return floors
+        return [
+            _floor(float_decimal(epsilon), flint.arb(target).log())
+            for epsilon, target in zip(epsilons, exact_targets, strict=True)
+        ]
+
+
+def _fmpq(value: Any) -> Any:
+    """A float threshold as its decimal, a Fraction as an fmpq (python-flint's rational)."""
+    if type(value) is float:
+        return float_decimal(value)
+    if isinstance(value, Fraction):
+        return flint.fmpq(value.numerator, value.denominator)
+    return value
