@@ -12,6 +12,7 @@ from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
 from bounds.numeric.parse import broadcast_inputs, decimal_digits, generations, to_mpf, unwrap_scalar
 from bounds.numeric.parse import threshold as as_threshold
+from bounds.solve import _extended as extended
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
 from bounds.solve.constant_rate import certified_floors, lean_budget
 
@@ -59,9 +60,11 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
 
     For arrays of floats the floor is computed in float64 and kept wherever
     the distance to the nearest integer exceeds a bound on the rounding error
-    of the inputs and of ``log``/``log1p`` (64 ulp per operation); every other
-    element (a near-tie such as ``(0.9, 0.81)``) is decided by the scalar
-    solver in exact or interval arithmetic.
+    of the inputs and of ``log``/``log1p`` (64 ulp per operation). Budgets beyond
+    float64's reach are computed again from the inputs' decimals in longdouble,
+    with a proved error bound (:mod:`bounds.solve._extended`); every element
+    left (a near-tie such as ``(0.9, 0.81)``) is decided by one ball, or by the
+    scalar solver in exact or interval arithmetic.
 
     Examples
     --------
@@ -203,7 +206,18 @@ def _floor_from_p(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarr
 def _settle_unsure(
     floor: np.ndarray, sure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray, rate_name: str
 ) -> np.ndarray:
-    """Decide the elements the float path could not certify: one ball each, else the scalar solver."""
+    """Decide the elements the float path could not certify: in extended precision, else one ball each,
+    else the scalar solver."""
+    budgets = np.where(sure, floor, 0).astype(np.int64)
+    if rate_name == "epsilon" and rates.dtype == thresholds.dtype == np.float64 and extended.available():
+        # budgets beyond float64's reach, from the inputs' decimals in longdouble (bounds/solve/_extended.py)
+        positions = np.flatnonzero(~sure)
+        floors, proved = extended.extended_floors(rates.ravel()[positions], thresholds.ravel()[positions])
+        budgets.ravel()[positions[proved]] = floors[proved]
+        sure = sure.copy()
+        sure.ravel()[positions[proved]] = True
+        if proved.all():
+            return budgets
     unsure = np.nonzero(~sure)
     indices = list(zip(*unsure, strict=True))
     proved: list[int | None] = [None] * len(indices)
@@ -219,7 +233,6 @@ def _settle_unsure(
         for index, value in zip(indices, proved, strict=True)
     }
     # stay in int64 (no per-element Python objects) unless a settled budget needs more
-    budgets = np.where(sure, floor, 0).astype(np.int64)
     if any(value >= 2**63 for value in settled.values()):
         budgets = budgets.astype(object)  # Python ints, exact at any size
     for index, value in settled.items():

@@ -1,0 +1,142 @@
+"""Constant-rate floors in x87 extended precision, vectorised, for what float64 cannot certify.
+
+The array path of :func:`bounds.budget` decides most elements in float64; budgets
+beyond about ``2**40`` are out of its reach, because a float input stands for the
+decimal its ``repr`` prints (DESIGN §2) and that decimal differs from the binary value
+by up to half an ulp, which moves ``q = ln T / ln(1 - eps)`` by ``q * 2**-53``. Here
+both decimals are rebuilt in ``numpy.longdouble`` (64-bit significand) without
+strings, and ``q`` is computed from them with a proved error bound; an element is
+*sure* only when ``q`` is farther from the nearest integer than that bound. Everything
+else (near-ties, exact ties, inputs outside the ranges below) stays unsure and goes to
+the per-element balls, exactly as before.
+
+**The decimal of a float** ``x`` (normal, ``1e-27 <= x < 1``, not a power of two).
+Its rounding interval ``I = (x - h, x + h)``, ``h`` half an ulp, is symmetric and holds
+at most one 15-digit decimal; Python's ``repr`` prints the shortest decimal in ``I``
+(the nearest one among the shortest). So the decimal's *value* is ``D_k 10**-j``
+(``j = k - 1 - E``, ``E = floor(log10 x)``) for the first ``k`` in 15, 16, 17 whose
+correctly rounded ``D_k = round(x 10**j)`` lies in ``I`` (a shorter decimal in ``I``
+is also the 15-digit one). With ``P = fl(x * fl(10**j))`` (two roundings of relative
+``2**-64`` each, so ``|P - x 10**j| <= P 2**-62``), ``D_k = rint(P)`` is proved when
+``P``'s fraction is farther than that bound from ``1/2``, and ``D_k`` in ``I`` when
+``|D_k - P|`` plus (minus) the bound is below (above) ``fl(h * fl(10**j))`` shrunk
+(grown) by ``2**-62``. ``D_k < 2**57`` is exact in longdouble; the decimal is then
+``fl(D_k / fl(10**j))``, within ``2**-62`` relative.
+
+**The floor.** With ``t``, ``e`` the decimals so rebuilt (relative error ``2**-62``),
+``L_T = logl(t)`` and ``L_E = log1pl(-e)`` within :data:`ULPS` ulp (``2**-64`` each;
+the one assumption here, checked against mpmath in tests/solve/test_extended.py), and
+``0 < eps <= 1/2`` (so ``|ln(1 - eps)| >= eps`` and an input error ``c`` moves
+``ln(1 - eps)`` by at most ``2|c|`` relative):
+
+* ``L_E = ln(1 - eps)(1 + r_E)``, ``|r_E| <= 2 * 2**-62 + ULPS 2**-64`` (plus products);
+* ``L_T = ln T + a_T``, ``|a_T| <= |ln T| ULPS 2**-64 + 1.01 * 2**-62``;
+* one rounding of the division, ``2**-64``.
+
+So ``|q_computed - q| <= |q| (2**-61 + 2 ULPS 2**-64 + 2**-64 + 1.01 * 2**-62 / |ln T|)``,
+below ``B = |q| 2**-58 (1 + 1/|L_T|)`` for ``ULPS <= 8`` (the factor ``2**-58`` leaves
+slack for the rounding of ``B`` itself and for ``|L_T|`` in place of ``|ln T|``). An
+element is sure when ``dist(q, Z) > B`` and ``q < 2**62``; its floor is then
+``floor(q)``, exact in int64.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import cache
+
+import numpy as np
+
+__all__ = ["ULPS", "available", "decimal_values", "extended_floors"]
+
+#: Assumed bound on the error of ``numpy.log`` and ``numpy.log1p`` on longdouble, in ulp (2**-64).
+ULPS = 8
+_LD = np.longdouble
+#: Range of inputs whose decimal is rebuilt here (``10**-j`` scales stay within the table).
+_SMALLEST, _DIGITS = 1e-27, (15, 16, 17)
+_TABLE = 16 + 28
+
+
+def available() -> bool:
+    """Whether ``numpy.longdouble`` is the x87 80-bit format (64-bit significand) this module assumes."""
+    return bool(np.finfo(_LD).nmant == 63 and np.finfo(_LD).maxexp == 16384)
+
+
+@cache
+def _powers_of_ten() -> np.ndarray:
+    """``fl(10**j)`` for ``j < _TABLE``, each checked to be within ``2**-64`` relative of ``10**j``."""
+    table = np.array([f"1e{j}" for j in range(_TABLE)]).astype(_LD)
+    for j, value in enumerate(table):
+        if abs(Fraction(*value.as_integer_ratio()) - 10**j) > Fraction(10**j, 2**64):
+            raise ArithmeticError(f"longdouble 1e{j} is not correctly rounded on this platform")
+    return table
+
+
+def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The decimals that the floats ``x`` print as, in longdouble (relative error ``<= 2**-62``), and where proved.
+
+    Examples
+    --------
+    >>> values, proved = decimal_values(np.array([0.1, 0.605, 1e-20, 0.5]))
+    >>> proved.tolist()  # 0.5 is a power of two: its rounding interval is not symmetric
+    [True, True, True, False]
+    >>> bool(abs(values[0] * 10 - 1) < 2.0**-60)
+    True
+    """
+    x = np.asarray(x, dtype=np.float64)
+    mantissa, _ = np.frexp(x)
+    usable = (x >= _SMALLEST) & (x < 1.0) & (mantissa != 0.5)
+    xs = np.where(usable, x, 0.1)  # placeholders keep the arithmetic finite; they are never proved
+    wide = xs.astype(_LD)
+    powers = _powers_of_ten()
+    exponent = np.floor(np.log10(xs)).astype(np.int64)
+    # E must be exact: x 10**-E in [1, 10), away from both ends by more than the rounding
+    scaled = wide * powers[-exponent]
+    exponent = exponent - (scaled < 1) + (scaled >= 10)
+    scaled = wide * powers[np.clip(-exponent, 0, _TABLE - 1)]
+    margin = _LD(2.0**-60)
+    usable &= (scaled > 1 + margin) & (scaled < 10 * (1 - margin)) & (-exponent < _TABLE - 17)
+    half_ulp = (np.spacing(xs) / 2).astype(_LD)
+    values = np.zeros(x.shape, dtype=_LD)
+    decided = ~usable
+    for digits in _DIGITS:
+        power = powers[np.clip(digits - 1 - exponent, 0, _TABLE - 1)]
+        product = wide * power
+        bound = product * _LD(2.0**-62)
+        nearest = np.rint(product)
+        offset = product - nearest  # exact (both below 2**57, within 1/2 of each other), in [-1/2, 1/2]
+        rounding_sure = (offset < 0.5 - bound) & (offset > bound - 0.5)
+        width = half_ulp * power
+        within = width * (1 - _LD(2.0**-62)) - bound
+        beyond = width * (1 + _LD(2.0**-62)) + bound
+        inside = rounding_sure & (offset < within) & (offset > -within)
+        outside = rounding_sure & ((offset > beyond) | (offset < -beyond))
+        take = inside & ~decided
+        values = np.where(take, nearest / power, values)
+        usable &= decided | inside | outside  # undecided rounding or membership: not proved
+        decided |= inside
+    usable &= decided  # the 17-digit decimal always lies in I; not found there means not proved
+    return values, usable
+
+
+def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``floor(ln T / ln(1 - eps))`` for float rates and thresholds (their decimals), and where proved.
+
+    Examples
+    --------
+    >>> floors, sure = extended_floors(np.array([1e-16, 0.1]), np.array([0.6, 0.81]))
+    >>> floors[sure].tolist(), sure.tolist()  # (0.1, 0.81) is an exact tie: left to the exact solver
+    ([5108256237659906], [True, False])
+    """
+    rate, rate_known = decimal_values(epsilon)
+    target, target_known = decimal_values(threshold)
+    known = rate_known & target_known & (rate > 0) & (rate <= 0.5)
+    rate = np.where(known, rate, _LD(0.25))
+    target = np.where(known, target, _LD(0.5))
+    log_target = np.log(target)
+    ratio = log_target / np.log1p(-rate)
+    floor = np.floor(ratio)
+    distance = np.minimum(ratio - floor, floor + 1 - ratio)
+    bound = ratio * _LD(2.0**-58) * (1 + 1 / np.abs(log_target))
+    sure = known & (distance > bound) & (ratio < _LD(2.0**62))
+    return np.where(sure, floor, 0).astype(np.int64), sure
