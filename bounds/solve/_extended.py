@@ -15,13 +15,17 @@ Its rounding interval ``I = (x - h, x + h)``, ``h`` half an ulp, is symmetric an
 at most one 15-digit decimal; Python's ``repr`` prints the shortest decimal in ``I``
 (the nearest one among the shortest). So the decimal's *value* is ``D_k 10**-j``
 (``j = k - 1 - E``, ``E = floor(log10 x)``) for the first ``k`` in 15, 16, 17 whose
-correctly rounded ``D_k = round(x 10**j)`` lies in ``I`` (a shorter decimal in ``I``
-is also the 15-digit one). With ``P = fl(x * fl(10**j))`` (two roundings of relative
-``2**-64`` each, so ``|P - x 10**j| <= P 2**-62``), ``D_k = rint(P)`` is proved when
-``P``'s fraction is farther than that bound from ``1/2``, and ``D_k`` in ``I`` when
-``|D_k - P|`` plus (minus) the bound is below (above) ``fl(h * fl(10**j))`` shrunk
-(grown) by ``2**-62``. ``D_k < 2**57`` is exact in longdouble; the decimal is then
-``fl(D_k / fl(10**j))``, within ``2**-62`` relative.
+correctly rounded ``D_k = round(x 10**(k - 1 - E))`` lies in ``I`` (a shorter decimal
+in ``I`` is also the 15-digit one; among the 16-digit ones the nearest, ``D_16``, is in
+``I`` if any is). One product at ``j = 16 - E`` serves all three: ``P = fl(x fl(10**j))``
+is within ``beta`` of ``X = x 10**j`` (half an ulp of ``P``, ``2**-64 P``, plus ``2**-64 X``
+where ``10**j`` is itself rounded), so ``X = D + o + err`` with ``D = rint(P)`` (an
+integer below ``2**57``), ``o = P - D`` exact and ``|err| <= beta``. Then
+``D_k = D // s + [D mod s + o > s/2]`` for ``s = 10**(17 - k)``, proved when
+``|D mod s + o - s/2| > beta``; with ``c_k = D_k s - D`` (an integer, ``|c_k| <= 50``),
+``D_k`` lies in ``I`` when ``|c_k - o| + beta < fl(h fl(10**j))`` (shrunk by a relative
+``2**-50``) and outside when ``|c_k - o| - beta`` exceeds it (grown). The decimal is
+``fl((D + c_k) / fl(10**j))``, within ``2**-62`` relative.
 
 **The floor.** With ``t``, ``e`` the decimals so rebuilt (relative error ``2**-62``),
 ``L_T = logl(t)`` and ``L_E = log1pl(-e)`` within :data:`ULPS` ulp (``2**-64`` each;
@@ -33,10 +37,11 @@ the one assumption here, checked against mpmath in tests/solve/test_extended.py)
 * ``L_T = ln T + a_T``, ``|a_T| <= |ln T| ULPS 2**-64 + 1.01 * 2**-62``;
 * one rounding of the division, ``2**-64``.
 
-So ``|q_computed - q| <= |q| (2**-61 + 2 ULPS 2**-64 + 2**-64 + 1.01 * 2**-62 / |ln T|)``,
-below ``B = |q| 2**-58 (1 + 1/|L_T|)`` for ``ULPS <= 8`` (the factor ``2**-58`` leaves
-slack for the rounding of ``B`` itself and for ``|L_T|`` in place of ``|ln T|``). An
-element is sure when ``dist(q, Z) > B`` and ``q < 2**62``; its floor is then
+So ``|q_computed - q| <= |q| (2**-61 + 2 ULPS 2**-64 + 2**-64 + 1.01 * 2**-62 / |ln T|)``
+(plus products of these, below ``2**-120``), which for ``ULPS <= 8`` is at most
+``|q| (2**-59.2 + 2**-61.98 / |ln T|)``, below ``B = |q| (2**-58.5 + 2**-61 / |L_T|)``
+(the slack covers the rounding of ``B`` itself and ``|L_T|`` in place of ``|ln T|``).
+An element is sure when ``dist(q, Z) > B`` and ``q < 2**62``; its floor is then
 ``floor(q)``, exact in int64.
 """
 
@@ -55,6 +60,8 @@ _LD = np.longdouble
 #: Range of inputs whose decimal is rebuilt here (``10**-j`` scales stay within the table).
 _SMALLEST, _DIGITS = 1e-27, (15, 16, 17)
 _TABLE = 16 + 28
+#: ``10**j = 5**j 2**j`` is exact in longdouble up to this ``j`` (``5**27 < 2**64``).
+_EXACT_POWERS = 27
 
 
 def available() -> bool:
@@ -67,7 +74,8 @@ def _powers_of_ten() -> np.ndarray:
     """``fl(10**j)`` for ``j < _TABLE``, each checked to be within ``2**-64`` relative of ``10**j``."""
     table = np.array([f"1e{j}" for j in range(_TABLE)]).astype(_LD)
     for j, value in enumerate(table):
-        if abs(Fraction(*value.as_integer_ratio()) - 10**j) > Fraction(10**j, 2**64):
+        error = abs(Fraction(*value.as_integer_ratio()) - 10**j)
+        if error > Fraction(10**j, 2**64) or (j <= _EXACT_POWERS and error):
             raise ArithmeticError(f"longdouble 1e{j} is not correctly rounded on this platform")
     return table
 
@@ -96,27 +104,36 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     scaled = wide * powers[np.clip(-exponent, 0, _TABLE - 1)]
     margin = _LD(2.0**-60)
     usable &= (scaled > 1 + margin) & (scaled < 10 * (1 - margin)) & (-exponent < _TABLE - 17)
-    half_ulp = (np.spacing(xs) / 2).astype(_LD)
-    values = np.zeros(x.shape, dtype=_LD)
+    # one product at 17 digits; the 16- and 15-digit roundings follow from it in int64 and float64
+    power = powers[np.clip(16 - exponent, 0, _TABLE - 1)]
+    product = wide * power  # P, within beta = P 2**-62 of X = x 10**j
+    nearest = np.rint(product)
+    offset = (product - nearest).astype(np.float64)  # exact in longdouble; one rounding (2**-54) to float64
+    # beta: half an ulp of P, plus X 2**-64 where 10**j is itself rounded (j > 27); 2**-50 covers the
+    # float64 roundings of this block (offset, beta, widths), all of values below 64
+    relative = np.where(16 - exponent <= _EXACT_POWERS, 2.0**-64, 2.0**-63) * (1 + 2.0**-40)
+    beta = nearest.astype(np.float64) * relative + 2.0**-50
+    width = (np.spacing(xs) / 2).astype(_LD) * power  # h 10**j, within 2**-62 relative
+    inner, outer = (width * _LD(1 - 2.0**-50)).astype(np.float64), (width * _LD(1 + 2.0**-50)).astype(np.float64)
+    # X = D + o + err for the integer D = rint(P), o = P - D, |err| <= beta, whether or not D rounds X correctly
+    digits17 = nearest.astype(np.int64)  # D < 2**57
+    numerator = digits17
     decided = ~usable
-    for digits in _DIGITS:
-        power = powers[np.clip(digits - 1 - exponent, 0, _TABLE - 1)]
-        product = wide * power
-        bound = product * _LD(2.0**-62)
-        nearest = np.rint(product)
-        offset = product - nearest  # exact (both below 2**57, within 1/2 of each other), in [-1/2, 1/2]
-        rounding_sure = (offset < 0.5 - bound) & (offset > bound - 0.5)
-        width = half_ulp * power
-        within = width * (1 - _LD(2.0**-62)) - bound
-        beyond = width * (1 + _LD(2.0**-62)) + bound
-        inside = rounding_sure & (offset < within) & (offset > -within)
-        outside = rounding_sure & ((offset > beyond) | (offset < -beyond))
-        take = inside & ~decided
-        values = np.where(take, nearest / power, values)
-        usable &= decided | inside | outside  # undecided rounding or membership: not proved
+    for scale in (100, 10):  # 15 digits, then 16: D_k = D_17 // scale, rounded by the remainder plus the offset
+        low, remainder = np.divmod(digits17, scale)
+        above = remainder + offset - scale / 2
+        usable &= np.abs(above) > beta  # no tie in rounding X / scale
+        change = np.where(above > 0, scale - remainder, -remainder)  # c_k = D_k scale - D_17, |c_k| <= 50
+        distance = np.abs(change - offset)  # |c_k - o|, to be compared with h 10**j (within beta)
+        inside = distance + beta < inner
+        usable &= decided | inside | (distance - beta > outer)
+        numerator = np.where(inside & ~decided, digits17 + change, numerator)
         decided |= inside
-    usable &= decided  # the 17-digit decimal always lies in I; not found there means not proved
-    return values, usable
+    # the 17-digit decimal lies in I (half its spacing is below h): D_17 = D where no shorter one does,
+    # when D is the correct rounding of X
+    usable &= decided | (np.abs(offset) < 0.5 - beta)
+    values = numerator.astype(_LD) / power
+    return np.where(usable, values, 0), usable
 
 
 def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,6 +154,6 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     ratio = log_target / np.log1p(-rate)
     floor = np.floor(ratio)
     distance = np.minimum(ratio - floor, floor + 1 - ratio)
-    bound = ratio * _LD(2.0**-58) * (1 + 1 / np.abs(log_target))
+    bound = ratio * (_LD(2.0**-58.5) + _LD(2.0**-61) / np.abs(log_target))
     sure = known & (distance > bound) & (ratio < _LD(2.0**62))
     return np.where(sure, floor, 0).astype(np.int64), sure
