@@ -17,7 +17,8 @@ at most one 15-digit decimal; Python's ``repr`` prints the shortest decimal in `
 (``j = k - 1 - E``, ``E = floor(log10 x)``) for the first ``k`` in 15, 16, 17 whose
 correctly rounded ``D_k = round(x 10**(k - 1 - E))`` lies in ``I`` (a shorter decimal
 in ``I`` is also the 15-digit one; among the 16-digit ones the nearest, ``D_16``, is in
-``I`` if any is). One product at ``j = 16 - E`` serves all three: ``P = fl(x fl(10**j))``
+``I`` if any is). One product at ``j = 16 - E`` serves all three (``E`` is proved by ``10**16 <= P - beta``
+and ``P + beta < 10**17``, so that ``X`` has 17 digits): ``P = fl(x fl(10**j))``
 is within ``beta`` of ``X = x 10**j`` (half an ulp of ``P``, ``2**-64 P``, plus ``2**-64 X``
 where ``10**j`` is itself rounded), so ``X = D + o + err`` with ``D = rint(P)`` (an
 integer below ``2**57``), ``o = P - D`` exact and ``|err| <= beta``. Then
@@ -62,11 +63,19 @@ _SMALLEST, _DIGITS = 1e-27, (15, 16, 17)
 _TABLE = 16 + 28
 #: ``10**j = 5**j 2**j`` is exact in longdouble up to this ``j`` (``5**27 < 2**64``).
 _EXACT_POWERS = 27
+#: ``X = x 10**j`` has 17 digits before the point: ``10**16 <= X < 10**17`` (exact in longdouble).
+_LOW, _HIGH = np.longdouble(10**16), np.longdouble(10**17)
 
 
 def available() -> bool:
     """Whether ``numpy.longdouble`` is the x87 80-bit format (64-bit significand) this module assumes."""
     return bool(np.finfo(_LD).nmant == 63 and np.finfo(_LD).maxexp == 16384)
+
+
+@cache
+def _powers_of_ten_float() -> np.ndarray:
+    """``10**j`` rounded to float64 (relative error ``2**-53``)."""
+    return np.array([float(10**j) for j in range(_TABLE)])
 
 
 @cache
@@ -97,24 +106,25 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xs = np.where(usable, x, 0.1)  # placeholders keep the arithmetic finite; they are never proved
     wide = xs.astype(_LD)
     powers = _powers_of_ten()
-    exponent = np.floor(np.log10(xs)).astype(np.int64)
-    # E must be exact: x 10**-E in [1, 10), away from both ends by more than the rounding
-    scaled = wide * powers[-exponent]
-    exponent = exponent - (scaled < 1) + (scaled >= 10)
-    scaled = wide * powers[np.clip(-exponent, 0, _TABLE - 1)]
-    margin = _LD(2.0**-60)
-    usable &= (scaled > 1 + margin) & (scaled < 10 * (1 - margin)) & (-exponent < _TABLE - 17)
-    # one product at 17 digits; the 16- and 15-digit roundings follow from it in int64 and float64
+    exponent = np.floor(np.log10(xs)).astype(np.int64)  # E, or one off next to a power of ten
     power = powers[np.clip(16 - exponent, 0, _TABLE - 1)]
-    product = wide * power  # P, within beta = P 2**-62 of X = x 10**j
+    product = wide * power  # P = fl(x fl(10**j)), j = 16 - E
+    off = (product < _LOW) | (product >= _HIGH)
+    if off.any():
+        exponent = exponent - (product < _LOW) + (product >= _HIGH)
+        power = powers[np.clip(16 - exponent, 0, _TABLE - 1)]
+        product = wide * power
     nearest = np.rint(product)
     offset = (product - nearest).astype(np.float64)  # exact in longdouble; one rounding (2**-54) to float64
     # beta: half an ulp of P, plus X 2**-64 where 10**j is itself rounded (j > 27); 2**-50 covers the
     # float64 roundings of this block (offset, beta, widths), all of values below 64
     relative = np.where(16 - exponent <= _EXACT_POWERS, 2.0**-64, 2.0**-63) * (1 + 2.0**-40)
     beta = nearest.astype(np.float64) * relative + 2.0**-50
-    width = (np.spacing(xs) / 2).astype(_LD) * power  # h 10**j, within 2**-62 relative
-    inner, outer = (width * _LD(1 - 2.0**-50)).astype(np.float64), (width * _LD(1 + 2.0**-50)).astype(np.float64)
+    # E is right when X = x 10**j is in [1e16, 1e17): P - beta and P + beta are
+    usable &= (product - beta >= _LOW) & (product + beta < _HIGH) & (16 - exponent < _TABLE)
+    # h 10**j in float64: h is a power of two, 10**j rounded once (2**-53)
+    width = np.spacing(xs) / 2 * _powers_of_ten_float()[np.clip(16 - exponent, 0, _TABLE - 1)]
+    inner, outer = width * (1 - 2.0**-50), width * (1 + 2.0**-50)
     # X = D + o + err for the integer D = rint(P), o = P - D, |err| <= beta, whether or not D rounds X correctly
     digits17 = nearest.astype(np.int64)  # D < 2**57
     numerator = digits17
