@@ -92,6 +92,8 @@ def _powers_of_ten() -> np.ndarray:
 def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The decimals that the floats ``x`` print as, in longdouble (relative error ``<= 2**-62``), and where proved.
 
+    Where not proved the value is a finite placeholder in ``(0, 1)``, not the decimal.
+
     Examples
     --------
     >>> values, proved = decimal_values(np.array([0.1, 0.605, 1e-20, 0.5]))
@@ -142,8 +144,8 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # the 17-digit decimal lies in I (half its spacing is below h): D_17 = D where no shorter one does,
     # when D is the correct rounding of X
     usable &= decided | (np.abs(offset) < 0.5 - beta)
-    values = numerator.astype(_LD) / power
-    return np.where(usable, values, 0), usable
+    # where not proved, the value is that of the placeholder 1/10 (or of a wrong grid): never to be used
+    return numerator.astype(_LD) / power, usable
 
 
 def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,13 +159,13 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     """
     rate, rate_known = decimal_values(epsilon)
     target, target_known = decimal_values(threshold)
-    known = rate_known & target_known & (rate > 0) & (rate <= 0.5)
-    rate = np.where(known, rate, _LD(0.25))
-    target = np.where(known, target, _LD(0.5))
+    known = rate_known & target_known & (rate <= 0.5)  # unproved elements hold 1/10: finite logs
     log_target = np.log(target)
     ratio = log_target / np.log1p(-rate)
     floor = np.floor(ratio)
-    distance = np.minimum(ratio - floor, floor + 1 - ratio)
-    bound = ratio * (_LD(2.0**-58.5) + _LD(2.0**-61) / np.abs(log_target))
+    distance = np.minimum(ratio - floor, floor + 1 - ratio)  # exact: floor is an integer within 1 of ratio
+    # B in float64, grown by 2**-40 for its own roundings
+    scale = np.abs(log_target.astype(np.float64))
+    bound = ratio.astype(np.float64) * (2.0**-58.5 + 2.0**-61 / scale) * (1 + 2.0**-40)
     sure = known & (distance > bound) & (ratio < _LD(2.0**62))
     return np.where(sure, floor, 0).astype(np.int64), sure
