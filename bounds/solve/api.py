@@ -92,13 +92,24 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     if not (_is_array(rate) or _is_array(threshold)):
         return Independent(epsilon=epsilon, p=p).budget(threshold)
     rates, thresholds = broadcast_inputs({rate_name: rate, "threshold": threshold})
-    if rates.dtype.kind not in "fiu":
+    if rates.dtype.kind not in "fiu" or np.longdouble in (rates.dtype, thresholds.dtype):
         return _budget_exact_arrays(rates, thresholds, rate_name)
     if thresholds.dtype.kind in "fiu":
-        return _budget_float_arrays(rates, thresholds, None, rate_name)
+        result = _budget_float_arrays(_decimal_float64(rates), _decimal_float64(thresholds), None, rate_name)
+        return BudgetArray(result.n, result.unbounded, thresholds)
     # exact thresholds (strings, Fractions): ln T once per given value, to within an ulp, in arb
     log_given = np.vectorize(_log_threshold, otypes=[np.float64])(np.asarray(threshold, dtype=object))
-    return _budget_float_arrays(rates, thresholds, np.broadcast_to(log_given, rates.shape), rate_name)
+    return _budget_float_arrays(_decimal_float64(rates), thresholds, np.broadcast_to(log_given, rates.shape), rate_name)
+
+
+def _decimal_float64(values: np.ndarray) -> np.ndarray:
+    """float32 and float16 arrays as the float64s of the decimals they print as (``float32(0.1)`` means 1/10).
+
+    Their shortest decimals have at most 9 digits, so the float64 nearest to one prints as it again.
+    """
+    if values.dtype.kind != "f" or values.dtype == np.float64:
+        return values
+    return values.astype(str).astype(np.float64)
 
 
 def _log_threshold(value: Any) -> float:
