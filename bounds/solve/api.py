@@ -12,7 +12,6 @@ from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
 from bounds.numeric.parse import broadcast_inputs, decimal_digits, generations, to_mpf, unwrap_scalar
 from bounds.numeric.parse import threshold as as_threshold
-from bounds.solve import _extended as extended
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
 from bounds.solve.constant_rate import certified_floors, lean_budget
 
@@ -219,6 +218,8 @@ def _settle_unsure(
 ) -> np.ndarray:
     """Decide the elements the float path could not certify: in extended precision, else one ball each,
     else the scalar solver."""
+    from bounds.solve import _extended as extended  # only arrays with budgets beyond float64 need it
+
     budgets = np.where(sure, floor, 0).astype(np.int64)
     if rate_name == "epsilon" and rates.dtype == thresholds.dtype == np.float64 and extended.available():
         # budgets beyond float64's reach, from the inputs' decimals in longdouble (bounds/solve/_extended.py)
