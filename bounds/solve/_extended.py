@@ -30,7 +30,8 @@ integer below ``2**57``), ``o = P - D`` exact and ``|err| <= beta``. Then
 
 **The floor.** With ``t``, ``e`` the decimals so rebuilt (relative error ``2**-62``),
 ``L_T = logl(t)`` and ``L_E = log1pl(-e)`` within :data:`ULPS` ulp (``2**-64`` each;
-the one assumption here, checked against mpmath in tests/solve/test_extended.py), and
+the one assumption here, checked against mpmath in tests/solve/test_extended.py; for
+``e <= 2**-20``, ``L_E`` is the series instead, proved within 4 ulp, see :func:`_log_keep`), and
 ``0 < eps <= 1/2`` (so ``|ln(1 - eps)| >= eps`` and an input error ``c`` moves
 ``ln(1 - eps)`` by at most ``2|c|`` relative):
 
@@ -161,11 +162,30 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     target, target_known = decimal_values(threshold)
     known = rate_known & target_known & (rate <= 0.5)  # unproved elements hold 1/10: finite logs
     log_target = np.log(target)
-    ratio = log_target / np.log1p(-rate)
-    floor = np.floor(ratio)
-    distance = np.minimum(ratio - floor, floor + 1 - ratio)  # exact: floor is an integer within 1 of ratio
+    ratio = log_target / _log_keep(rate)
+    nearest = np.rint(ratio)
+    offset = ratio - nearest  # exact: an integer within 1/2 of ratio; |offset| = dist(q, Z)
     # B in float64, grown by 2**-40 for its own roundings
     scale = np.abs(log_target.astype(np.float64))
     bound = ratio.astype(np.float64) * (2.0**-58.5 + 2.0**-61 / scale) * (1 + 2.0**-40)
-    sure = known & (distance > bound) & (ratio < _LD(2.0**62))
-    return np.where(sure, floor, 0).astype(np.int64), sure
+    sure = known & ((offset > bound) | (offset < -bound)) & (ratio < _LD(2.0**62))
+    floor = np.minimum(nearest, _LD(2.0**62)).astype(np.int64) - (offset < 0)  # exact below 2**62
+    return np.where(sure, floor, 0), sure
+
+
+def _log_keep(rate: np.ndarray) -> np.ndarray:
+    """``ln(1 - e)`` in longdouble: the series to ``e**4 / 4`` where ``e <= 2**-20``, else ``log1p``.
+
+    The series' tail is below ``e**5 / (5 (1 - e))``, a relative ``2**-80`` of ``|ln(1 - e)| >= e``;
+    its seven roundings (``1/3`` rounded, then Horner) add at most 4 ulp. ``log1p`` is the
+    assumption :data:`ULPS` (and four times faster to avoid: budgets beyond float64 have tiny rates).
+    """
+    small = rate <= _LD(2.0**-20)
+    series = rate * (1 + rate * (_LD(0.5) + rate * (_LD(1) / 3 + rate * _LD(0.25))))
+    if small.all():
+        return -series
+    result = -series
+    large = np.flatnonzero(~small)
+    result[large] = np.log1p(-rate[large])
+    return result
+

@@ -122,3 +122,14 @@ def test_exact_ties_are_never_proved_here() -> None:
 def test_the_powers_of_ten_are_correctly_rounded() -> None:
     for j, value in enumerate(_extended._powers_of_ten()):
         assert abs(_exact(value) - 10**j) <= Fraction(10**j, 2**64)
+
+
+@given(st.lists(_log_uniform(-27, -7).map(lambda e: min(e, 2.0**-20)), min_size=1, max_size=20))
+@example([2.0**-20, 1e-27, 1e-16, 9.5e-7])
+def test_the_series_for_small_rates_is_within_4_ulp(rates: list[float]) -> None:
+    values, proved = decimal_values(np.array(rates))
+    values = values[proved]
+    with mpmath.workdps(50):
+        for value, computed in zip(values, _extended._log_keep(values), strict=True):
+            exact = mpmath.log1p(-_mpf(value))
+            assert abs(_mpf(computed) - exact) <= 4 * abs(exact) / 2**64
