@@ -17,8 +17,8 @@ at most one 15-digit decimal; Python's ``repr`` prints the shortest decimal in `
 (``j = k - 1 - E``, ``E = floor(log10 x)``) for the first ``k`` in 15, 16, 17 whose
 correctly rounded ``D_k = round(x 10**(k - 1 - E))`` lies in ``I`` (a shorter decimal
 in ``I`` is also the 15-digit one; among the 16-digit ones the nearest, ``D_16``, is in
-``I`` if any is). One product at ``j = 16 - E`` serves all three (``E`` is proved by ``10**16 <= P - beta``
-and ``P + beta < 10**17``, so that ``X`` has 17 digits): ``P = fl(x fl(10**j))``
+``I`` if any is). One product at ``j = 16 - E`` serves all three (``E`` is proved by ``10**16 <= X < 10**17``,
+from ``D``, ``o`` and ``beta`` below in exact comparisons): ``P = fl(x fl(10**j))``
 is within ``beta`` of ``X = x 10**j`` (half an ulp of ``P``, ``2**-64 P``, plus ``2**-64 X``
 where ``10**j`` is itself rounded), so ``X = D + o + err`` with ``D = rint(P)`` (an
 integer below ``2**57``), ``o = P - D`` exact and ``|err| <= beta``. Then
@@ -118,18 +118,22 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         power = powers[np.clip(16 - exponent, 0, _TABLE - 1)]
         product = wide * power
     nearest = np.rint(product)
-    offset = (product - nearest).astype(np.float64)  # exact in longdouble; one rounding (2**-54) to float64
+    # exact in longdouble, and in float64 too (a multiple of ulp(P) >= 2**-10, at most 1/2)
+    offset = (product - nearest).astype(np.float64)
     # beta: half an ulp of P, plus X 2**-64 where 10**j is itself rounded (j > 27); 2**-50 covers the
     # float64 roundings of this block (offset, beta, widths), all of values below 64
     relative = np.where(16 - exponent <= _EXACT_POWERS, 2.0**-64, 2.0**-63) * (1 + 2.0**-40)
     beta = nearest.astype(np.float64) * relative + 2.0**-50
-    # E is right when X = x 10**j is in [1e16, 1e17): P - beta and P + beta are
-    usable &= (product - beta >= _LOW) & (product + beta < _HIGH) & (16 - exponent < _TABLE)
+    # E is right when X = D + o + err is in [1e16, 1e17), in int64 and exact float64 comparisons
+    # (D > 1e16, or D == 1e16 and o >= beta; D < 1e17, or D == 1e17 and o < -beta)
+    digits17 = nearest.astype(np.int64)  # D < 2**57
+    low_ok = (digits17 > 10**16) | ((digits17 == 10**16) & (offset >= beta))
+    high_ok = (digits17 < 10**17) | ((digits17 == 10**17) & (offset < -beta))
+    usable &= low_ok & high_ok & (16 - exponent < _TABLE)
     # h 10**j in float64: h is a power of two, 10**j rounded once (2**-53)
     width = np.spacing(xs) / 2 * _powers_of_ten_float()[np.clip(16 - exponent, 0, _TABLE - 1)]
     inner, outer = width * (1 - 2.0**-50), width * (1 + 2.0**-50)
     # X = D + o + err for the integer D = rint(P), o = P - D, |err| <= beta, whether or not D rounds X correctly
-    digits17 = nearest.astype(np.int64)  # D < 2**57
     numerator = digits17
     decided = ~usable
     for scale in (100, 10):  # 15 digits, then 16: D_k = D_17 // scale, rounded by the remainder plus the offset

@@ -133,3 +133,17 @@ def test_the_series_for_small_rates_is_within_4_ulp(rates: list[float]) -> None:
         for value, computed in zip(values, _extended._log_keep(values), strict=True):
             exact = mpmath.log1p(-_mpf(value))
             assert abs(_mpf(computed) - exact) <= 4 * abs(exact) / 2**64
+
+
+def test_decimals_next_to_powers_of_ten() -> None:
+    # where floor(log10 x) is easiest to get wrong: the floats around 10**E
+    powers = 10.0 ** -np.arange(1, 28)
+    values = np.concatenate([powers, np.nextafter(powers, 0), np.nextafter(powers, 1),
+                             np.nextafter(np.nextafter(powers, 0), 0)])
+    decimals, proved = decimal_values(values)
+    assert proved[: len(powers)].all()  # 0.1, 0.01, ... are the common inputs
+    for value, decimal, known in zip(values.tolist(), decimals, proved, strict=True):
+        if known:
+            exact = Fraction(repr(value))
+            assert abs(_exact(decimal) - exact) <= exact / 2**62, value
+    assert _extended._LOW.as_integer_ratio() == (10**16, 1) and _extended._HIGH.as_integer_ratio() == (10**17, 1)
