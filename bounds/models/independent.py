@@ -81,16 +81,17 @@ class Independent(SurvivalModel):
         >>> Independent.exactly(tiny).epsilon == tiny
         True
         """
-        if not 0 <= epsilon <= 1:
+        epsilon = epsilon if type(epsilon) is Fraction else Fraction(epsilon)
+        if not 0 <= epsilon.numerator <= epsilon.denominator:  # 0 <= epsilon <= 1, in ints (the scalar fast path)
             raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
         model = cls.__new__(cls)
-        model._set(Fraction(epsilon))
+        model._set(epsilon)
         return model
 
     def _set(self, epsilon: Fraction) -> None:
         object.__setattr__(self, "epsilon", epsilon)
         # derived once: the per-call work of a scalar budget stays a few float operations
-        small = epsilon <= Fraction(1, 2)
+        small = 2 * epsilon.numerator <= epsilon.denominator  # epsilon <= 1/2, in ints (the scalar fast path)
         object.__setattr__(self, "_small", small)
         if epsilon == 1:
             log_keep = -math.inf

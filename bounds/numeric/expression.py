@@ -2,7 +2,9 @@
 
 The text is parsed with :func:`ast.parse` and every node is checked against a
 whitelist; nothing the user writes is ever passed to ``eval`` or
-:func:`sympy.sympify`. From the validated tree this module builds, itself,
+:func:`sympy.sympify`. From the validated tree :class:`RateExpression` builds, itself
+(the evaluators live in :mod:`bounds.numeric._expression_eval` and
+:mod:`bounds.numeric._expression_ball`),
 
 * a numpy evaluator (float64, vectorised over an array of indices),
 * an mpmath evaluator (any precision; for display and independent checks),
@@ -52,6 +54,7 @@ import mpmath
 import numpy as np
 
 from bounds.errors import ExpressionError
+from bounds.numeric._expression_eval import exact_value, mp_compile, np_compile, to_sympy
 from bounds.numeric._expression_tree import VARIADIC, NotReal, Tree, uses_index
 
 if TYPE_CHECKING:
@@ -68,14 +71,9 @@ MAX_CONSTANT_BITS = 100_000
 #: Largest number of nodes in the parsed tree, and its largest nesting depth.
 _MAX_NODES = 400
 _MAX_DEPTH = 40
-#: Exact evaluation gives up (returns None) beyond this many bits.
-_MAX_EXACT_BITS = 20_000
-#: In mpmath, a power or exp whose natural log exceeds this is treated as +inf (as float64 overflows).
-_MP_OVERFLOW_LOG = 10**6
 
 _UNARY = {"exp", "log", "sqrt"}
 _BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
-
 
 
 def _fail(text: str, reason: str) -> ExpressionError:
@@ -145,7 +143,7 @@ def _check_power(base: Tree, exponent: Tree, text: str) -> None:
         return
     with mpmath.workdps(30):
         try:
-            value = _mp_compile(exponent, text)(mpmath.mpf(1))
+            value = mp_compile(exponent, text)(mpmath.mpf(1))
         except (NotReal, ZeroDivisionError):
             raise _fail(text, "a constant exponent must be a finite real number") from None
     if not mpmath.isfinite(value) or abs(value) > MAX_CONSTANT_EXPONENT:
@@ -180,7 +178,7 @@ def _exact_size(tree: Tree) -> float:
         if not uses_index(exponent):
             with mpmath.workdps(30):
                 try:
-                    value = _mp_compile(exponent, "")(mpmath.mpf(1))
+                    value = mp_compile(exponent, "")(mpmath.mpf(1))
                 except (NotReal, ZeroDivisionError):
                     return left + right
             if mpmath.isfinite(value) and value == int(value):
@@ -195,176 +193,6 @@ def _check_sizes(tree: Tree, text: str) -> None:
     if size > MAX_CONSTANT_BITS:
         raise _fail(text, f"a constant subexpression is too large to evaluate exactly (about {size:.3g} bits; "
                           f"at most {MAX_CONSTANT_BITS} are allowed)")
-
-
-# -- evaluators -------------------------------------------------------------------------
-
-def _np_compile(tree: Tree) -> Callable[[np.ndarray], np.ndarray]:
-    kind = tree[0]
-    if kind == "num":
-        constant = float(tree[1])
-        return lambda i: np.full(np.shape(i), constant)
-    if kind == "i":
-        return lambda i: i
-    if kind == "neg":
-        inner = _np_compile(tree[1])
-        return lambda i: -inner(i)
-    if kind == "call":
-        args = [_np_compile(arg) for arg in tree[2]]
-        if tree[1] in VARIADIC:
-            reduce = np.minimum if tree[1] == "min" else np.maximum
-
-            def variadic(i: np.ndarray) -> np.ndarray:
-                result = args[0](i)
-                for arg in args[1:]:
-                    result = reduce(result, arg(i))
-                return result
-
-            return variadic
-        function = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt}[tree[1]]
-        return lambda i: function(args[0](i))
-    left, right = _np_compile(tree[1]), _np_compile(tree[2])
-    operations = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "pow": np.power}
-    operation = operations[kind]
-    return lambda i: operation(left(i), right(i))
-
-
-def _mp_real(value: Any, text: str) -> mpmath.mpf:
-    if not isinstance(value, mpmath.mpf):
-        raise NotReal
-    return value
-
-
-def _mp_pow(base: mpmath.mpf, exponent: mpmath.mpf, text: str) -> mpmath.mpf:
-    if base < 0 and exponent != int(exponent):
-        raise NotReal
-    # |exponent| * (|mag(base)| + 1) bounds |exponent * log2|base|| + |exponent|: a cheap screen
-    # before the accurate (and costly) log is taken
-    if base != 0 and abs(exponent) * (abs(mpmath.mag(base)) + 1) > _MP_OVERFLOW_LOG:
-        magnitude = exponent * mpmath.log(abs(base))
-        if abs(magnitude) > _MP_OVERFLOW_LOG:
-            sign = -1 if base < 0 and int(exponent) % 2 else 1
-            return mpmath.inf * sign if magnitude > 0 else mpmath.mpf(0)
-    if base == 0 and exponent < 0:
-        raise ZeroDivisionError
-    return _mp_real(mpmath.power(base, exponent), text)
-
-
-def _mp_compile(tree: Tree, text: str) -> Callable[[mpmath.mpf], mpmath.mpf]:
-    kind = tree[0]
-    if kind == "num":
-        numerator, denominator = tree[1].numerator, tree[1].denominator
-        rounded: dict[int, mpmath.mpf] = {}  # the constant at each working precision, computed once
-
-        def constant(i: mpmath.mpf) -> mpmath.mpf:
-            value = rounded.get(mpmath.mp.prec)
-            if value is None:
-                value = rounded[mpmath.mp.prec] = mpmath.mpf(numerator) / denominator
-            return value
-
-        return constant
-    if kind == "i":
-        return lambda i: i
-    if kind == "neg":
-        inner = _mp_compile(tree[1], text)
-        return lambda i: -inner(i)
-    if kind == "call":
-        args = [_mp_compile(arg, text) for arg in tree[2]]
-        name = tree[1]
-        if name in VARIADIC:
-            pick = min if name == "min" else max
-            return lambda i: pick(arg(i) for arg in args)
-        if name == "exp":
-            def exp(i: mpmath.mpf) -> mpmath.mpf:
-                x = args[0](i)
-                return mpmath.inf if x > _MP_OVERFLOW_LOG else mpmath.exp(x)
-            return exp
-        function = mpmath.log if name == "log" else mpmath.sqrt
-        return lambda i: _mp_real(function(args[0](i)), text)
-    left, right = _mp_compile(tree[1], text), _mp_compile(tree[2], text)
-    if kind == "pow":
-        return lambda i: _mp_pow(left(i), right(i), text)
-    operation: Callable[[Any, Any], Any] = {
-        "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
-        "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
-    }[kind]
-    return lambda i: operation(left(i), right(i))
-
-
-def _exact(tree: Tree, i: int) -> Fraction | int | None:
-    """The exact rational value, or None when it is irrational or too large to be cheap.
-
-    Whole numbers stay Python ints (several times faster than Fractions) until a division.
-    """
-    kind = tree[0]
-    if kind == "num":
-        value = tree[1]
-        return value.numerator if value.denominator == 1 else value
-    if kind == "i":
-        return i
-    if kind == "call":
-        if tree[1] not in VARIADIC:
-            return None
-        values = [_exact(arg, i) for arg in tree[2]]
-        if any(value is None for value in values):
-            return None
-        return min(values) if tree[1] == "min" else max(values)  # type: ignore[type-var]
-    if kind == "neg":
-        inner = _exact(tree[1], i)
-        return None if inner is None else -inner
-    left, right = _exact(tree[1], i), _exact(tree[2], i)
-    if left is None or right is None:
-        return None
-    if kind == "add":
-        result = left + right
-    elif kind == "sub":
-        result = left - right
-    elif kind == "mul":
-        result = left * right
-    elif kind == "div":
-        if right == 0:
-            raise ZeroDivisionError
-        result = Fraction(left) / right
-    else:
-        if right.denominator != 1:
-            return None
-        size = max(left.numerator.bit_length(), left.denominator.bit_length())
-        if size * abs(right.numerator) > _MAX_EXACT_BITS:
-            return None
-        if left == 0 and right < 0:
-            raise ZeroDivisionError
-        result = Fraction(left) ** int(right) if right < 0 else left ** int(right)
-    if max(result.numerator.bit_length(), result.denominator.bit_length()) > _MAX_EXACT_BITS:
-        return None
-    return result
-
-
-def _sympy(tree: Tree, index: sympy.Symbol) -> sympy.Expr:
-    import sympy
-
-    kind = tree[0]
-    if kind == "num":
-        return sympy.Rational(tree[1].numerator, tree[1].denominator)
-    if kind == "i":
-        return index
-    if kind == "neg":
-        return -_sympy(tree[1], index)
-    if kind == "call":
-        args = [_sympy(arg, index) for arg in tree[2]]
-        functions = {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt}
-        if tree[1] in functions:
-            return functions[tree[1]](*args)
-        return (sympy.Min if tree[1] == "min" else sympy.Max)(*args)
-    left, right = _sympy(tree[1], index), _sympy(tree[2], index)
-    if kind == "add":
-        return left + right
-    if kind == "sub":
-        return left - right
-    if kind == "mul":
-        return left * right
-    if kind == "div":
-        return left / right
-    return sympy.Pow(left, right)
 
 
 @dataclass(frozen=True)
@@ -384,11 +212,11 @@ class RateExpression:
 
     @cached_property
     def _numpy_function(self) -> Callable[[np.ndarray], np.ndarray]:
-        return _np_compile(self.tree)
+        return np_compile(self.tree)
 
     @cached_property
     def _mp_function(self) -> Callable[[mpmath.mpf], mpmath.mpf]:
-        return _mp_compile(self.tree, self.text)
+        return mp_compile(self.tree, self.text)
 
     @cached_property
     def _ball_functions(self) -> dict[int, Any]:
@@ -495,7 +323,7 @@ class RateExpression:
     def exact(self, i: int) -> Fraction | None:
         """``f(i)`` as an exact rational when it is one and cheap to compute, else ``None``."""
         try:
-            value = _exact(self.tree, i)
+            value = exact_value(self.tree, i)
         except ZeroDivisionError:
             raise ExpressionError(f"expression {self.text!r} divides by zero at i = {i}") from None
         if value is None:
@@ -511,7 +339,7 @@ class RateExpression:
         so sympy's exact arithmetic on them stays small.
         """
         _check_sizes(self.tree, self.text)
-        return _sympy(self.tree, index)
+        return to_sympy(self.tree, index)
 
 
 def parse_expression(text: object) -> RateExpression:

@@ -13,7 +13,7 @@ from bounds.numeric.contexts import BallContext
 from bounds.numeric.parse import broadcast_inputs, decimal_digits, generations, to_mpf, unwrap_scalar
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
-from bounds.solve.constant_rate import certified_floors
+from bounds.solve.constant_rate import certified_floors, lean_budget
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -59,9 +59,11 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
 
     For arrays of floats the floor is computed in float64 and kept wherever
     the distance to the nearest integer exceeds a bound on the rounding error
-    of the inputs and of ``log``/``log1p`` (64 ulp per operation); every other
-    element (a near-tie such as ``(0.9, 0.81)``) is decided by the scalar
-    solver in exact or interval arithmetic.
+    of the inputs and of ``log``/``log1p`` (64 ulp per operation). Budgets beyond
+    float64's reach are computed again from the inputs' decimals in longdouble,
+    with a proved error bound (:mod:`bounds.solve._extended`); every element
+    left (a near-tie such as ``(0.9, 0.81)``) is decided by one ball, or by the
+    scalar solver in exact or interval arithmetic.
 
     Examples
     --------
@@ -75,6 +77,10 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
                  mask=[False, False,  True],
            fill_value=999999)
     """
+    if type(epsilon) is float and type(threshold) is float and p is None:
+        lean = lean_budget(epsilon, threshold)
+        if lean is not None:
+            return lean
     if threshold is None:
         raise ParameterError("threshold", "given, in (0, 1]", None)
     if (epsilon is None) == (p is None):
@@ -85,13 +91,24 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     if not (_is_array(rate) or _is_array(threshold)):
         return Independent(epsilon=epsilon, p=p).budget(threshold)
     rates, thresholds = broadcast_inputs({rate_name: rate, "threshold": threshold})
-    if rates.dtype.kind not in "fiu":
+    if rates.dtype.kind not in "fiu" or np.longdouble in (rates.dtype, thresholds.dtype):
         return _budget_exact_arrays(rates, thresholds, rate_name)
     if thresholds.dtype.kind in "fiu":
-        return _budget_float_arrays(rates, thresholds, None, rate_name)
+        result = _budget_float_arrays(_decimal_float64(rates), _decimal_float64(thresholds), None, rate_name)
+        return BudgetArray(result.n, result.unbounded, thresholds)
     # exact thresholds (strings, Fractions): ln T once per given value, to within an ulp, in arb
     log_given = np.vectorize(_log_threshold, otypes=[np.float64])(np.asarray(threshold, dtype=object))
-    return _budget_float_arrays(rates, thresholds, np.broadcast_to(log_given, rates.shape), rate_name)
+    return _budget_float_arrays(_decimal_float64(rates), thresholds, np.broadcast_to(log_given, rates.shape), rate_name)
+
+
+def _decimal_float64(values: np.ndarray) -> np.ndarray:
+    """float32 and float16 arrays as the float64s of the decimals they print as (``float32(0.1)`` means 1/10).
+
+    Their shortest decimals have at most 9 digits, so the float64 nearest to one prints as it again.
+    """
+    if values.dtype.kind != "f" or values.dtype == np.float64:
+        return values
+    return values.astype(str).astype(np.float64)
 
 
 def _log_threshold(value: Any) -> float:
@@ -199,7 +216,20 @@ def _floor_from_p(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarr
 def _settle_unsure(
     floor: np.ndarray, sure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray, rate_name: str
 ) -> np.ndarray:
-    """Decide the elements the float path could not certify: one ball each, else the scalar solver."""
+    """Decide the elements the float path could not certify: in extended precision, else one ball each,
+    else the scalar solver."""
+    from bounds.solve import _extended as extended  # only arrays with budgets beyond float64 need it
+
+    budgets = np.where(sure, floor, 0).astype(np.int64)
+    if rate_name == "epsilon" and rates.dtype == thresholds.dtype == np.float64 and extended.available():
+        # budgets beyond float64's reach, from the inputs' decimals in longdouble (bounds/solve/_extended.py)
+        positions = np.flatnonzero(~sure)
+        floors, proved = extended.extended_floors(rates.ravel()[positions], thresholds.ravel()[positions])
+        budgets.ravel()[positions[proved]] = floors[proved]
+        sure = sure.copy()
+        sure.ravel()[positions[proved]] = True
+        if proved.all():
+            return budgets
     unsure = np.nonzero(~sure)
     indices = list(zip(*unsure, strict=True))
     proved: list[int | None] = [None] * len(indices)
@@ -215,7 +245,6 @@ def _settle_unsure(
         for index, value in zip(indices, proved, strict=True)
     }
     # stay in int64 (no per-element Python objects) unless a settled budget needs more
-    budgets = np.where(sure, floor, 0).astype(np.int64)
     if any(value >= 2**63 for value in settled.values()):
         budgets = budgets.astype(object)  # Python ints, exact at any size
     for index, value in settled.items():

@@ -1,8 +1,12 @@
 """Certified floors for a constant rate, one element at a time, without building models.
 
-The array path of :func:`bounds.budget` decides most elements in float64; the rest
-(budgets beyond ``2**52``, near-ties, thresholds below the normal float range) come
-here before the general solver. For ``0 < eps <= 1/2`` the budget is
+:func:`lean_budget` is the scalar fast path of :func:`bounds.budget` for a float rate and a
+float threshold: the general solver's own certificate (the same balls at 64 bits), without
+its search and bookkeeping.
+
+The array path of :func:`bounds.budget` decides most elements in float64, and most of
+the budgets beyond float64's reach in longdouble (:mod:`bounds.solve._extended`); the
+rest (near-ties, inputs outside those ranges) come here before the general solver. For ``0 < eps <= 1/2`` the budget is
 ``N* = floor(q)``, ``q = ln T / ln(1 - eps)``: one ball of ``q`` at 128 bits whose
 floor is a unique integer proves it (``S(N*) >= T > S(N*+1)`` follows because
 ``N ln(1 - eps) >= ln T`` exactly when ``N <= q``). A ball that contains an
@@ -17,14 +21,19 @@ True
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
 import flint
+from mpmath import mp
+from mpmath.libmp import MPZ, from_man_exp
 
+from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
+from bounds.solve.budget import Budget
 
-__all__ = ["PREC", "certified_floor", "certified_floors", "float_decimal", "log_ball"]
+__all__ = ["PREC", "certified_floor", "certified_floors", "float_decimal", "lean_budget", "log_ball"]
 
 #: Working precision of the one ball per element, in bits.
 PREC = 128
@@ -41,6 +50,83 @@ def float_decimal(value: float) -> flint.fmpq:
     digits = int(whole + fraction)
     shift = len(fraction) - (int(exponent) if exponent else 0)
     return flint.fmpq(digits, 10**shift) if shift > 0 else flint.fmpq(digits * 10**-shift)
+
+
+def _decimal_ratio(value: float) -> tuple[int, int]:
+    """Numerator and power-of-ten denominator of the decimal a float prints as (not reduced)."""
+    mantissa, _, exponent = repr(value).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = int(whole + fraction)
+    shift = len(fraction) - (int(exponent) if exponent else 0)
+    return (digits, 10**shift) if shift > 0 else (digits * 10**-shift, 1)
+
+
+#: The lean path is taken for a float threshold in this range (normal floats below 1) ...
+_NORMAL_THRESHOLDS = (2.3e-308, 1.0)
+#: ... and a float guess of the budget in this range (beyond it the general solver's ball candidate).
+_LEAN_BUDGETS = (1, 2**50)
+
+
+def lean_budget(epsilon: float, threshold: float) -> Budget | None:
+    """The certified budget for a float ``0 < epsilon <= 1/2`` and a normal float ``0 < T < 1``,
+    or ``None`` to leave it to the general solver.
+
+    The result is the :class:`~bounds.solve.budget.Budget` that
+    ``Independent(epsilon=epsilon).budget(threshold)`` returns, field for field: the float
+    formula gives a guess ``n``; the proof is the general solver's first attempt, the 64-bit
+    balls of ``ln S(n) = n ln(1 - eps)`` and ``ln S(n + 1)`` (``eps`` the exact decimal of
+    its ``repr``) lying strictly above and below the ball of ``ln T``. When either ball
+    fails to separate (a near-tie, or a wrong guess) the general solver runs instead, so no
+    certificate here is weaker than there, and none is different.
+
+    Examples
+    --------
+    >>> result = lean_budget(0.001, 0.605)
+    >>> result == Independent(epsilon=0.001).budget(0.605), result.certificate_text
+    (True, 'ball arithmetic at 64 bits')
+    >>> lean_budget(0.1, 0.81) is None  # 0.9**2 == 0.81: a tie, settled exactly by the general solver
+    True
+    """
+    if not (0.0 < epsilon <= 0.5 and _NORMAL_THRESHOLDS[0] < threshold < _NORMAL_THRESHOLDS[1]):
+        return None
+    guess = math.floor(math.log(threshold) / math.log1p(-epsilon))
+    if not _LEAN_BUDGETS[0] <= guess < _LEAN_BUDGETS[1]:
+        return None
+    rate = _decimal_ratio(epsilon)
+    target = _decimal_ratio(threshold)
+    saved = flint.ctx.prec
+    flint.ctx.prec = START_BITS
+    try:
+        # the same operations, in the same order, as Independent.log_survival and decide at 64 bits
+        log_keep = (-flint.arb(flint.fmpq(*rate))).log1p()
+        log_target = flint.arb(flint.fmpq(*target)).log()
+        log_at, log_after = guess * log_keep, (guess + 1) * log_keep
+        if not (log_at > log_target and log_after < log_target):
+            return None
+        at, after = log_at.exp().mid().man_exp(), log_after.exp().mid().man_exp()
+    finally:
+        flint.ctx.prec = saved
+    values = (_exact_mpf(*at), _exact_mpf(*after))
+    model = Independent.exactly(Fraction(*rate))
+    # S(n) and S(n + 1) lie in [T/2, 1]: int -> float and ldexp round once, to nearest, as float(mpf) does
+    at_float, after_float = math.ldexp(int(at[0]), int(at[1])), math.ldexp(int(after[0]), int(after[1]))
+    return Budget(guess, Fraction(*target), model, at_float, after_float, True, "ball", values, START_BITS)
+
+
+#: The general solver's first precision (:data:`bounds.numeric.certify.START_PREC`).
+START_BITS = 64
+
+
+def _exact_mpf(mantissa: flint.fmpz, exponent: flint.fmpz) -> Any:
+    """``mantissa * 2**exponent`` as an exact mpmath number (a ball midpoint, as in ``ball_to_mpf``).
+
+    ``arb.man_exp`` gives an odd mantissa (FLINT's ``arf_get_fmpz_2exp``), which is mpmath's
+    normal form for a positive number: the tuple is used as it is.
+    """
+    man, exp = int(mantissa), int(exponent)
+    if man <= 0 or not man & 1:
+        return mp.make_mpf(from_man_exp(man, exp))
+    return mp.make_mpf((0, MPZ(man), exp, man.bit_length()))
 
 
 def log_ball(value: Fraction | flint.fmpq) -> flint.arb:
@@ -68,11 +154,18 @@ def _floor(epsilon: flint.fmpq, log_target: flint.arb) -> int | None:
 
 def certified_floors(epsilons: list[float], thresholds: list[Any]) -> list[int | None]:
     """:func:`certified_floor` for float rates in ``(0, 1/2]`` and float or exact thresholds, in one pass."""
-    floors: list[int | None] = []
+    exact_targets = [_fmpq(target) for target in thresholds]
     with BallContext(PREC):
-        for epsilon, target in zip(epsilons, thresholds, strict=True):
-            exact_target = float_decimal(target) if isinstance(target, float) else target
-            if isinstance(exact_target, Fraction):
-                exact_target = flint.fmpq(exact_target.numerator, exact_target.denominator)
-            floors.append(_floor(float_decimal(epsilon), flint.arb(exact_target).log()))
-    return floors
+        return [
+            _floor(float_decimal(epsilon), flint.arb(target).log())
+            for epsilon, target in zip(epsilons, exact_targets, strict=True)
+        ]
+
+
+def _fmpq(value: Any) -> Any:
+    """A float threshold as its decimal, a Fraction as an fmpq (python-flint's rational)."""
+    if type(value) is float:
+        return float_decimal(value)
+    if isinstance(value, Fraction):
+        return flint.fmpq(value.numerator, value.denominator)
+    return value

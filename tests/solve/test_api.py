@@ -152,3 +152,17 @@ def test_subnormal_rates_in_arrays_are_settled_exactly() -> None:
     with mpmath.workdps(400):
         expected = int(mpmath.floor(mpmath.log(mpmath.mpf("0.5")) / mpmath.log1p(-mpmath.mpf("5e-324"))))
     assert result.n.tolist() == [expected, 502]
+
+
+@given(
+    st.lists(st.floats(2.0**-99, 0.5, width=32), min_size=1, max_size=10),
+    st.floats(2.0**-99, 1, width=32, exclude_max=True),
+)
+@example([0.1, 0.05, 0.3], 0.81)
+def test_float32_arrays_mean_their_printed_decimals_as_scalars_do(rates: list[float], threshold: float) -> None:
+    # np.float32(0.1) stands for 1/10 (DESIGN §2), in an array as on its own: (0.1, 0.81) is a tie, N* = 2
+    given = np.array(rates, dtype=np.float32)
+    target = np.float32(threshold)
+    array = bounds.budget(epsilon=given, threshold=np.full(len(rates), target))
+    assert array.n.tolist() == [bounds.budget(epsilon=value, threshold=target).n for value in given]
+    assert array.threshold.dtype == np.float32

@@ -6,11 +6,13 @@ from fractions import Fraction
 
 import mpmath
 import numpy as np
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import bounds
-from bounds.solve.constant_rate import certified_floor, float_decimal, log_ball
+from bounds.models.independent import Independent
+from bounds.solve.constant_rate import certified_floor, float_decimal, lean_budget, log_ball
 
 
 @given(st.integers(-16, -1), st.integers(1, 9999), st.integers(1, 9999))
@@ -50,3 +52,63 @@ def test_tiny_rates_in_arrays_equal_the_scalar_certified_budgets(rates: list[flo
     array = bounds.budget(epsilon=floats, threshold=threshold).n
     scalar = [bounds.budget(epsilon=float(rate), threshold=threshold).n for rate in floats]
     assert array.tolist() == scalar
+
+
+# -- the scalar fast path: the general solver's own certificate, field for field -------------------------------------
+def _general(epsilon: float, threshold: float) -> bounds.Budget:
+    return bounds.solve(Independent(epsilon=epsilon), threshold)
+
+
+def _assert_same_budget(lean: bounds.Budget, general: bounds.Budget) -> None:
+    assert lean == general  # every field, certificate_values (exact ball midpoints) included
+    assert lean.to_dict() == general.to_dict()
+    assert str(lean) == str(general)
+    assert (lean.certificate, lean.certificate_bits, lean.certified) == ("ball", 64, True)
+    assert type(lean.n) is int and lean.survival_at_budget == general.survival_at_budget
+
+
+@given(
+    st.floats(min_value=1e-15, max_value=0.5, exclude_min=True),
+    st.floats(min_value=2.3e-308, max_value=1.0, exclude_min=True, exclude_max=True),
+)
+@example(0.001, 0.605)
+@example(0.5, 0.5000000000000001)
+@example(0.3, 0.99)  # budget 0
+@example(1e-15, 1e-300)  # a budget near 7e17: beyond the lean range
+@example(0.49999999999999994, 2.3000000000000003e-308)
+def test_lean_budget_is_the_general_solvers_budget(epsilon: float, threshold: float) -> None:
+    lean = lean_budget(epsilon, threshold)
+    general = _general(epsilon, threshold)
+    if lean is not None:
+        _assert_same_budget(lean, general)
+    assert bounds.budget(epsilon=epsilon, threshold=threshold) == general
+
+
+@pytest.mark.parametrize(
+    ("epsilon", "threshold", "truth"),
+    [(0.1, 0.81, 2), (0.5, 0.25, 2), (0.3, 0.343, 3), (0.05, 0.9025, 2), (0.5, 0.125, 3)],
+)
+def test_exact_ties_leave_the_lean_path(epsilon: float, threshold: float, truth: int) -> None:
+    # (1 - eps)**truth == T exactly: no 64-bit ball separates it, the general solver proves it exactly
+    assert lean_budget(epsilon, threshold) is None
+    result = bounds.budget(epsilon=epsilon, threshold=threshold)
+    assert result.n == truth and result == _general(epsilon, threshold)
+    assert result.certificate_values[0] == Fraction(repr(threshold))  # S(N*) == T, proved exactly
+    assert (1 - Fraction(repr(epsilon))) ** truth == Fraction(repr(threshold))
+
+
+def test_a_near_tie_beyond_64_bits_leaves_the_lean_path() -> None:
+    # T = the 30-digit decimal of 0.999**500: S(500) - T is below 2**-64 relative
+    with mpmath.workdps(40):
+        exact = (1 - mpmath.mpf("0.001")) ** 500
+    threshold = float(mpmath.nstr(exact, 17))
+    general = _general(0.001, threshold)
+    lean = lean_budget(0.001, threshold)
+    assert lean is None or lean == general
+    assert bounds.budget(epsilon=0.001, threshold=threshold) == general
+
+
+def test_the_lean_path_leaves_other_inputs_alone() -> None:
+    for epsilon, threshold in [(0.6, 0.5), (0.0, 0.5), (0.1, 1.0), (1e-300, 0.5), (0.1, 1e-310)]:
+        assert lean_budget(epsilon, threshold) is None
+        assert bounds.budget(epsilon=epsilon, threshold=threshold) == _general(epsilon, threshold)

@@ -1,0 +1,149 @@
+"""The longdouble floors: every decimal and every proved floor against exact rationals and the ball solver."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import bounds
+from bounds.models.independent import Independent
+from bounds.solve import _extended
+from bounds.solve._extended import ULPS, decimal_values, extended_floors
+
+pytestmark = pytest.mark.skipif(not _extended.available(), reason="numpy.longdouble is not x87 extended here")
+
+
+def _exact(value: np.longdouble) -> Fraction:
+    return Fraction(*value.as_integer_ratio())
+
+
+def _mpf(value: np.longdouble) -> mpmath.mpf:
+    numerator, denominator = value.as_integer_ratio()
+    return mpmath.mpf(numerator) / denominator  # exact: the denominator is a power of two
+
+
+def _truth(epsilon: float, threshold: float) -> int | None:
+    """The general solver's certified budget (balls and exact rationals, no longdouble)."""
+    return bounds.solve(Independent(epsilon=epsilon), threshold).n
+
+
+# a decade and a mantissa: log-uniform values, inside the range, nothing filtered
+def _log_uniform(low: int, high: int) -> st.SearchStrategy[float]:
+    return st.builds(lambda decade, mantissa: mantissa * 10.0**decade, st.integers(low, high - 1),
+                     st.floats(1.0, 9.999999999999998))
+
+
+@given(st.lists(st.one_of(_log_uniform(-27, 0), st.floats(0, 1, exclude_max=True)), min_size=1, max_size=50))
+@example([0.1, 0.001, 0.605, 0.9, 0.81, 1e-16, 0.3, 0.30000000000000004, 0.7, 0.49999999999999994])
+@example([1e-27, 9.999999999999999e-27, 0.09999999999999999, 0.9999999999999999, 0.5, 0.25, 2.0**-60])
+def test_decimal_values_are_the_reprs(values: list[float]) -> None:
+    given_values = np.array(values)
+    decimals, proved = decimal_values(given_values)
+    for value, decimal, known in zip(values, decimals, proved, strict=True):
+        if known:
+            exact = Fraction(repr(value))
+            assert abs(_exact(decimal) - exact) <= exact / 2**62, value
+
+
+def test_most_decimals_are_proved() -> None:
+    rng = np.random.default_rng(5)
+    values = np.concatenate([10.0 ** rng.uniform(-26, 0, 2000), rng.uniform(0, 1, 2000)])
+    assert decimal_values(values)[1].mean() > 0.95
+
+
+def test_longdouble_logs_are_within_the_assumed_ulps() -> None:
+    # the one assumption of the module: numpy.log and numpy.log1p on longdouble within ULPS ulp
+    rng = np.random.default_rng(6)
+    targets, proved = decimal_values(rng.uniform(1e-3, 1, 3000))
+    targets = targets[proved]
+    rates, proved = decimal_values(10.0 ** rng.uniform(-26, np.log10(0.5), 3000))
+    rates = rates[proved]
+    worst = mpmath.mpf(0)
+    with mpmath.workdps(50):
+        for inputs, function, truth in ((targets, np.log, mpmath.log), (rates, np.log1p, mpmath.log1p)):
+            argument = inputs if function is np.log else -inputs
+            for value, computed in zip(argument, function(argument), strict=True):
+                exact = truth(_mpf(value))
+                worst = max(worst, abs(_mpf(computed) - exact) / abs(exact))
+    assert worst <= mpmath.mpf(ULPS) / 2**64
+
+
+@given(st.lists(st.tuples(_log_uniform(-300, 0).map(lambda e: min(e, 0.5)), st.floats(1e-300, 1, exclude_max=True)),
+                min_size=1, max_size=8))
+@example([(1e-16, 0.5), (0.1, 0.81), (0.5, 0.25), (0.3, 0.343), (1.5e-16, 0.999), (3.3e-17, 0.01)])
+def test_every_proved_floor_is_the_certified_budget(pairs: list[tuple[float, float]]) -> None:
+    rates, targets = (np.array(column) for column in zip(*pairs, strict=True))
+    floors, sure = extended_floors(rates, targets)
+    for epsilon, threshold, floor, known in zip(rates.tolist(), targets.tolist(), floors, sure, strict=True):
+        if known:
+            assert int(floor) == _truth(epsilon, threshold), (epsilon, threshold)
+    array = bounds.budget(epsilon=rates, threshold=targets).n
+    assert [None if masked else int(n) for n, masked in zip(array.data, np.ma.getmaskarray(array), strict=True)] == [
+        _truth(epsilon, threshold) for epsilon, threshold in pairs
+    ]
+
+
+_NEAR_TIES = [
+    # T = (1 - eps)**N to 17 digits: q = ln T / ln(1 - eps) is within about 1e-17 / eps of N, below the
+    # bound for the larger rates (left to the balls) and beyond it for the tiny ones (proved here)
+    *((rate, count) for rate in ("0.3", "0.05", "0.01", "0.001") for count in (50, 300, 1000)),
+    *((rate, count) for rate in ("1e-16", "3e-15", "7.25e-14") for count in (2**40 + 3, 10**13 + 7, 2**50 - 1)),
+]
+
+
+@pytest.mark.parametrize(("rate", "count"), _NEAR_TIES)
+def test_near_ties_are_left_to_the_balls_or_right(rate: str, count: int) -> None:
+    epsilon = float(rate)
+    with mpmath.workdps(60):
+        survival = mpmath.exp(count * mpmath.log1p(-mpmath.mpf(rate)))
+        threshold = float(mpmath.nstr(survival, 17))
+        distance = abs(mpmath.log(mpmath.mpf(repr(threshold))) / mpmath.log1p(-mpmath.mpf(rate)) - count)
+    floors, sure = extended_floors(np.array([epsilon]), np.array([threshold]))
+    truth = _truth(epsilon, threshold)
+    if sure[0]:
+        assert int(floors[0]) == truth
+    else:
+        assert distance < 1e-3 or threshold < 1e-27  # only close calls (or inputs out of range) are left
+    assert bounds.budget(epsilon=np.array([epsilon]), threshold=threshold).n.tolist() == [truth]
+
+
+def test_exact_ties_are_never_proved_here() -> None:
+    rates = np.array([0.1, 0.5, 0.3, 0.05, 0.5])
+    targets = np.array([0.81, 0.25, 0.343, 0.9025, 0.125])
+    assert not extended_floors(rates, targets)[1].any()
+    assert bounds.budget(epsilon=rates, threshold=targets).n.tolist() == [2, 2, 3, 2, 3]
+
+
+def test_the_powers_of_ten_are_correctly_rounded() -> None:
+    for j, value in enumerate(_extended._powers_of_ten()):
+        assert abs(_exact(value) - 10**j) <= Fraction(10**j, 2**64)
+
+
+@given(st.lists(_log_uniform(-27, -7).map(lambda e: min(e, 2.0**-20)), min_size=1, max_size=20))
+@example([2.0**-20, 1e-27, 1e-16, 9.5e-7])
+def test_the_series_for_small_rates_is_within_4_ulp(rates: list[float]) -> None:
+    values, proved = decimal_values(np.array(rates))
+    values = values[proved]
+    with mpmath.workdps(50):
+        for value, computed in zip(values, _extended._log_keep(values), strict=True):
+            exact = mpmath.log1p(-_mpf(value))
+            assert abs(_mpf(computed) - exact) <= 4 * abs(exact) / 2**64
+
+
+def test_decimals_next_to_powers_of_ten() -> None:
+    # where floor(log10 x) is easiest to get wrong: the floats around 10**E
+    powers = 10.0 ** -np.arange(1, 28)
+    values = np.concatenate([powers, np.nextafter(powers, 0), np.nextafter(powers, 1),
+                             np.nextafter(np.nextafter(powers, 0), 0)])
+    decimals, proved = decimal_values(values)
+    assert proved[: len(powers)].all()  # 0.1, 0.01, ... are the common inputs
+    for value, decimal, known in zip(values.tolist(), decimals, proved, strict=True):
+        if known:
+            exact = Fraction(repr(value))
+            assert abs(_exact(decimal) - exact) <= exact / 2**62, value
+    assert _extended._LOW.as_integer_ratio() == (10**16, 1) and _extended._HIGH.as_integer_ratio() == (10**17, 1)
