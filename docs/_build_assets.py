@@ -49,6 +49,15 @@ def _timeline_figures(folder: Path) -> None:
     save_figure(date_distribution_figure(start, months), folder / "timeline_dates.png", dpi=110)
 
 
+def _gallery_derivation(folder: Path) -> None:
+    # the derivation of the running example, its headings moved under the gallery's own
+    from bounds import Independent, derive
+
+    markdown = derive(Independent(epsilon="0.001"), "0.605").to_markdown()
+    lines = [f"##{line}" if line.startswith("#") else line for line in markdown.splitlines()]
+    (folder / "gallery_derivation.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _help_sections(parser: argparse.ArgumentParser, name: str, level: int) -> list[str]:
     lines = [f"{'#' * level} `{name}`", "", "```text", parser.format_help().rstrip(), "```", ""]
     for action in parser._actions:  # argparse keeps subparsers only here
@@ -129,3 +138,4 @@ def generate(folder: Path) -> None:
     _cli_reference(folder)
     _api_more(folder)
     _figures(folder)
+    _gallery_derivation(folder)
