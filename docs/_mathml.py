@@ -16,7 +16,6 @@ from typing import Any
 from docutils import nodes
 from sphinx.util.math import get_node_equation_number
 
-
 # latex2mathml spells \operatorname{expm1} as italic letters after an empty operator, and
 # `aligned` as a run with literal "&"s; `split` is the same right/left alignment as a table
 _REWRITES = (
