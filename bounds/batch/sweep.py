@@ -31,6 +31,7 @@ import numpy as np
 from bounds._io import atomic_output, read_text
 from bounds.batch.grid import DEFAULT_CHUNK_SIZE, _is_dask, _placeholder_data, budget_grid
 from bounds.batch.model_axis import model_labels, vary
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError, SpecError
 from bounds.numeric.parse import exact, saturating_float
 from bounds.solve.api import budget as constant_budget
@@ -300,7 +301,7 @@ def _evaluate(plan: _Plan, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray, n
 
 
 @dataclass(frozen=True)
-class SweepSummary:
+class SweepSummary(Displayed):
     """What :func:`sweep_csv` wrote.
 
     Attributes

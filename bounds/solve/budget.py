@@ -30,7 +30,7 @@ import mpmath
 import numpy as np
 
 import bounds.models.base as _model_base
-from bounds.display import render
+from bounds.display import Displayed, render
 from bounds.errors import CertificationError, ParameterError
 from bounds.numeric.certify import Decision, decide
 from bounds.numeric.contexts import FLOAT
@@ -105,7 +105,7 @@ def compare_limit(model: Any, threshold: Fraction) -> Comparison | None:
 
 
 @dataclass(frozen=True)
-class Budget:
+class Budget(Displayed):
     """A certified budget: the largest ``N`` with ``S(N) >= T``, or unbounded.
 
     Attributes
@@ -190,9 +190,6 @@ class Budget:
         """The certificate ``S(N*) >= T > S(N*+1)`` for Jupyter (see :func:`bounds.report.derive.budget_latex`)."""
         return render("latex", self)
 
-    def _repr_html_(self) -> str:
-        return render("html", self)
-
     def __int__(self) -> int:
         if self.n is None:
             raise OverflowError("the budget is unbounded")
@@ -200,7 +197,7 @@ class Budget:
 
 
 @dataclass(frozen=True)
-class BudgetArray:
+class BudgetArray(Displayed):
     """Budgets for an array of inputs, broadcast like a numpy ufunc.
 
     ``n`` is a masked array, masked where the budget is unbounded: int64 when
@@ -241,12 +238,6 @@ class BudgetArray:
         does not fit int64 (install the ``dataframe`` extra).
         """
         return to_pandas(self.n, self.unbounded)
-
-    def _repr_html_(self) -> str:
-        return render("html", self)
-
-    def _repr_latex_(self) -> str:
-        return render("latex", self)
 
 
 def _context(model: Any, threshold: Fraction) -> dict[str, Any]:

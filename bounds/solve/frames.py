@@ -50,8 +50,8 @@ def budget_series(values: Any, unbounded: np.ndarray, **series: Any) -> Any:
     """
     import pandas as pd
 
-    flat_unbounded = np.asarray(unbounded, dtype=bool).ravel()
-    flat = [None if never else int(value) for value, never in zip(np.ma.getdata(values).ravel(), flat_unbounded)]
+    pairs = zip(np.ma.getdata(values).ravel(), np.asarray(unbounded, dtype=bool).ravel(), strict=True)
+    flat = [None if never else int(value) for value, never in pairs]
     if all(value is None or value <= _INT64_MAX for value in flat):
         return pd.Series(pd.array(flat, dtype="Int64"), **series)
     return pd.Series(flat, dtype=object, **series)
