@@ -75,7 +75,9 @@ def _have(*modules: str) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _have("sphinx", "myst_parser", "numpydoc", "latex2mathml", "matplotlib"), reason="needs the docs extra")
+@pytest.mark.skipif(
+    not _have("sphinx", "myst_parser", "numpydoc", "latex2mathml", "matplotlib"), reason="needs the docs extra"
+)
 def test_sphinx_build_is_warning_free(tmp_path: Path) -> None:
     result = subprocess.run(
         [

@@ -37,6 +37,19 @@ __all__ = ["card", "cell"]
 #: Rows and columns of a budget array shown before the table is cut (with a note saying so).
 SHOWN = 20
 _STYLE = "border-collapse:collapse;font-variant-numeric:tabular-nums"
+# one scoped rule, as pandas does for DataFrames: cells apart, numbers aligned
+_CSS = (
+    "<style>.bounds-result td, .bounds-result th {padding: 0.1em 0.8em; text-align: left}"
+    " .bounds-result.budgets td {text-align: right}</style>"
+)
+
+
+def _block(title: str, table: str, *, kind: str = "", after: str = "") -> str:
+    """A titled result: escaped ``title``, then ``table`` (HTML rows), then ``after``."""
+    return (
+        f"<div class='bounds-result{' ' + kind if kind else ''}'>{_CSS}<strong>{html.escape(title)}</strong>"
+        f"{after}<table style='{_STYLE}'>{table}</table></div>"
+    )
 
 
 def cell(value: Any) -> str:
@@ -68,7 +81,7 @@ def card(title: str, headline: str, rows: list[tuple[str, Any]]) -> str:
         for key, value in rows
     )
     summary = f"<pre style='margin:0.3em 0'>{html.escape(headline)}</pre>" if headline else ""
-    return f"<div><strong>{html.escape(title)}</strong>{summary}<table style='{_STYLE}'>{body}</table></div>"
+    return _block(title, body, after=summary)
 
 
 def _fields(obj: Any) -> list[tuple[str, Any]]:
@@ -129,7 +142,7 @@ def budget_array_html(result: BudgetArray) -> str:
         )
     more = "" if all(size <= SHOWN for size in unbounded.shape) else f"<p>first {SHOWN} of each axis shown</p>"
     title = f"BudgetArray, shape {result.shape}: {int(result.unbounded.sum())} unbounded"
-    return f"<div><strong>{title}</strong><table style='{_STYLE}'>{head}{rows}</table>{more}</div>"
+    return _block(title, head + rows, kind="budgets") + more
 
 
 @renderer("latex", BudgetArray)
@@ -152,7 +165,7 @@ def comparison_html(rows: ComparisonTable) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(text)}</td>" for text in _row_cells(row)) + "</tr>" for row in rows
     )
-    return f"<div><strong>Comparison</strong><table style='{_STYLE}'>{head}{body}</table></div>"
+    return _block("Comparison", head + body)
 
 
 def _row_cells(row: ComparisonRow) -> tuple[str, str, str, str]:
