@@ -53,7 +53,7 @@ def vary(model: Any, fields: Mapping[str, Any]) -> Any:
     """``model`` with ``fields`` replaced, built (and validated) by the model's own class."""
     if not fields:
         return model
-    if not dataclasses.is_dataclass(model):
+    if not dataclasses.is_dataclass(model) or isinstance(model, type):
         raise ParameterError("axes", f"fields of a dataclass model; {type(model).__name__} has none to vary", model)
     names = {field.name for field in dataclasses.fields(model) if field.init}
     unknown = sorted(set(fields) - names)

@@ -52,7 +52,7 @@ class ComparisonRow(Displayed):
         }
 
 
-class ComparisonTable(list, Displayed):  # type: ignore[type-arg]
+class ComparisonTable(list, Displayed):
     """The rows of :func:`compare`: a list, shown as a table in Jupyter."""
 
 

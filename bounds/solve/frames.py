@@ -37,7 +37,7 @@ def missing_where_unbounded(values: Any, unbounded: np.ndarray) -> np.ma.MaskedA
     result = np.ma.masked_array(exact, mask=unbounded.copy())
     # numpy's public setter turns a fill value of None into "?" for object arrays; stored
     # directly, ``.filled()`` gives None (missing) where the budget is unbounded
-    result._fill_value = np.array(None, dtype=object)
+    result._fill_value = np.array(None, dtype=object)  # type: ignore[attr-defined]
     return result
 
 
