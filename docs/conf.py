@@ -47,6 +47,9 @@ numpydoc_xref_param_type = False
 html_theme = "alabaster"
 html_theme_options = {"description": "Certified compounding-alignment-error budgets", "fixed_sidebar": True}
 html_static_path = ["_static"]
+# the gallery's report page (written by _build_assets at build time) is copied to the site root
+(DOCS / "_generated" / "extra").mkdir(parents=True, exist_ok=True)
+html_extra_path = ["_generated/extra"]
 html_css_files = ["bounds.css"]
 pygments_style = "sphinx"
 
