@@ -18,7 +18,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["render", "renderer"]
+__all__ = ["Displayed", "render", "renderer"]
 
 _RENDERERS: dict[tuple[str, type], Callable[..., Any]] = {}
 #: the module whose import registers every renderer
@@ -51,3 +51,27 @@ def render(kind: str, obj: Any, **options: Any) -> Any:
     if function is None:
         raise LookupError(f"no {kind} rendering for {type(obj).__name__}")
     return function(obj, **options)
+
+
+def _optional(kind: str, obj: Any) -> Any:
+    # Jupyter takes None as "no such rendering" and shows the next format (text at last)
+    try:
+        return render(kind, obj)
+    except LookupError:
+        return None
+
+
+class Displayed:
+    """Mixin for result types: HTML and LaTeX in Jupyter, drawn by the report layer.
+
+    The rendering lives in :mod:`bounds.report.display`; a class only inherits these
+    two methods, so results never import the report layer themselves.
+    """
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str | None:
+        return _optional("html", self)
+
+    def _repr_latex_(self) -> str | None:
+        return _optional("latex", self)

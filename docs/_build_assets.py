@@ -49,6 +49,46 @@ def _timeline_figures(folder: Path) -> None:
     save_figure(date_distribution_figure(start, months), folder / "timeline_dates.png", dpi=110)
 
 
+#: Where the gallery's report is written; conf.py copies this folder into the site root.
+EXTRA = "extra"
+REPORT_PAGE = "gallery-report.html"
+
+
+def _gallery_report(folder: Path) -> None:
+    """The gallery's last section: the report of the running example where ``bounds.build_report``
+    exists (one self-contained HTML file, linked and embedded), and its derivation in any case."""
+    import bounds
+    from bounds import Independent, derive
+
+    lines = []
+    build_report = getattr(bounds, "build_report", None)
+    if build_report is not None:
+        report = build_report(Independent(epsilon="0.001"), "0.605")
+        (folder / EXTRA).mkdir(exist_ok=True)
+        (folder / EXTRA / REPORT_PAGE).write_text(report.to_html(), encoding="utf-8")
+        lines += [
+            "## A report",
+            "",
+            f"`bounds.build_report(Independent(epsilon=\"0.001\"), \"0.605\").to_html()` "
+            f'(`bounds report`): one self-contained page, <a href="{REPORT_PAGE}">opened on its own</a>.',
+            "",
+            f'<iframe src="{REPORT_PAGE}" title="report" style="width:100%;height:900px;border:1px solid #ccc">'
+            "</iframe>",
+            "",
+        ]
+    markdown = derive(Independent(epsilon="0.001"), "0.605").to_markdown()
+    lines += [
+        "## A derivation",
+        "",
+        '`bounds.derive(Independent(epsilon="0.001"), "0.605").to_markdown()`, included unchanged: from',
+        "the assumption to the certificate, every number as it was read. `bounds derive --format pdf`",
+        "writes the same derivation as a PDF.",
+        "",
+    ]
+    lines += [f"##{line}" if line.startswith("#") else line for line in markdown.splitlines()]
+    (folder / "gallery_report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _help_sections(parser: argparse.ArgumentParser, name: str, level: int) -> list[str]:
     lines = [f"{'#' * level} `{name}`", "", "```text", parser.format_help().rstrip(), "```", ""]
     for action in parser._actions:  # argparse keeps subparsers only here
@@ -129,3 +169,4 @@ def generate(folder: Path) -> None:
     _cli_reference(folder)
     _api_more(folder)
     _figures(folder)
+    _gallery_report(folder)

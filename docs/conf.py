@@ -28,8 +28,9 @@ extensions = [
     "myst_parser",
     "numpydoc",
     "sphinx.ext.autodoc",
-    "sphinx.ext.mathjax",
+    "_mathml",  # maths as MathML at build time: the pages load nothing from the network
 ]
+html_math_renderer = "mathml"
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "_generated/*.md", "Thumbs.db", ".DS_Store"]
@@ -45,7 +46,11 @@ numpydoc_xref_param_type = False
 
 html_theme = "alabaster"
 html_theme_options = {"description": "Certified compounding-alignment-error budgets", "fixed_sidebar": True}
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+# the gallery's report page (written by _build_assets at build time) is copied to the site root
+(DOCS / "_generated" / "extra").mkdir(parents=True, exist_ok=True)
+html_extra_path = ["_generated/extra"]
+html_css_files = ["bounds.css"]
 pygments_style = "sphinx"
 
 

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+import bounds
+
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
-PAGES = sorted(
-    path for path in DOCS.rglob("*.md") if "_build" not in path.parts and "_generated" not in path.parts
-)
+PAGES = sorted(path for path in DOCS.rglob("*.md") if "_build" not in path.parts and "_generated" not in path.parts)
 FENCE = re.compile(r"^```(?P<info>[^\n`]*)\n(?P<body>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 PENDING = re.compile(r"^% doctest: pending\b.*$", re.MULTILINE)
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
@@ -78,7 +78,7 @@ def _have(*modules: str) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not _have("sphinx", "myst_parser", "numpydoc", "matplotlib"), reason="needs the docs extra"
+    not _have("sphinx", "myst_parser", "numpydoc", "latex2mathml", "matplotlib"), reason="needs the docs extra"
 )
 def test_sphinx_build_is_warning_free(tmp_path: Path) -> None:
     result = subprocess.run(
@@ -108,6 +108,73 @@ def test_sphinx_build_is_warning_free(tmp_path: Path) -> None:
         assert content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) > 20_000
     cli = (tmp_path / "html" / "cli.html").read_text(encoding="utf-8")
     assert "bounds plot survival" in cli and "bounds sweep" in cli
+    _check_offline_pages(tmp_path / "html")
+    gallery = (tmp_path / "html" / "gallery.html").read_text(encoding="utf-8")
+    for image in ("survival.png", "heatmap.png", "timeline.png", "timeline_dates.png"):
+        assert f'src="_images/{image}"' in gallery
+    assert "Certificate." in gallery and "502" in gallery
+    if hasattr(bounds, "build_report"):  # the report, where the library has it, is a page of the site
+        assert 'src="gallery-report.html"' in gallery
+        assert "<math" in (tmp_path / "html" / "gallery-report.html").read_text(encoding="utf-8")
+
+
+EXTERNAL = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=[\"'](?:https?:)?//", re.IGNORECASE)
+MATH = re.compile(r"<math\b.*?</math>", re.DOTALL)
+CODE = re.compile(r"<(code|pre)\b.*?</\1>", re.DOTALL)
+
+
+def _check_offline_pages(html: Path) -> None:
+    """No page loads anything from the network, and every formula is MathML the browser draws.
+
+    The failures this catches: a CDN script (MathJax) or stylesheet, raw TeX left for a script
+    (``\\(N^*\\)``), and latex2mathml output that shows TeX ("&" alignment marks, unknown
+    ``\\commands`` as text, line breaks Chromium ignores).
+    """
+    pages = sorted(html.rglob("*.html"))
+    formulas = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.findall(text), f"{page.name} loads {EXTERNAL.findall(text)}"
+        prose = CODE.sub("", text)  # TeX delimiters may be shown in code (the docs of a converter)
+        assert "\\(" not in prose and "\\[" not in prose, f"{page.name} has TeX for a script to render"
+        for formula in MATH.findall(text):
+            shown = "".join(re.findall(r">([^<]*)<", formula))
+            assert "\\" not in shown and "<mi>&amp;</mi>" not in formula, formula
+            assert 'linebreak="newline"' not in formula, formula
+            formulas += 1
+    assert formulas > 300  # the theory pages alone have hundreds
+    independent = (html / "theory" / "independent.html").read_text(encoding="utf-8")
+    assert re.search(r'<math\b[^>]*\bdisplay="block"', independent)
+    assert "<mfrac>" in independent  # ln T / ln(1 - eps) is a fraction, not the text "\\frac"
+
+
+def test_gallery_shows_every_figure_kind() -> None:
+    from bounds.report import plot, timeline_plot
+
+    kinds = {
+        name
+        for module in (plot, timeline_plot)
+        for name in module.__all__
+        if name.endswith("_figure") and name != "save_figure"
+    }
+    gallery = (DOCS / "gallery.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"\{func\}`bounds\.report\.\w+\.(\w+_figure)`", gallery))
+    assert kinds == shown
+    assert gallery.count("```{image} _generated/") == len(kinds)
+    assert "gallery" in (DOCS / "index.md").read_text(encoding="utf-8")
+
+
+def test_formulas_become_mathml_tables_and_fractions() -> None:
+    sys.path.insert(0, str(DOCS))
+    try:
+        from _mathml import _mathml
+    finally:
+        sys.path.remove(str(DOCS))
+    aligned = _mathml(r"\begin{aligned} \varepsilon &= 0.001 \\ T &= 0.605 \end{aligned}", "block")
+    assert aligned.count("<mtr>") == 2 and "&amp;" not in aligned and "<mi>&</mi>" not in aligned
+    assert "<mfrac>" in _mathml(r"\frac{\ln T}{\ln(1-\varepsilon)}", "inline")
+    assert "expm1" not in _mathml(r"\operatorname{expm1}(x)", "inline")  # spelled as letters, upright
+    assert 'mathvariant="normal"' in _mathml(r"\operatorname{expm1}(x)", "inline")
 
 
 def test_api_reference_picks_up_new_models_and_names(tmp_path: Path, monkeypatch) -> None:
@@ -121,7 +188,6 @@ def test_api_reference_picks_up_new_models_and_names(tmp_path: Path, monkeypatch
 
     class Undocumented(Rates):
         """A registered family that api.md does not list yet."""
-
 
     (tmp_path / "api.md").write_text((DOCS / "api.md").read_text(encoding="utf-8"), encoding="utf-8")
     folder = tmp_path / "_generated"

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import as_generation_array
 
@@ -25,7 +26,7 @@ NEVER = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
-class SimulationResult:
+class SimulationResult(Displayed):
     """Empirical survival at the requested generation counts.
 
     Attributes

@@ -29,24 +29,20 @@ from typing import Any
 import numpy as np
 
 from bounds._io import atomic_output, read_text
+from bounds.batch.grid import DEFAULT_CHUNK_SIZE, _is_dask, _placeholder_data, budget_grid
+from bounds.batch.model_axis import model_labels, vary
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError, SpecError
 from bounds.numeric.parse import exact, saturating_float
 from bounds.solve.api import budget as constant_budget
 from bounds.solve.budget import Budget, BudgetArray
+from bounds.solve.frames import budget_series, missing_where_unbounded
 
 __all__ = ["DEFAULT_CHUNK_SIZE", "MAX_AXIS_POINTS", "SweepSummary", "axis_values", "budget_grid", "sweep", "sweep_csv"]
-
-#: Grid points per chunk. Working memory is about 400 bytes per point (the CSV text of the
-#: chunk and its cells as Python strings): 2**18 points keep a 1e8-point sweep near 150 MB.
-DEFAULT_CHUNK_SIZE = 2**18
 
 #: The most values one ``log:``/``lin:`` axis may have. An axis is held in memory (about
 #: 100 bytes a value: 100 MB at the cap); the grid, their product, is streamed and has no cap.
 MAX_AXIS_POINTS = 10**6
-
-
-def _is_dask(value: Any) -> bool:
-    return type(value).__module__.split(".")[0] == "dask"
 
 
 def axis_values(values: Any, name: str) -> list[Any]:
@@ -167,9 +163,10 @@ def _spec_table(spec: Any) -> tuple[dict[str, Any], Path]:
 
 @dataclass(frozen=True)
 class _Plan:
-    axes: list[_Axis]  # the last one is the threshold axis
+    axes: list[_Axis]  # the last one is the threshold axis; with several models the first is theirs
     spec: dict[str, Any] | None
     base_dir: Path
+    models: list[Any] | None = None  # model objects given as ``model=``
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -181,10 +178,10 @@ class _Plan:
 
     @property
     def fast(self) -> bool:
-        return self.spec is None and all(axis.floats is not None for axis in self.axes)
+        return self.spec is None and self.models is None and all(axis.floats is not None for axis in self.axes)
 
 
-def _plan(epsilon: Any, threshold: Any, spec: Any, axes: Mapping[str, Any] | None) -> _Plan:
+def _plan(epsilon: Any, threshold: Any, spec: Any, axes: Mapping[str, Any] | None, model: Any = None) -> _Plan:
     if threshold is None:
         raise ParameterError("threshold", "given: a sequence of thresholds in (0, 1]", None)
     fields = dict(axes or {})
@@ -192,6 +189,8 @@ def _plan(epsilon: Any, threshold: Any, spec: Any, axes: Mapping[str, Any] | Non
         if "epsilon" in fields:
             raise ParameterError("epsilon", "given once, not also in axes", epsilon)
         fields = {"epsilon": epsilon, **fields}
+    if model is not None:
+        return _model_plan(model, spec, fields, threshold)
     if spec is None:
         if set(fields) != {"epsilon"}:
             raise ParameterError(
@@ -213,6 +212,40 @@ def _plan(epsilon: Any, threshold: Any, spec: Any, axes: Mapping[str, Any] | Non
     return _Plan(built, table, base_dir)
 
 
+def _model_plan(model: Any, spec: Any, fields: dict[str, Any], threshold: Any) -> _Plan:
+    from bounds.numeric.parse import threshold as as_threshold
+
+    if spec is not None:
+        raise ParameterError("spec", "omitted when model= is given (one source of models)", spec)
+    labels, models = model_labels(model)
+    built = [_axis(name, values) for name, values in fields.items()] + [_axis("threshold", threshold)]
+    for value in built[-1].values:
+        as_threshold(value)
+    if len(models) > 1:
+        built.insert(0, _Axis("model", labels, [_csv_cell(label) for label in labels], None))
+    plan = _Plan(built, None, Path.cwd(), models)
+    for first in range(len(models)):  # a field a model lacks fails here, before any solve
+        _point_model(plan, (first,) + (0,) * (len(built) - 2) if len(models) > 1 else (0,) * (len(built) - 1))
+    return plan
+
+
+def _csv_cell(text: str) -> str:
+    """``text`` as one CSV cell: quoted (quotes doubled) when it holds a comma, quote or newline."""
+    return '"' + text.replace('"', '""') + '"' if any(mark in text for mark in ',"\n') else text
+
+
+def _point_model(plan: _Plan, key: tuple[int, ...]) -> Any:
+    several = plan.models is not None and len(plan.models) > 1
+    field_axes = plan.axes[1:-1] if several else plan.axes[:-1]
+    field_keys = key[1:] if several else key
+    values = {
+        axis.name: axis.text[k] if isinstance(axis.values[k], float) else axis.values[k]
+        for axis, k in zip(field_axes, field_keys, strict=True)
+    }
+    assert plan.models is not None
+    return vary(plan.models[key[0] if several else 0], values)
+
+
 def _chunks(plan: _Plan, chunk_size: int) -> Iterator[tuple[np.ndarray, ...]]:
     """Index arrays (one per axis) of consecutive grid points, ``chunk_size`` at a time."""
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
@@ -227,7 +260,7 @@ def _fast_chunk(plan: _Plan, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray,
     assert epsilon_axis.floats is not None and threshold_axis.floats is not None
     result = constant_budget(epsilon=epsilon_axis.floats[index[0]], threshold=threshold_axis.floats[index[1]])
     assert isinstance(result, BudgetArray)
-    return np.asarray(result.n.data), np.asarray(result.unbounded)
+    return _placeholder_data(result), np.asarray(result.unbounded)
 
 
 def _general_chunk(plan: _Plan, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -242,7 +275,9 @@ def _general_chunk(plan: _Plan, index: tuple[np.ndarray, ...]) -> tuple[np.ndarr
     for position, t in enumerate(threshold_index):
         key = tuple(part[position] for part in field_index)
         if key not in cache:
-            if plan.spec is None:
+            if plan.models is not None:
+                cache[key] = _point_model(plan, key)
+            elif plan.spec is None:
                 cache[key] = Independent(epsilon=plan.axes[0].values[key[0]])
             else:
                 table = dict(plan.spec)
@@ -266,7 +301,7 @@ def _evaluate(plan: _Plan, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray, n
 
 
 @dataclass(frozen=True)
-class SweepSummary:
+class SweepSummary(Displayed):
     """What :func:`sweep_csv` wrote.
 
     Attributes
@@ -306,6 +341,7 @@ def sweep_csv(
     epsilon: Any = None,
     spec: Any = None,
     axes: Mapping[str, Any] | None = None,
+    model: Any = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int, int], None] | None = None,
 ) -> SweepSummary:
@@ -324,6 +360,10 @@ def sweep_csv(
         (dotted names reach nested tables: ``"base.epsilon"``).
     axes : mapping of field name to values, optional
         Further axes, in order, before the threshold axis.
+    model : model, sequence of models or mapping of label to model, optional
+        Model objects instead of a spec: ``axes`` (and ``epsilon``) vary the fields of a
+        single model (through :func:`dataclasses.replace`); several models add a first
+        ``model`` axis labelled by their ``repr`` or the mapping's keys.
     chunk_size : int
         Grid points per chunk; memory is proportional to it, not to the grid.
     progress : callable, optional
@@ -353,7 +393,7 @@ def sweep_csv(
     >>> summary.rows, summary.max_budget
     (4, 692)
     """
-    plan = _plan(epsilon, threshold, spec, axes)
+    plan = _plan(epsilon, threshold, spec, axes, model)
     target = Path(path)
     columns = (*(axis.name for axis in plan.axes), "budget", "unbounded")
     rows = never = 0
@@ -382,6 +422,7 @@ def sweep(
     epsilon: Any = None,
     spec: Any = None,
     axes: Mapping[str, Any] | None = None,
+    model: Any = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     frame: bool | None = None,
 ) -> Any:
@@ -400,8 +441,13 @@ def sweep(
     >>> table = sweep(epsilon=[0.001, 0.01], threshold=[0.605, 0.5], frame=False)
     >>> table["budget"].tolist()
     [502, 692, 50, 68]
+    >>> from bounds import Geometric
+    >>> table = sweep(model=Geometric(epsilon1="0.01", ratio="0.9"), axes={"ratio": ["0.9", "0.99"]},
+    ...               threshold=["0.95", "0.9"], frame=False)
+    >>> table["budget"].tolist()  # ratio 0.9 at T = 0.9: S(inf) = 0.9046... >= T, unbounded
+    [6, None, 5, 11]
     """
-    plan = _plan(epsilon, threshold, spec, axes)
+    plan = _plan(epsilon, threshold, spec, axes, model)
     pieces = [(index, *_evaluate(plan, index)) for index in _chunks(plan, chunk_size)]
     budgets = np.concatenate(
         [piece[1].astype(object) if piece[1].dtype == object else piece[1] for piece in pieces]
@@ -420,82 +466,9 @@ def sweep(
         except ImportError:
             frame = False
     if not frame:
-        columns["budget"] = np.ma.masked_array(budgets, mask=unbounded)
+        columns["budget"] = missing_where_unbounded(budgets, unbounded)
         columns["unbounded"] = unbounded
         return columns
     import pandas as pd
 
-    if budgets.dtype == object:
-        column = pd.Series(
-            [None if never else value for value, never in zip(budgets, unbounded, strict=True)], dtype=object
-        )
-    else:
-        column = pd.array(budgets, dtype="Int64")
-        column[unbounded] = pd.NA
-    return pd.DataFrame({**columns, "budget": column, "unbounded": unbounded})
-
-
-def _grid_kernel(epsilon: np.ndarray, threshold: np.ndarray) -> np.ma.MaskedArray:
-    result = constant_budget(epsilon=np.asarray(epsilon), threshold=np.asarray(threshold))
-    assert isinstance(result, BudgetArray)
-    return np.ma.masked_array(result.n.data, mask=result.unbounded)
-
-
-def budget_grid(epsilon: Any, threshold: Any, *, chunk_size: int = DEFAULT_CHUNK_SIZE) -> Any:
-    """Budgets for broadcast arrays of ``epsilon`` and ``threshold``: numpy in chunks, or lazily on dask.
-
-    Parameters
-    ----------
-    epsilon, threshold : array_like or dask.array.Array
-        Broadcast against each other (``E[:, None]`` and ``T[None, :]`` give a grid).
-    chunk_size : int
-        For numpy input, elements per chunk (bounds the working memory).
-
-    Returns
-    -------
-    numpy.ma.MaskedArray or dask.array.Array
-        Exact budgets (int64), masked where unbounded. For dask input the
-        result is a lazy dask array of the broadcast shape whose blocks are
-        masked arrays; each block is computed by the same certified kernel, so
-        the scheduler (threads, processes or a cluster) decides where.
-
-    Raises
-    ------
-    ParameterError
-        When a budget does not fit in int64 (``epsilon`` below about 1e-18);
-        use :func:`bounds.budget` for those, whose ``.n`` holds Python ints.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> budget_grid(np.array([0.001, 0.01])[:, None], np.array([0.605, 0.5])[None, :]).tolist()
-    [[502, 692], [50, 68]]
-    """
-    if _is_dask(epsilon) or _is_dask(threshold):
-        import dask.array as da
-
-        eps, level = da.broadcast_arrays(da.asarray(epsilon), da.asarray(threshold))
-        meta = np.ma.masked_array(np.empty((0,) * eps.ndim, dtype=np.int64))
-        return da.map_blocks(_checked_kernel, eps, level, dtype=np.int64, meta=meta)
-    eps, level = np.broadcast_arrays(np.asarray(epsilon), np.asarray(threshold))
-    if eps.size == 0:
-        raise ParameterError("epsilon", "a non-empty array", epsilon)
-    flat_eps, flat_level = eps.reshape(-1), level.reshape(-1)
-    data = np.empty(eps.size, dtype=np.int64)
-    mask = np.empty(eps.size, dtype=bool)
-    for start in range(0, eps.size, chunk_size):
-        stop = min(start + chunk_size, eps.size)
-        block = _checked_kernel(flat_eps[start:stop], flat_level[start:stop])
-        data[start:stop], mask[start:stop] = block.data, np.ma.getmaskarray(block)
-    return np.ma.masked_array(data.reshape(eps.shape), mask=mask.reshape(eps.shape))
-
-
-def _checked_kernel(epsilon: np.ndarray, threshold: np.ndarray) -> np.ma.MaskedArray:
-    block = _grid_kernel(epsilon, threshold)
-    if block.dtype == object:
-        raise ParameterError(
-            "epsilon",
-            "large enough that every budget fits in int64 (use bounds.budget)",
-            float(np.min(epsilon)),
-        )
-    return block
+    return pd.DataFrame({**columns, "budget": budget_series(budgets, unbounded).array, "unbounded": unbounded})

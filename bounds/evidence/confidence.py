@@ -31,6 +31,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
@@ -417,7 +418,7 @@ def _prior(prior: Any) -> tuple[Fraction, Fraction]:
 
 
 @dataclass(frozen=True)
-class EvidenceBound:
+class EvidenceBound(Displayed):
     r"""What ``k`` failures in ``n`` trials support: an upper bound on ``epsilon`` and its budget.
 
     Attributes

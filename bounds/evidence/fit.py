@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.evidence._fit_logistic import (
     _WIDEN,
@@ -442,7 +443,7 @@ def trend_test(data: GenerationData) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
-class FitReport:
+class FitReport(Displayed):
     """Every candidate's fit, the choice by AIC, and the trend test."""
 
     chosen: FittedSchedule

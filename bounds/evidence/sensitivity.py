@@ -23,6 +23,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.evidence.confidence import confidence_level, method_function
 from bounds.models.independent import Independent
@@ -37,7 +38,7 @@ __all__ = ["Elasticity", "elasticity", "elasticity_fd", "required_epsilon", "tri
 
 
 @dataclass(frozen=True)
-class Elasticity:
+class Elasticity(Displayed):
     r"""Elasticities ``d ln N / d ln x`` of the budget.
 
     Attributes

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.evidence.confidence import confidence_level
 from bounds.numeric.parse import exact, format_number, generations, json_value
@@ -322,7 +323,7 @@ def _fit_beta(source: tuple[Fraction, Fraction, Fraction], shown: str) -> BetaEp
 
 
 @dataclass(frozen=True)
-class BudgetDistribution:
+class BudgetDistribution(Displayed):
     """Budgets of ``draws`` values of ``epsilon``, each exact and certified.
 
     Attributes

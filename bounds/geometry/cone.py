@@ -25,6 +25,7 @@ from typing import Any
 import mpmath
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import ParameterError
 from bounds.numeric.parse import exact, positive, probability, saturating_float, to_mpf
 
@@ -46,7 +47,7 @@ ASSUMPTIONS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class ConeMass:
+class ConeMass(Displayed):
     r"""The persistent unsafe mass implied by the trilemma constants.
 
     Attributes

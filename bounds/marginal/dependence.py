@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.marginal.dependence_budget import BudgetInterval, dependence_free_budget
 from bounds.marginal.union_bounds import (
@@ -184,7 +185,7 @@ def binomial_moments(epsilon: Any, generations: Any, rho: Any = None) -> tuple[F
 
 
 @dataclass(frozen=True)
-class SurvivalInterval:
+class SurvivalInterval(Displayed):
     """The interval ``[lower, upper]`` holding ``S(N)`` under every dependence consistent with the inputs.
 
     ``lower_bound`` and ``upper_bound`` name the inequality attaining each end

@@ -12,6 +12,7 @@ from typing import Any
 
 import mpmath
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.marginal.union_bounds import LABELS, pairwise_joint
 from bounds.numeric.parse import decimal_digits, exact, format_number, probability
@@ -21,7 +22,7 @@ __all__ = ["BudgetInterval", "dependence_free_budget"]
 
 
 @dataclass(frozen=True)
-class BudgetInterval:
+class BudgetInterval(Displayed):
     """Budgets under every dependence consistent with the inputs: ``guaranteed <= N* <= possible``.
 
     ``None`` means unbounded. ``guaranteed`` is proved for every consistent

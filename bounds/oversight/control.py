@@ -42,6 +42,7 @@ from typing import Any
 import flint
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, register
@@ -75,7 +76,7 @@ def _roc_points(value: Any) -> tuple[tuple[Fraction, Fraction], ...]:
 
 
 @dataclass(frozen=True)
-class AuditBudget:
+class AuditBudget(Displayed):
     """The certified smallest audit budget: ``S(N) >= T`` proved at ``audit_budget``, ``< T`` at ``below``."""
 
     audit_budget: float

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, model_from_spec, register
@@ -43,7 +44,7 @@ def _probabilities(value: Any, name: str, empty: bool = False) -> tuple[Fraction
 
 
 @dataclass(frozen=True)
-class OversightBudget:
+class OversightBudget(Displayed):
     """Budgets under every dependence consistent with the monitors' miss rates (``dependence='any'``).
 
     ``guaranteed`` is the certified budget at the largest consistent ``M`` (it holds

@@ -20,6 +20,7 @@ from typing import Any
 
 import mpmath
 
+from bounds.display import Displayed
 from bounds.errors import ParameterError
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
@@ -27,11 +28,11 @@ from bounds.models.unsafe import PersistentUnsafe
 from bounds.numeric.parse import decimal_digits, exact, format_number, probability, to_mpf
 from bounds.numeric.parse import threshold as as_threshold
 
-__all__ = ["ComparisonRow", "compare", "comparison_row"]
+__all__ = ["ComparisonRow", "ComparisonTable", "compare", "comparison_row"]
 
 
 @dataclass(frozen=True)
-class ComparisonRow:
+class ComparisonRow(Displayed):
     """One line of a comparison.
 
     ``budget`` is the exact integer (``None`` when unbounded); ``kind`` is
@@ -54,6 +55,10 @@ class ComparisonRow:
         }
 
 
+class ComparisonTable(list, Displayed):
+    """The rows of :func:`compare`: a list, shown as a table in Jupyter."""
+
+
 RowFunction = Callable[[Fraction, Fraction, dict[str, Any]], "ComparisonRow | None"]
 _ROWS: list[RowFunction] = []
 
@@ -64,7 +69,7 @@ def comparison_row(function: RowFunction) -> RowFunction:
     return function
 
 
-def compare(epsilon: Any, threshold: Any, **options: Any) -> list[ComparisonRow]:
+def compare(epsilon: Any, threshold: Any, **options: Any) -> ComparisonTable:
     """Budgets of every registered comparison for marginal rate ``epsilon`` and threshold ``T``.
 
     Examples
@@ -79,7 +84,7 @@ def compare(epsilon: Any, threshold: Any, **options: Any) -> list[ComparisonRow]
     rate = probability(epsilon, "epsilon")
     target = as_threshold(threshold)
     rows = (function(rate, target, options) for function in _ROWS)
-    return [row for row in rows if row is not None]
+    return ComparisonTable(row for row in rows if row is not None)
 
 
 @comparison_row

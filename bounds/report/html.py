@@ -68,9 +68,14 @@ _MATH_SEGMENT = re.compile(r"\$([^$]+)\$")
 _UPRIGHT_GREEK = re.compile(r"<mi>(&#x003(?:9[1-9A-F]|A[0-9]);)</mi>")
 
 
+#: latex2mathml sets ``\operatorname{expm1}`` as italic letters after an empty operator
+_OPERATORNAME = re.compile(r"\\operatorname\s*\{([^{}]*)\}")
+
+
 def _prepared(latex: str) -> str:
-    """The LaTeX adapted to what latex2mathml converts: ``align*`` for ``aligned``, no break glue."""
-    text = _ALLOWBREAK.sub("", for_mathjax(latex))
+    """The LaTeX adapted to what latex2mathml converts: ``align*`` for ``aligned``, upright
+    operator names, no break glue."""
+    text = _OPERATORNAME.sub(r"\\mathrm{\1}", _ALLOWBREAK.sub("", for_mathjax(latex)))
     return text.replace(r"\begin{aligned}", r"\begin{align*}").replace(r"\end{aligned}", r"\end{align*}")
 
 

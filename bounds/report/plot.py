@@ -62,12 +62,10 @@ def _style() -> Iterator[Any]:
 
 
 def _new_figure(size: tuple[float, float]) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    # a Figure that displays itself in Jupyter (no %matplotlib inline needed)
+    from bounds.report._figure import new_figure
 
-    figure = Figure(figsize=size, layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
+    return new_figure(size)
 
 
 def _generation_grid(top: int, points: int) -> np.ndarray:

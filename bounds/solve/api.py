@@ -72,10 +72,8 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     >>> budget(p=0.9, threshold=0.81).n
     2
     >>> result = budget(epsilon=[0.001, 0.1, 0], threshold=[0.605, 0.81, 0.5])
-    >>> result.n
-    masked_array(data=[502, 2, --],
-                 mask=[False, False,  True],
-           fill_value=999999)
+    >>> result.n.tolist()  # unbounded is missing (None), never a number
+    [502, 2, None]
     """
     if type(epsilon) is float and type(threshold) is float and p is None:
         lean = lean_budget(epsilon, threshold)

@@ -30,13 +30,14 @@ import mpmath
 import numpy as np
 
 import bounds.models.base as _model_base
-from bounds.display import render
+from bounds.display import Displayed, render
 from bounds.errors import CertificationError, ParameterError
 from bounds.numeric.certify import Decision, decide
 from bounds.numeric.contexts import FLOAT
 from bounds.numeric.parse import format_near, format_number, json_value
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.numeric.search import SearchLimit, last_true
+from bounds.solve.frames import missing_where_unbounded, to_pandas
 
 __all__ = ["Budget", "BudgetArray", "Comparison", "compare_limit", "compare_survival", "solve"]
 
@@ -104,7 +105,7 @@ def compare_limit(model: Any, threshold: Fraction) -> Comparison | None:
 
 
 @dataclass(frozen=True)
-class Budget:
+class Budget(Displayed):
     """A certified budget: the largest ``N`` with ``S(N) >= T``, or unbounded.
 
     Attributes
@@ -196,18 +197,23 @@ class Budget:
 
 
 @dataclass(frozen=True)
-class BudgetArray:
+class BudgetArray(Displayed):
     """Budgets for an array of inputs, broadcast like a numpy ufunc.
 
-    ``n`` is a masked array (masked where the budget is unbounded) of int64
-    when every budget fits, otherwise of Python ints (object dtype). Every
-    element is exact.
+    ``n`` is a masked array, masked where the budget is unbounded: int64 when
+    every budget is finite and fits, otherwise Python ints with ``None`` for
+    unbounded (object dtype), so that ``np.asarray(n)`` never shows a number
+    where there is none. Every element is exact. :meth:`to_pandas` gives
+    nullable integers with ``<NA>`` for unbounded.
     """
 
     n: np.ma.MaskedArray
     unbounded: np.ndarray
     threshold: np.ndarray
     model: Any = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n", missing_where_unbounded(self.n, np.asarray(self.unbounded, dtype=bool)))
 
     @classmethod
     def from_budgets(cls, results: list[Budget], thresholds: np.ndarray, model: Any = None) -> BudgetArray:
@@ -224,6 +230,14 @@ class BudgetArray:
 
     def __len__(self) -> int:
         return len(self.unbounded)
+
+    def to_pandas(self) -> Any:
+        """A pandas Series (1-D) or DataFrame (2-D) of the budgets, ``<NA>`` where unbounded.
+
+        The dtype is nullable ``Int64``, or ``object`` with exact Python ints when a budget
+        does not fit int64 (install the ``dataframe`` extra).
+        """
+        return to_pandas(self.n, self.unbounded)
 
 
 def _context(model: Any, threshold: Fraction) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.numeric.parse import exact, format_number, probability
 from bounds.numeric.parse import threshold as as_threshold
@@ -154,7 +155,7 @@ def _survival(model: Any, n: int) -> float:
 
 
 @dataclass(frozen=True)
-class Horizon:
+class Horizon(Displayed):
     """The alignment horizon: generation ``N* + 1`` completes at ``months`` after the start.
 
     Attributes
@@ -311,7 +312,7 @@ class StartDistribution:
 
 
 @dataclass(frozen=True)
-class AlignedProbability:
+class AlignedProbability(Displayed):
     """``P(aligned at t)`` as a float with a proved bound on its error from truncation and rounding.
 
     ``model``, ``cadence``, ``start`` and ``t`` record the question (for derivations and reports).
