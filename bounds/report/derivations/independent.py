@@ -23,8 +23,19 @@ import mpmath
 from bounds.errors import CertificationError
 from bounds.models.independent import Independent
 from bounds.numeric.parse import to_mpf
-from bounds.report.derive import Line, Step, _is_tie, chain, display_integer, equation, floor_display, model_steps
+from bounds.report.derive import (
+    Line,
+    Step,
+    _is_tie,
+    chain,
+    current_digits,
+    display_integer,
+    equation,
+    floor_display,
+    model_steps,
+)
 from bounds.report.latex import LONG_INTEGER, integer_text, latex_integer, latex_number
+from bounds.report.presentation import Presentation, count_text, given_line, present
 from bounds.solve.budget import Budget
 
 __all__: list[str] = []
@@ -50,7 +61,7 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
         shown, floor = f"\\lfloor {display_integer(budget.n)} \\rfloor", budget.n
     else:
         floor, shown = floor_display(
-            lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)"
+            lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)", current_digits()
         )
         shown = f"\\lfloor {shown} \\rfloor"
     if floor != budget.n:
@@ -73,7 +84,7 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
 def _floor_log_over(threshold: Fraction, epsilon: Fraction) -> tuple[int, str]:
     if threshold == 1:
         return 0, "0"
-    floor, shown = floor_display(lambda dps: -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon), "ln(1/T)/eps")
+    floor, shown = floor_display(lambda dps: -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon), "ln(1/T)/eps", current_digits())
     return floor, f"\\lfloor {shown} \\rfloor"
 
 
@@ -132,3 +143,16 @@ def _independent(model: Independent, budget: Budget) -> list[Step]:
         kind="solution",
     )
     return [solving, _closed_form(model, budget), _sandwich(model, budget)]
+
+
+@present.register
+def _present_independent(model: Independent, digits: int = 6) -> Presentation:
+    epsilon = latex_number(model.epsilon)
+    return Presentation(
+        assumptions=("$\\varepsilon$ is the probability of losing alignment at a generation, given it held "
+                     "before; generations fail independently, each with the same $\\varepsilon$.",),
+        given=(given_line("\\varepsilon", model.epsilon),),
+        survival=(chain("S(N)", "(1 - \\varepsilon)^{N}", f"(1 - {epsilon})^{{N}}"),),
+        at=lambda n: f"(1 - {epsilon})^{{{count_text(n)}}}",
+        rate=("\\varepsilon", epsilon),
+    )
