@@ -11,7 +11,7 @@ A :class:`~bounds.report.derive.Derivation` is rendered here in four shapes (DES
 Every shape ends with the provenance line (the ``bounds`` version, the call or
 command that produced it, the UTC date) and the references, when the derivation
 has them. A step's display is set in the same paragraph as its lead-in, so that
-TeX never ends a page between them (``\predisplaypenalty``). Numbers are formatted
+TeX never ends a page between them. Numbers are formatted
 by :mod:`bounds.report.numbers`, prose by :mod:`bounds.report.prose` (both re-exported here).
 
 Examples
@@ -85,9 +85,10 @@ __all__ = [
 #: must never run programs).
 PDFLATEX_COMMAND = ("pdflatex", "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape")
 
-#: Opens a step's group: no page break between the lines of its lead-in or before its display.
-KEEP_TOGETHER = ("\\begingroup\\interlinepenalty=10000 \\clubpenalty=10000 \\widowpenalty=10000 "
-                 "\\displaywidowpenalty=10000 \\predisplaypenalty=10000")
+
+#: Opens a step's group: no page break between the lines of its lead-in, nor before its display
+#: (``\predisplaypenalty`` is 10000 already); unlike ``samepage``, a page may still end after the display.
+KEEP_TOGETHER = "\\begingroup\\interlinepenalty10000 \\clubpenalty10000 \\widowpenalty10000 \\displaywidowpenalty10000"
 
 #: Widest ``aligned`` row, in characters of :func:`_visible_width`, that fits the text width.
 ROW_WIDTH = 70

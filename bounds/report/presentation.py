@@ -208,8 +208,18 @@ def present(model: Any, digits: int = 6) -> Presentation:
         given=given,
         survival=(chain("S(N)", *parts),),
         at=lambda n: _generic_at(expression, n),
-        limit=None,
+        limit=_generic_limit(expression),
     )
+
+
+def _generic_limit(expression: Any) -> str | None:
+    import sympy
+
+    try:
+        text = latex_expr(sympy.Limit(expression.substituted(), expression.n, sympy.oo))
+    except Exception:  # as in _generic_at: an expression sympy cannot wrap in a Limit is shown without it
+        return None
+    return text if _visible_width(text) <= ROW_WIDTH else None
 
 
 def _generic_at(expression: Any, n: int) -> str | None:

@@ -43,6 +43,17 @@ __all__: list[str] = []
 _RATIO = r"\left\lfloor \frac{\ln T}{\ln(1-\varepsilon)} \right\rfloor"
 
 
+def _grouped(value: Fraction) -> str:
+    """A number as a factor: scientific notation in parentheses (``1/(1 \\times 10^{-6})``)."""
+    text = latex_number(value)
+    return f"({text})" if "\\times" in text else text
+
+
+def _ln(value: Fraction) -> str:
+    text = latex_number(value)
+    return f"\\ln({text})" if "\\times" in text else f"\\ln {text}"
+
+
 def _budget_symbol(n: int) -> str:
     return f"N^{{*}} = {latex_integer(n)}" if len(integer_text(n)) <= LONG_INTEGER else "N^{*}"
 
@@ -51,7 +62,7 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
     epsilon, threshold = model.epsilon, budget.threshold
     assert budget.n is not None
     substituted = (
-        f"\\left\\lfloor \\frac{{\\ln {latex_number(threshold)}}}"
+        f"\\left\\lfloor \\frac{{{_ln(threshold)}}}"
         f"{{\\ln(1 - {latex_number(epsilon)})}} \\right\\rfloor"
     )
     if threshold == 1:
@@ -106,7 +117,7 @@ def _sandwich(model: Independent, budget: Budget) -> Step:
         ),
         chain(
             r"\left\lfloor \frac{\ln(1/T)}{\varepsilon} \right\rfloor",
-            f"\\left\\lfloor \\frac{{\\ln(1/{latex_number(threshold)})}}{{{latex_number(epsilon)}}} "
+            f"\\left\\lfloor \\frac{{\\ln(1/{_grouped(threshold)})}}{{{latex_number(epsilon)}}} "
             "\\right\\rfloor",
             *([shown_upper] if shown_upper != "0" else []),
             display_integer(upper),
