@@ -363,7 +363,9 @@ def derive(subject: Any, threshold: Any = None, *, digits: int = 6, call: str | 
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 40:
         raise ParameterError("digits", "a whole number in [1, 40]", digits)
-    derivation = derive_subject(subject, threshold, digits=digits)
+    _load_families()  # result types (intervals, evidence) register themselves on import
+    with digits_in_use(digits):  # for registered steps, whose signature has no digits
+        derivation = derive_subject(subject, threshold, digits=digits)
     provenance = Provenance.now(call if call is not None else python_call(subject, threshold, digits))
     return dataclasses.replace(derivation, provenance=provenance)
 
@@ -373,9 +375,8 @@ def derive_subject(subject: Any, threshold: Any = None, *, digits: int = 6) -> D
     """The derivation of ``subject`` without provenance (:func:`derive` adds it); register result types here."""
     _load_families()  # result types (intervals, evidence) register themselves on import
     registered = derive_subject.dispatch(type(subject))
-    if registered is not _derive_base:
-        with digits_in_use(digits):
-            return registered(subject, threshold, digits=digits)
+    if registered is not _derive_base:  # registered by a family module imported just now
+        return registered(subject, threshold, digits=digits)
     if not callable(getattr(subject, "log_survival", None)):
         raise BoundsError(
             f"cannot derive {type(subject).__name__}: give a model, a Budget, or a result type "

@@ -15,8 +15,8 @@ from typing import Any
 
 from bounds.errors import BoundsError
 from bounds.report.compare import ComparisonRow
-from bounds.report.derive import Derivation, Step, assumption, chain, derive, equation, result
-from bounds.report.numbers import latex_integer, latex_number
+from bounds.report.derive import Derivation, Step, assumption, chain, current_digits, derive, equation, result
+from bounds.report.numbers import display_integer, latex_number
 from bounds.report.presentation import broken, given_line
 from bounds.report.prose import escape_text
 
@@ -98,7 +98,7 @@ _ASSUMPTIONS = {
 
 
 def _row_line(row: ComparisonRow) -> tuple[Any, str, str]:
-    shown = "\\infty" if row.budget is None else latex_integer(row.budget)
+    shown = "\\infty" if row.budget is None else display_integer(row.budget, current_digits())
     for prefix, formula in _ROWS:
         if row.label.startswith(prefix) and row.epsilon is not None and row.threshold is not None:
             if prefix == "any dependence, pairwise":
@@ -120,6 +120,13 @@ def _prose_name(name: str) -> str:
     pieces = _TEXT.split(name)
     return "".join(piece if index % 2 else (f"${piece.strip()}$" if piece.strip() else "")
                    for index, piece in enumerate(pieces)).strip()
+
+
+def _tuple(budgets: list[int | None]) -> str:
+    shown = ["\\infty" if value is None else display_integer(value, current_digits()) for value in budgets]
+    pieces = [f"{text}," for text in shown[:-1]] + [shown[-1]]
+    return broken(["\\bigl(" + pieces[0], *pieces[1:-1], pieces[-1] + "\\bigr)"] if len(pieces) > 1
+                  else ["\\bigl(" + pieces[0] + "\\bigr)"])
 
 
 @derive.register
@@ -147,8 +154,7 @@ def _comparison(subject: list, threshold: Any = None, *, digits: int = 6) -> Der
         assumption("; ".join(f"{_prose_name(name)}: {note}" for name, note in zip(names, notes, strict=True)) + ".",
                    "What each row assumes"),
         result("Result", f"{len(models)} model row(s) and {len(subject) - len(models)} bound row(s); the budgets, "
-               "in the order above:", chain("N^*", broken(["\\bigl(" + ",\\ ".join(
-                   "\\infty" if row.budget is None else latex_integer(row.budget) for row in subject) + "\\bigr)"]))),
+               "in the order above:", chain("N^*", _tuple([row.budget for row in subject]))),
     ]
     values = {"budgets": [row.budget for row in subject], "labels": [row.label for row in subject]}
     return Derivation.from_steps("Budgets compared across dependence assumptions", steps, values, subject)

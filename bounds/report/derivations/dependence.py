@@ -13,8 +13,8 @@ from typing import Any
 
 from bounds.marginal.dependence import SurvivalInterval
 from bounds.marginal.dependence_budget import BudgetInterval
-from bounds.report.derive import Derivation, Step, assumption, chain, derive, equation, result
-from bounds.report.numbers import latex_integer, latex_number
+from bounds.report.derive import Derivation, Step, assumption, chain, current_digits, derive, equation, result
+from bounds.report.numbers import display_integer, latex_integer, latex_number
 from bounds.report.presentation import derived_line, given_line
 
 __all__: list[str] = []
@@ -122,7 +122,7 @@ def _interval(subject: SurvivalInterval, threshold: Any = None, *, digits: int =
 
 
 def _budget_text(value: int | None) -> str:
-    return "\\infty" if value is None else latex_integer(value)
+    return "\\infty" if value is None else display_integer(value, current_digits())
 
 
 @derive.register

@@ -69,7 +69,7 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
         shown, floor = "0", 0
     elif _is_tie(budget):
         # (1 - eps)**N* == T exactly: the ratio is the integer N* itself
-        shown, floor = f"\\lfloor {display_integer(budget.n)} \\rfloor", budget.n
+        shown, floor = f"\\lfloor {display_integer(budget.n, current_digits())} \\rfloor", budget.n
     else:
         floor, shown = floor_display(
             lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)", current_digits()
@@ -86,8 +86,8 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
     return equation(
         "Closed form",
         text,
-        chain("N^{*}", _RATIO, substituted, *([shown] if shown != display_integer(floor) else []),
-              display_integer(floor)),
+        chain("N^{*}", _RATIO, substituted, *([shown] if shown != display_integer(floor, current_digits()) else []),
+              display_integer(floor, current_digits())),
         kind="solution",
     )
 
@@ -112,7 +112,7 @@ def _sandwich(model: Independent, budget: Budget) -> Step:
             r"\left\lfloor \frac{1-T}{\varepsilon} \right\rfloor",
             f"\\left\\lfloor \\frac{{1 - {latex_number(threshold)}}}{{{latex_number(epsilon)}}} "
             "\\right\\rfloor",
-            display_integer(lower),
+            display_integer(lower, current_digits()),
             ("\\le", symbol),
         ),
         chain(
@@ -120,7 +120,7 @@ def _sandwich(model: Independent, budget: Budget) -> Step:
             f"\\left\\lfloor \\frac{{\\ln(1/{_grouped(threshold)})}}{{{latex_number(epsilon)}}} "
             "\\right\\rfloor",
             *([shown_upper] if shown_upper != "0" else []),
-            display_integer(upper),
+            display_integer(upper, current_digits()),
             ("\\ge", symbol),
         ),
     ]

@@ -94,7 +94,7 @@ def _persistent_cap(model: PersistentUnsafe, budget: Budget) -> list[Step]:
     parts = [f"\\left\\lfloor \\frac{{\\ln {latex_number(threshold)}}}{{\\ln(1 - {latex_number(mass)})}} \\right\\rfloor"]
     if floor == cap:
         parts.append(f"\\lfloor {shown} \\rfloor")
-    parts.append(display_integer(cap))
+    parts.append(display_integer(cap, current_digits()))
     return [equation("Cap", "However good the defenses, every rate is at least $\\delta$, so no budget exceeds the "
                      "budget of the floor alone:",
                      chain("N^{*}", ("\\le", "\\left\\lfloor \\frac{\\ln T}{\\ln(1 - \\delta)} \\right\\rfloor"),
