@@ -61,7 +61,7 @@ def _ball_survival(model: Any, n: int | None, dps: int) -> mpmath.mpf:
 
 def shown_survival(model: Any, n: int | None, value: Any, threshold: Fraction, above: bool, digits: int = 6,
                    tie: bool = False) -> str:
-    r"""LaTeX for a survival value compared with ``T``: ``digits`` figures, or ``T \pm d`` when they would hide the side.
+    r"""LaTeX for a survival compared with ``T``: ``digits`` figures, or ``T \pm d`` when they would hide the side.
 
     ``value`` is the API's number (``budget.certificate_values``). ``above`` is
     the certified side: ``S >= T`` (True) or ``S < T`` (False).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Protocol
 
 from bounds.errors import ParameterError
@@ -107,11 +108,11 @@ class Provenance:
     def now(cls, call: str) -> Provenance:
         """Today's provenance (``SOURCE_DATE_EPOCH``, when set, fixes the date for reproducible builds)."""
         import os
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from bounds import __version__
 
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch and epoch.isdigit() \
-            else datetime.now(timezone.utc)
+        moment = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() \
+            else datetime.now(UTC)
         return cls(str(__version__), call, moment.strftime("%Y-%m-%d %H:%M UTC"))

@@ -35,7 +35,8 @@ def _independent(e: Fraction, t: Fraction, options: dict[str, Any]) -> tuple[str
 
 
 def _boole(e: Fraction, t: Fraction, options: dict[str, Any]) -> tuple[str, str, str]:
-    return ("\\text{any dependence}", _floor("1 - T", "\\varepsilon"), _floor(f"1 - {latex_number(t)}", latex_number(e)))
+    substituted = _floor(f"1 - {latex_number(t)}", latex_number(e))
+    return ("\\text{any dependence}", _floor("1 - T", "\\varepsilon"), substituted)
 
 
 def _sandwich_lower(e: Fraction, t: Fraction, options: dict[str, Any]) -> tuple[str, str, str]:
@@ -70,7 +71,8 @@ def _floor_row(e: Fraction, t: Fraction, options: dict[str, Any]) -> tuple[str, 
 
 def _cap(e: Fraction, t: Fraction, options: dict[str, Any]) -> tuple[str, str, str]:
     delta = latex_number(Fraction(str(options["mass"])))
-    return ("\\text{cap}", _floor("\\ln T", "\\ln(1 - \\delta)"), _floor(f"\\ln {latex_number(t)}", f"\\ln(1 - {delta})"))
+    substituted = _floor(f"\\ln {latex_number(t)}", f"\\ln(1 - {delta})")
+    return ("\\text{cap}", _floor("\\ln T", "\\ln(1 - \\delta)"), substituted)
 
 
 #: Row label prefix -> (LaTeX name, formula, substituted), for the library's own rows.
@@ -80,7 +82,7 @@ _ROWS: tuple[tuple[str, _Formula], ...] = (
     ("sandwich lower", _sandwich_lower),
     ("sandwich upper", _sandwich_upper),
     ("beta-mixture", _beta),
-    ("any dependence, pairwise", lambda e, t, o: _pairwise("guaranteed")(e, t, o)),
+    ("any dependence, pairwise", _pairwise("guaranteed")),
     ("persistent floor", _floor_row),
     ("cap ", _cap),
 )

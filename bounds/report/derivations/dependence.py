@@ -41,7 +41,8 @@ _BOUND_TEXT = {
 _UNION_FORMULA = {
     ("kwerel", "upper"): "\\min\\bigl(1,\\ S_1 - 2 S_2 / N\\bigr)",
     ("boole", "upper"): "\\min(1,\\ S_1)",
-    ("dawson-sankoff", "lower"): "\\frac{2 S_1}{k+1} - \\frac{2 S_2}{k(k+1)},\\quad k = 1 + \\lfloor 2 S_2 / S_1 \\rfloor",
+    ("dawson-sankoff", "lower"):
+        "\\frac{2 S_1}{k+1} - \\frac{2 S_2}{k(k+1)},\\quad k = 1 + \\lfloor 2 S_2 / S_1 \\rfloor",
     ("frechet", "lower"): "\\max_i P(F_i)",
 }
 

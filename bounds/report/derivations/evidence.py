@@ -91,7 +91,8 @@ def _substituted(subject: EvidenceBound, formula: str) -> str:
     k, n, c = subject.failures, subject.trials, latex_number(subject.confidence)
     substitutions = {
         "clopper-pearson": f"I^{{-1}}_{{{c}}}({latex_integer(k + 1)},\\, {latex_integer(n - k)})",
-        "jeffreys": f"I^{{-1}}_{{{c}}}({latex_number(Fraction(2 * k + 1, 2))},\\, {latex_number(Fraction(2 * (n - k) + 1, 2))})",
+        "jeffreys": f"I^{{-1}}_{{{c}}}({latex_number(Fraction(2 * k + 1, 2))},\\, "
+                    f"{latex_number(Fraction(2 * (n - k) + 1, 2))})",
         "rule-of-three": f"1 - (1 - {c})^{{1/{latex_integer(n)}}}",
     }
     shown = substitutions.get(subject.method)

@@ -72,7 +72,8 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
         shown, floor = f"\\lfloor {display_integer(budget.n, current_digits())} \\rfloor", budget.n
     else:
         floor, shown = floor_display(
-            lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)", current_digits()
+            lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)",
+            current_digits(),
         )
         shown = f"\\lfloor {shown} \\rfloor"
     if floor != budget.n:
@@ -95,7 +96,8 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
 def _floor_log_over(threshold: Fraction, epsilon: Fraction) -> tuple[int, str]:
     if threshold == 1:
         return 0, "0"
-    floor, shown = floor_display(lambda dps: -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon), "ln(1/T)/eps", current_digits())
+    floor, shown = floor_display(lambda dps: -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon), "ln(1/T)/eps",
+                                 current_digits())
     return floor, f"\\lfloor {shown} \\rfloor"
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bounds.numeric.certify import evaluate
 from bounds.oversight.control import ControlGame
 from bounds.oversight.model import Oversight
-from bounds.report.derive import Step, chain, equation, model_steps
+from bounds.report.derive import Step, chain, current_digits, equation, model_steps
 from bounds.report.latex import latex_number
 from bounds.solve.budget import Budget
 
@@ -35,19 +36,19 @@ def _oversight(model: Oversight, budget: Budget) -> list[Step]:
     lhs, rhs = _LAYER[model.dependence]
     lines = [chain("m", "n - k + 1", f"{model.monitors} - {model.vote} + 1", str(needed)), chain(lhs, rhs)]
     if model.dependence == "any":
-        lines.append(chain("M_+", latex_number(interval.high)))
-        lines.append(chain("M_-", latex_number(interval.low)))
+        lines.append(chain("M_+", latex_number(interval.high, current_digits())))
+        lines.append(chain("M_-", latex_number(interval.low, current_digits())))
     else:
-        lines.append(chain("M", latex_number(interval.high)))
+        lines.append(chain("M", latex_number(interval.high, current_digits())))
     steps = [equation(
         "Layer", f"The defect passes when at least $m$ of the $n = {model.monitors}$ monitors miss "
         f"(dependence: {model.dependence}; the budget uses the largest consistent $M$):", *lines,
     )]
     if not model.wrapped:
         steps.append(equation("Rate", "Per generation, a defect that passes the layer:",
-                              chain(r"\varepsilon", "d M", latex_number(model._rate_exact()))))
+                              chain(r"\varepsilon", "d M", latex_number(model._rate_exact(), current_digits()))))
     if model.effective_monitors is not None:
-        effective = latex_number(model.effective_monitors)
+        effective = latex_number(model.effective_monitors, current_digits())
         steps.append(equation("Effective monitors", "Kish's effective number of independent monitors:",
                               chain(r"n_\text{eff}", r"\frac{n}{1 + (n-1)\rho}", effective)))
     return steps
@@ -57,6 +58,7 @@ def _oversight(model: Oversight, budget: Budget) -> list[Step]:
 def _control(model: ControlGame, budget: Budget) -> list[Step]:
     from bounds.numeric.contexts import FLOAT
 
+    digits = current_digits()
     tpr, _ = model.tpr(FLOAT)
     c, lost, on = (float(value) for value in model.per_attack(FLOAT))
     exact = model.tpr_exact()
@@ -65,13 +67,14 @@ def _control(model: ControlGame, budget: Budget) -> list[Step]:
            else r"\mathrm{TPR}(f) \text{ piecewise linear through the ROC points}")
     return [
         equation("ROC", "The monitor's true-positive rate at the audit budget $f$:", chain(roc),
-                 chain(r"\mathrm{TPR}", latex_number(shown))),
+                 chain(r"\mathrm{TPR}", latex_number(shown, digits))),
         equation(
             "Per attack", "Caught (safe stop), lost (unsafe), and the chance the game goes on per generation:",
-            chain("c", r"\mathrm{TPR}\, h", latex_number(c)), chain(r"\ell", r"(1 - \mathrm{TPR}\, h)\, s",
-                                                                     latex_number(lost)),
-            chain("g", r"1 - p (c + \ell)", latex_number(on)),
+            chain("c", r"\mathrm{TPR}\, h", latex_number(c, digits)),
+            chain(r"\ell", r"(1 - \mathrm{TPR}\, h)\, s", latex_number(lost, digits)),
+            chain("g", r"1 - p (c + \ell)", latex_number(on, digits)),
         ),
-        equation("Limit", "The game ends safely with probability", chain(r"S(\infty)", r"\frac{c}{c + \ell}",
-                                                                           latex_number(model.limit()))),
+        # the limit from the kernel's ball log_limit (the number the certificate uses)
+        equation("Limit", "The game ends safely with probability", chain(
+            r"S(\infty)", r"\frac{c}{c + \ell}", latex_number(evaluate(model.log_limit, digits + 2), digits))),
     ]

@@ -90,7 +90,8 @@ def _power(model: Power, digits: int = 6) -> Presentation:
         + "; for $s > 1$ the rates are summable and $S(\\infty) > 0$.",
         (given_line("\\varepsilon_1", model.epsilon1), given_line("s", model.exponent)),
         ("\\varepsilon_1 i^{-s}", f"{first} \\cdot i^{{-{exponent}}}"),
-        f"\\prod_{{i=1}}^{{\\infty}} \\bigl(1 - {first} \\cdot i^{{-{exponent}}}\\bigr)" if model.exponent > 1 else None,
+        f"\\prod_{{i=1}}^{{\\infty}} \\bigl(1 - {first} \\cdot i^{{-{exponent}}}\\bigr)"
+        if model.exponent > 1 else None,
     )
 
 

@@ -58,7 +58,7 @@ def _persistent_unsafe(model: PersistentUnsafe, digits: int = 6) -> Presentation
         factor = f"(1 - {floor})^{{N}}" if model.growth is None else \
             f"\\prod_{{i=1}}^{{N}} \\bigl(1 - {floor}\\bigr)"
         survival = [chain("S(N)", f"S_{{\\mathrm{{base}}}}(N)\\,(1 - {floor_symbol})^{{N}}" if model.growth is None
-                          else f"S_{{\\mathrm{{base}}}}(N) \\prod_{{i=1}}^{{N}} (1 - \\delta_i)"),
+                          else "S_{\\mathrm{base}}(N) \\prod_{i=1}^{N} (1 - \\delta_i)"),
                     *(chain("", f"\\Bigl({line.rhs[-1][1]}\\Bigr)\\, {factor}") for line in base.survival[:1])]
 
         def at(n: int) -> str | None:
@@ -91,7 +91,8 @@ def _persistent_cap(model: PersistentUnsafe, budget: Budget) -> list[Step]:
     mass, threshold = model.mass, budget.threshold
     floor, shown = floor_display(lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(mass)),
                                  "ln T / ln(1 - delta)", current_digits())
-    parts = [f"\\left\\lfloor \\frac{{\\ln {latex_number(threshold)}}}{{\\ln(1 - {latex_number(mass)})}} \\right\\rfloor"]
+    ratio = f"\\frac{{\\ln {latex_number(threshold)}}}{{\\ln(1 - {latex_number(mass)})}}"
+    parts = [f"\\left\\lfloor {ratio} \\right\\rfloor"]
     if floor == cap:
         parts.append(f"\\lfloor {shown} \\rfloor")
     parts.append(display_integer(cap, current_digits()))
