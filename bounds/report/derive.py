@@ -55,6 +55,7 @@ True
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import pkgutil
 from collections.abc import Iterable, Mapping
@@ -336,13 +337,15 @@ def python_call(subject: Any, threshold: Any, digits: int) -> str:
     return f"bounds.derive({shown}, digits={digits})"
 
 
-def derive(subject: Any, threshold: Any = None, *, digits: int = 6, call: str | None = None) -> Derivation:
-    """The derivation of a budget: of a :class:`~bounds.solve.budget.Budget`, or of a model at ``threshold``.
+def _derive(subject: Any, threshold: Any = None, *, digits: int = 6, call: str | None = None) -> Derivation:
+    """The derivation of a result: a :class:`~bounds.solve.budget.Budget`, a model at ``threshold``, or a result.
 
     Parameters
     ----------
-    subject : Budget or model
-        A certified budget, or any model implementing the protocol.
+    subject : Budget, model or result
+        A certified budget, any model implementing the protocol, or a result
+        type registered with ``derive.register`` (intervals, budget intervals,
+        evidence bounds, budget distributions, the rows of ``bounds.compare``).
     threshold : number, optional
         Needed when ``subject`` is a model.
     digits : int
@@ -393,8 +396,22 @@ def derive_subject(subject: Any, threshold: Any = None, *, digits: int = 6) -> D
 
 
 _derive_base = derive_subject.dispatch(object)
-derive.register = derive_subject.register  # type: ignore[attr-defined]  # the registration API of result types
-derive.dispatch = derive_subject.dispatch  # type: ignore[attr-defined]
+
+
+class _Derive:
+    """:func:`_derive` with the registration API of result types: ``@derive.register`` (singledispatch)."""
+
+    def __init__(self) -> None:
+        self.register = derive_subject.register
+        self.dispatch = derive_subject.dispatch
+        functools.update_wrapper(self, _derive)
+
+    def __call__(self, subject: Any, threshold: Any = None, *, digits: int = 6,
+                 call: str | None = None) -> Derivation:
+        return _derive(subject, threshold, digits=digits, call=call)
+
+
+derive = _Derive()
 
 
 @renderer("derivation", Budget)

@@ -47,7 +47,7 @@ def _persistent_unsafe(model: PersistentUnsafe, digits: int = 6) -> Presentation
             survival[0] = chain(*([survival[0].lhs] + [rhs for _, rhs in survival[0].rhs]),
                                 f"(1 - {latex_number(max(model.base.epsilon, model.mass))})^{{N}}")
 
-        def at(n: int) -> str:
+        def at(n: int) -> str | None:
             if constant:
                 return f"(1 - {latex_number(max(model.base.epsilon, model.mass))})^{{{count_text(n)}}}"
             return f"\\prod_{{i=1}}^{{{count_text(n)}}} \\bigl({keep}\\bigr)"
