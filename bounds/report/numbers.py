@@ -161,9 +161,10 @@ def latex_number(value: Any, digits: int | None = None) -> str:
         if digits is None and decimal is None and max(abs(value.numerator), value.denominator) < 10**6:
             sign = "-" if value < 0 else ""
             return f"{sign}\\tfrac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+        # the exact rational rounded once, in decimal (half-even), then printed with those figures
+        quotient = Context(prec=limit).divide(Decimal(value.numerator), Decimal(value.denominator))
         with mpmath.workdps(limit + 10):
-            rounded = mpmath.mpf(value.numerator) / value.denominator
-            return _scientific(real_text(rounded, limit))
+            return _scientific(real_text(mpmath.mpf(str(quotient)), limit))
     if isinstance(value, sympy.Float):
         value = mpmath.mpf(value)
     return _scientific(real_text(value, 6 if digits is None else digits))

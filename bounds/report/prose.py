@@ -88,7 +88,8 @@ _ASCII_MATH = re.compile(
     r"|(?P<greek>\b(?:" + "|".join(_GREEK) + r")" + _SUBSCRIPT + r"'?)(?![A-Za-z])"
     r"|(?P<infinity>\binfinity\b)"
     r"|(?P<tilde>\s~\s)"
-    r"|(?P<letter>(?<![\w'])[a-zA-Z](?:_[A-Za-z0-9]+)?(?![\w'(]))"
+    # a single letter is a symbol, except the words "a", "A" and "I" before another word
+    r"|(?P<letter>(?<![\w'])(?!(?<=\w\()s\))(?![aAI] [A-Za-z])[a-zA-Z](?:_[A-Za-z0-9]+)?(?![\w'(]))"
 )
 
 

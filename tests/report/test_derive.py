@@ -182,7 +182,7 @@ def test_a_model_without_registrations_gets_a_full_derivation() -> None:
     assert labels == ["Model", "Assumption", "Threshold", "Inputs", "Survival", "Budget",
                       "Certificate", "Result"]
     text = derivation.to_latex()
-    assert "flaw $a$ with probability $w$" in text  # the ASCII maths of the assumption typeset
+    assert "flaw a with probability $w$" in text  # the ASCII maths typeset, the article left alone
     assert parse.parameter(text, "w") == Fraction(1, 10)
     assert parse.budget(text) == budget.n
     exact = model.survival_exact(budget.n)

@@ -15,6 +15,7 @@ from bounds.oversight.control import ControlGame
 from bounds.oversight.model import Oversight
 from bounds.report.derive import Step, chain, current_digits, equation, model_steps
 from bounds.report.latex import latex_number
+from bounds.report.presentation import Presentation, count_text, given_line, present, row_vector
 from bounds.solve.budget import Budget
 
 __all__: list[str] = []
@@ -78,3 +79,44 @@ def _control(model: ControlGame, budget: Budget) -> list[Step]:
         equation("Limit", "The game ends safely with probability", chain(
             r"S(\infty)", r"\frac{c}{c + \ell}", latex_number(evaluate(model.log_limit, digits + 2), digits))),
     ]
+
+
+_DEPENDENCE_TEXT = {
+    "independent": "the monitors miss independently",
+    "beta-factor": "a common cause ($\\beta$-factor) makes all monitors miss together",
+    "mgl": "common causes of every multiplicity (multiple Greek letters)",
+    "alpha-factor": "common causes of every multiplicity ($\\alpha$-factor)",
+    "exchangeable": "the monitors' misses are exchangeable with correlation $\\rho$ (Eckhardt--Lee)",
+    "any": "any dependence between the monitors (the largest consistent $M$ is used)",
+}
+_DEPENDENCE_SYMBOLS = {"beta": "\\beta", "rho": "\\rho", "alpha": "\\alpha", "greek": "\\rho"}
+
+
+@present.register
+def _present_oversight(model: Oversight, digits: int = 6) -> Presentation:
+    if model.wrapped:
+        return present.dispatch(object)(model, digits)
+    d = latex_number(model.defect_rate)
+    given = [given_line("d", model.defect_rate), chain("q", row_vector(model.miss)),
+             given_line("n", model.monitors), given_line("k", model.vote)]
+    for key, symbol in _DEPENDENCE_SYMBOLS.items():
+        value = getattr(model, key, None)
+        if value is not None:
+            given.append(chain(symbol, row_vector(value) if isinstance(value, tuple) else latex_number(value)))
+    return Presentation(
+        assumptions=(
+            "A generation introduces a defect with probability $d$; $n$ monitors, missing it with "
+            "probabilities $q$, vote, and the defect passes when fewer than $k$ of them flag it.",
+            f"$M$ is the probability that the layer misses a defect: {_DEPENDENCE_TEXT.get(model.dependence, '')}.",
+        ),
+        given=tuple(given),
+        survival=(chain("S(N)", "(1 - d M)^{N}", f"(1 - {d}\\, M)^{{N}}"),),
+        at=lambda n: f"(1 - {d}\\, M)^{{{count_text(n)}}}",
+        references=(
+            "IEC 61508-6:2010, Annex D (the $\\beta$-factor for common-cause failures).",
+            "A. Mosleh et al., NUREG/CR-5485 (1998) (multiple Greek letters, $\\alpha$-factor).",
+            "D. E. Eckhardt and L. D. Lee, ``A theoretical basis for the analysis of multiversion software subject "
+            "to coincident errors'', IEEE Trans. Software Eng. SE-11 (1985).",
+            "L. Kish, \\emph{Survey Sampling}, Wiley (1965).",
+        ),
+    )
