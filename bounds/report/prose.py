@@ -9,7 +9,7 @@ in its assumptions (``epsilon_1 r^(i-1)``, ``(epsilon_1; r)_infinity``,
 Examples
 --------
 >>> ascii_math_to_latex("generation i fails with probability epsilon_1 r^(i-1)")
-'generation $i$ fails with probability $\\varepsilon_{1}$ $r^{i-1}$'
+'generation $i$ fails with probability $\\varepsilon_{1}$ $r^{i - 1}$'
 """
 
 from __future__ import annotations
