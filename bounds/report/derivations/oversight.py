@@ -15,7 +15,7 @@ from bounds.oversight.control import ControlGame
 from bounds.oversight.model import Oversight
 from bounds.report.derive import Step, chain, current_digits, equation, model_steps
 from bounds.report.latex import latex_number
-from bounds.report.presentation import Presentation, count_text, given_line, present, row_vector
+from bounds.report.presentation import Presentation, broken, count_text, given_line, present, row_vector
 from bounds.solve.budget import Budget
 
 __all__: list[str] = []
@@ -57,13 +57,15 @@ def _oversight(model: Oversight, budget: Budget) -> list[Step]:
 
 @model_steps.register
 def _control(model: ControlGame, budget: Budget) -> list[Step]:
-    from bounds.numeric.contexts import FLOAT
+    from bounds.numeric.certify import ball_to_mpf
+    from bounds.numeric.contexts import BallContext
 
     digits = current_digits()
-    tpr, _ = model.tpr(FLOAT)
-    c, lost, on = (float(value) for value in model.per_attack(FLOAT))
+    with BallContext(128) as ctx:  # the kernel's balls, as the certificate (the midpoints carry every figure shown)
+        c, lost, on = (ball_to_mpf(value, 128) for value in model.per_attack(ctx))
+        tpr = ball_to_mpf(model.tpr(ctx)[0], 128)
     exact = model.tpr_exact()
-    shown: Any = exact if exact is not None else float(tpr)
+    shown: Any = exact if exact is not None else tpr
     roc = (r"\operatorname{logit} \mathrm{TPR} = a + b \operatorname{logit} f" if model.roc is not None
            else r"\mathrm{TPR}(f) \text{ piecewise linear through the ROC points}")
     return [
@@ -79,6 +81,35 @@ def _control(model: ControlGame, budget: Budget) -> list[Step]:
         equation("Limit", "The game ends safely with probability", chain(
             r"S(\infty)", r"\frac{c}{c + \ell}", latex_number(evaluate(model.log_limit, digits + 2), digits))),
     ]
+
+
+@present.register
+def _present_control(model: ControlGame, digits: int = 6) -> Presentation:
+    given = [given_line("s", model.attack_success), given_line("h", model.auditor_accuracy),
+             given_line("f", model.audit_budget)]
+    if model.roc is not None:
+        given.append(chain("(a, b)", "(" + ",\\ ".join(latex_number(value) for value in model.roc) + ")"))
+    else:
+        points = ",\\ ".join(f"({latex_number(x)}, {latex_number(y)})" for x, y in model.roc_points)
+        given.append(chain("\\text{ROC points}", broken([points])))
+    given.append(given_line("p", model.attack_rate) if model.attack_rate is not None
+                 else chain("p", "1 \\quad \\text{(the worst case)}"))
+    assumptions = [
+        "A misaligned model attacks with probability $p$ per generation; an audited attack is caught (a safe "
+        "stop) with probability $c = \\mathrm{TPR}\\,h$, an uncaught one succeeds with probability "
+        "$\\ell = (1 - \\mathrm{TPR}\\,h)\\,s$.",
+        "$g = 1 - p(c + \\ell)$ is the probability that the game goes on.",
+    ]
+    if model.epsilon is not None:
+        given.append(given_line("\\varepsilon", model.epsilon))
+        assumptions.append("Before the game the model is aligned and loses alignment with probability "
+                           "$\\varepsilon$ per generation.")
+    generic = present.dispatch(object)(model, digits)
+    return Presentation(
+        assumptions=tuple(assumptions), given=tuple(given), survival=generic.survival, at=generic.at,
+        references=("R. Greenblatt, B. Shlegeris, K. Sachan and F. Roger, ``AI Control: Improving Safety Despite "
+                    "Intentional Subversion'', arXiv:2312.06942 (2023).",),
+    )
 
 
 _DEPENDENCE_TEXT = {
