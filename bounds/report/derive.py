@@ -416,7 +416,8 @@ derive = _Derive()
 
 @renderer("derivation", Budget)
 def _budget_derivation(budget: Budget, *, digits: int = 6) -> Derivation:
-    return budget_derivation(budget, digits)
+    call = f"bounds.budget({budget.model!r}, {real_text(budget.threshold, 12)!r}).derivation(digits={digits})"
+    return derive(budget, digits=digits, call=call)
 
 
 @derive_subject.register

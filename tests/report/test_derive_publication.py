@@ -119,6 +119,19 @@ def test_derivations_are_publication_quality(result: str, tmp_path: Path, capsys
     assert [word for word in FORBIDDEN if word in text] == []
     assert text.count(f"bounds {bounds.__version__}") == len(documents)
     assert long_numbers(body_of(text)) == []
+    assert pages_ending_in_a_lead_in(text) == []
+
+
+def pages_ending_in_a_lead_in(text: str) -> list[str]:
+    """The last lines of pages that end inside a lead-in (``...:`` or ``...,``): its display went to the next page."""
+    endings = []
+    for page in text.split("\f"):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        if lines and lines[-1].isdigit():  # the page number
+            lines.pop()
+        if lines and lines[-1].endswith((":", ",")):  # a lead-in, or a paragraph broken before its display
+            endings.append(lines[-1])
+    return endings
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.stem for spec in SPECS])
