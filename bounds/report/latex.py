@@ -120,11 +120,37 @@ _COMMAND_OR_BRACE = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\b|\\[a-zA-Z]
 _SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
 
 
+def _braced(latex: str, start: int) -> int:
+    """The index just past the brace group opening at ``latex[start] == "{"``."""
+    depth = 0
+    for index in range(start, len(latex)):
+        depth += {"{": 1, "}": -1}.get(latex[index], 0)
+        if depth == 0:
+            return index + 1
+    return len(latex)
+
+
+def _stacked(latex: str) -> str:
+    r"""``\frac{A}{B}`` and ``pmatrix`` replaced by placeholders as wide as their widest row."""
+    while (start := latex.find("\\frac{")) >= 0 or (start := latex.find("\\tfrac{")) >= 0:
+        head = latex.index("{", start)
+        middle = _braced(latex, head)
+        end = _braced(latex, middle) if middle < len(latex) and latex[middle] == "{" else middle
+        width = max(_visible_width(latex[head + 1:middle - 1]), _visible_width(latex[middle + 1:end - 1]))
+        latex = latex[:start] + "x" * width + latex[end:]
+    opening, closing = "\\begin{pmatrix}", "\\end{pmatrix}"
+    while (start := latex.find(opening)) >= 0 and (end := latex.find(closing, start)) >= 0:
+        rows = latex[start + len(opening):end].split("\\\\")
+        width = max(sum(_visible_width(cell) + 2 for cell in row.split("&")) for row in rows)
+        latex = latex[:start] + "x" * (width + 2) + latex[end + len(closing):]
+    return latex
+
+
 def _visible_width(latex: str) -> int:
-    """A rough printed width: scripts count 60%, commands one character, braces none."""
+    """A rough printed width: fractions and matrices as wide as their widest row, scripts 60%, commands one."""
+    latex = _stacked(latex.replace(LINE_BREAK, ""))
     scripts = sum(len(_COMMAND_OR_BRACE.sub("x", match.group(1))) for match in _SCRIPT.finditer(latex))
     base = _SCRIPT.sub("", latex)
-    base = base.replace(LINE_BREAK, "")
     width = len(_COMMAND_OR_BRACE.sub(lambda match: "x" if len(match.group()) > 6 else "", base))
     return width + (6 * scripts) // 10
 
