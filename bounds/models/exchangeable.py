@@ -208,6 +208,19 @@ class BetaMixture(SurvivalModel):
             shape_a, shape_b = average * total, (1 - average) * total
         object.__setattr__(self, "a", shape_a)
         object.__setattr__(self, "b", shape_b)
+        # which pair the user gave, for derivations that show the inputs before the derived ones
+        object.__setattr__(self, "_given", ("a", "b") if by_shape else ("mean", "rho"))
+
+    def given_parameters(self) -> dict[str, Fraction]:
+        """The pair of parameters the model was built from: ``a, b`` or ``mean, rho``.
+
+        Examples
+        --------
+        >>> BetaMixture(mean="0.001", rho="0.01").given_parameters()
+        {'mean': Fraction(1, 1000), 'rho': Fraction(1, 100)}
+        """
+        names = getattr(self, "_given", ("a", "b"))
+        return {name: getattr(self, name) for name in names}
 
     # -- parameters ---------------------------------------------------------------------
     @property

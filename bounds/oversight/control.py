@@ -195,6 +195,8 @@ class ControlGame(SurvivalModel):
         a, b = self.roc
         if f in (0, 1):
             return f
+        if a == 0 and f == Fraction(1, 2):  # logit(1/2) = 0: TPR = 1/2 whatever the slope
+            return Fraction(1, 2)
         if a == 0 and b.denominator == 1:
             odds = (f / (1 - f)) ** int(b)
             return odds / (1 + odds)
@@ -220,11 +222,16 @@ class ControlGame(SurvivalModel):
 
     def per_attack(self, ctx: Any) -> tuple[Any, Any, Any]:
         """``(c, l, g)``: caught and lost per attack, and the probability the game goes on per generation."""
-        tpr, miss = self.tpr(ctx)
-        h, s, p = (ctx.number(x) for x in (self.auditor_accuracy, self.attack_success, self.attack_rate))
-        uncaught = ctx.number(1 - self.auditor_accuracy) + h * miss
+        s, p = ctx.number(self.attack_success), ctx.number(self.attack_rate)
+        if self.auditor_accuracy == 0:
+            # an auditor who never catches: the ROC does not enter (exact even where TPR is irrational)
+            caught, uncaught = ctx.zero, ctx.one
+        else:
+            tpr, miss = self.tpr(ctx)
+            h = ctx.number(self.auditor_accuracy)
+            caught, uncaught = tpr * h, ctx.number(1 - self.auditor_accuracy) + h * miss
         on = ctx.number(1 - self.attack_rate) + p * uncaught * ctx.number(1 - self.attack_success)
-        return tpr * h, uncaught * s, on
+        return caught, uncaught * s, on
 
     @property
     def always_safe(self) -> bool:
@@ -330,8 +337,7 @@ class ControlGame(SurvivalModel):
             return ball_to_mpf(exp_ball(self.log_survival(ctx, int(n)), prec), prec)
 
     def survival_exact(self, n: int) -> Fraction | None:
-        tpr = self.tpr_exact()
-        if tpr is None:
+        if self.tpr_exact() is None and self.auditor_accuracy != 0:
             return None
         if n == 0 or self.always_safe:
             return Fraction(1)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -44,6 +44,10 @@ class ComparisonRow(Displayed):
     budget: int | None
     kind: str
     assumption: str
+    # the inputs of the comparison the row belongs to (set by compare(), shown by its derivation)
+    epsilon: Fraction | None = field(default=None, compare=False, repr=False)
+    threshold: Fraction | None = field(default=None, compare=False, repr=False)
+    options: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,7 +88,9 @@ def compare(epsilon: Any, threshold: Any, **options: Any) -> ComparisonTable:
     rate = probability(epsilon, "epsilon")
     target = as_threshold(threshold)
     rows = (function(rate, target, options) for function in _ROWS)
-    return ComparisonTable(row for row in rows if row is not None)
+    return ComparisonTable(
+        replace(row, epsilon=rate, threshold=target, options=dict(options)) for row in rows if row is not None
+    )
 
 
 @comparison_row

@@ -11,9 +11,10 @@ model protocol alone (``symbolic()``, ``parameters()``, ``name``) and the
 certified :class:`~bounds.solve.budget.Budget`, :func:`derive` writes
 
 1. the assumptions (``model.symbolic().assumptions``),
-2. the parameter values, exactly as they were read,
-3. ``S(N) = symbolic = substituted`` (the substitution uses
-   :class:`sympy.UnevaluatedExpr`, so ``1 - 0.002`` stays visible),
+2. the inputs as the user gave them, then the parameters derived from them,
+3. ``S(N) = symbolic = substituted`` (from the family's
+   :func:`~bounds.report.presentation.present`, or sympy's
+   :class:`sympy.UnevaluatedExpr` for a user's model, so ``1 - 0.002`` stays visible),
 4. the inequality that defines the budget, ``N* = max{N : S(N) >= T}``,
 5. the certificate ``S(N*) >= T > S(N*+1)`` with both values (or
    ``S(infinity) >= T`` when the budget is unbounded) and how it was proved,
@@ -21,7 +22,9 @@ certified :class:`~bounds.solve.budget.Budget`, :func:`derive` writes
 
 The numbers shown are the numbers the API returns: the budget is
 ``budget.n``, the survivals are ``budget.certificate_values`` rounded to
-significant figures (more figures when needed to show the strict inequality).
+``digits`` significant figures (``T + d`` when the figures would hide the strict
+inequality). Every derivation carries its provenance (version, call or command,
+UTC date) and the references of its family.
 
 **Extension points** (the plug-in pattern of handcalcs: one registration per family):
 
@@ -51,34 +54,33 @@ True
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 import pkgutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
 from functools import cache, singledispatch
 from typing import Any
 
 import mpmath
 import numpy as np
-import sympy
 
 from bounds.display import renderer
-from bounds.errors import BoundsError, CertificationError, ParameterError
-from bounds.numeric.parse import to_mpf
+from bounds.errors import BoundsError, ParameterError
+from bounds.numeric.parse import exact_text
 from bounds.report import latex as _latex
-from bounds.report.latex import (
+from bounds.report.certificate import certificate_lines, is_tie, shown_survival
+from bounds.report.numbers import (
     LONG_INTEGER,
     display_integer,
     floor_display,
     integer_text,
-    latex_expr,
     latex_integer,
     latex_number,
-    real_text,
 )
-from bounds.report.steps import STEP_KINDS, Line, Step, assumption, chain, equation, result
+from bounds.report.presentation import Presentation, current_digits, digits_in_use, present
+from bounds.report.steps import STEP_KINDS, Line, Provenance, Step, assumption, chain, equation, result
 from bounds.solve.budget import Budget, solve
 
 __all__ = [
@@ -91,21 +93,18 @@ __all__ = [
     "certificate_lines",
     "chain",
     "derive",
+    "current_digits",
     "display_integer",
     "floor_display",
     "equation",
     "model_steps",
+    "present",
+    "Presentation",
+    "Provenance",
     "result",
     "shown_survival",
     "symbolic_or_none",
 ]
-
-#: Most digits spent showing how far a survival lies from T (the certificate itself is the solver's ball).
-_MAX_DIFFERENCE_DPS = 16_000
-
-#: Most significant figures a survival is shown with before a note says where it agrees with T.
-MAX_SHOWN_DIGITS = 50
-
 
 @dataclass(frozen=True)
 class Derivation:
@@ -121,16 +120,23 @@ class Derivation:
         exactly as the API returned them.
     subject : object
         What was derived (a :class:`~bounds.solve.budget.Budget`, an interval result, ...).
+    references : tuple of str
+        Sources of the mathematics (prose with ``$...$`` math), printed at the end.
+    provenance : Provenance or None
+        The version, call or command and date that produced it (set by :func:`derive`).
     """
 
     title: str
     steps: tuple[Step, ...]
     values: Mapping[str, Any] = field(default_factory=dict)
     subject: Any = field(default=None, repr=False, compare=False)
+    references: tuple[str, ...] = ()
+    provenance: Provenance | None = field(default=None, compare=False)
 
     @classmethod
     def from_steps(
-        cls, title: str, steps: Iterable[Step], values: Mapping[str, Any] | None = None, subject: Any = None
+        cls, title: str, steps: Iterable[Step], values: Mapping[str, Any] | None = None, subject: Any = None,
+        references: Iterable[str] = (),
     ) -> Derivation:
         r"""Build a derivation from steps, for results that are not models (the generic extension point).
 
@@ -141,7 +147,7 @@ class Derivation:
         >>> Derivation.from_steps("Worst case", steps).to_markdown().splitlines()[0]
         '# Worst case'
         """
-        return cls(title, tuple(steps), dict(values or {}), subject)
+        return cls(title, tuple(steps), dict(values or {}), subject, tuple(references))
 
     def to_latex(self) -> str:
         """The LaTeX fragment (prose and ``aligned`` displays)."""
@@ -194,65 +200,7 @@ def _load_families() -> None:
             raise
 
 
-def _is_tie(budget: Budget) -> bool:
-    """Whether ``S(N*) == T`` exactly (checked in exact arithmetic; the certificate may name the ball of S(N*+1))."""
-    exact = getattr(budget.model, "survival_exact", None)
-    if budget.n is None or exact is None:
-        return False
-    return bool(exact(budget.n) == budget.threshold)
-
-
-def _shown_fraction(text: str) -> Fraction | None:
-    decimal = Decimal(text)
-    if abs(decimal.adjusted()) > 400:
-        return None  # far from any threshold in (0, 1]: the comparison is plain
-    return Fraction(decimal)
-
-
-def shown_survival(model: Any, n: int | None, value: Any, threshold: Fraction, above: bool, digits: int = 6,
-                   tie: bool = False) -> str:
-    r"""LaTeX for a survival value compared with ``T``, with enough figures to show the strict relation.
-
-    ``value`` is the API's number (``budget.certificate_values``), rounded to
-    ``digits`` significant figures, or more (up to :data:`MAX_SHOWN_DIGITS`)
-    when fewer would hide which side of ``T`` it lies on. A value closer to
-    ``T`` than that is shown as ``T + d`` or ``T - d``, with the difference ``d``
-    computed by ``model.survival_mp(n, dps)`` (``model.limit_mp(dps)`` when
-    ``n`` is None) at the precision it takes to resolve it. ``above`` is the
-    certified side: ``S >= T`` (True) or ``S < T`` (False).
-    """
-    if tie or (isinstance(value, Fraction) and value == threshold):
-        return latex_number(threshold)
-    with mpmath.workdps(MAX_SHOWN_DIGITS + 20):
-        # exact certificates carry Fractions, the others mpf
-        number = to_mpf(value) if isinstance(value, Fraction) else mpmath.mpf(value)
-        for shown_digits in range(digits, MAX_SHOWN_DIGITS + 1):
-            if shown_digits == 16:  # a 64-bit certificate ball carries about 16 figures: recompute beyond
-                number = model.survival_mp(n, MAX_SHOWN_DIGITS + 10) if n is not None else \
-                    model.limit_mp(MAX_SHOWN_DIGITS + 10)
-            text = real_text(number, shown_digits)
-            shown = _shown_fraction(text)
-            if shown is None or (shown > threshold if above else shown < threshold):
-                return latex_number(number, shown_digits)
-    difference = _difference_from_threshold(model, n, threshold, digits)
-    if (difference > 0) != above:
-        raise CertificationError(f"S({n}) - T = {difference} contradicts the certificate")
-    return f"T {'+' if above else '-'} {latex_number(abs(difference), digits)}"
-
-
-def _difference_from_threshold(model: Any, n: int | None, threshold: Fraction, digits: int) -> mpmath.mpf:
-    """``S(n) - T`` with ``digits`` correct figures (the precision doubles until it is resolved)."""
-    dps = 2 * MAX_SHOWN_DIGITS
-    while dps <= _MAX_DIFFERENCE_DPS:
-        with mpmath.workdps(dps + 20):
-            value = model.survival_mp(n, dps) if n is not None else model.limit_mp(dps)
-            target = mpmath.mpf(threshold.numerator) / threshold.denominator
-            difference = value - target
-            error = 2 * abs(value) * mpmath.mpf(10) ** (-dps) + abs(target) * mpmath.mpf(10) ** (-dps - 15)
-            if abs(difference) > error * 10 ** (digits + 2):
-                return +difference
-        dps *= 2
-    raise CertificationError(f"S({n}) agrees with T beyond {_MAX_DIFFERENCE_DPS} digits")
+_is_tie = is_tie  # the name the family modules import
 
 
 def symbolic_or_none(model: Any) -> Any:
@@ -274,74 +222,24 @@ def model_parameters(model: Any) -> dict[str, Any]:
     return dict(parameters()) if callable(parameters) else {}
 
 
-def _at(expression: Any, n: int) -> str | None:
-    """The substituted survival expression at ``N = n``, or None when ``n`` is too long to display."""
-    if expression is None or len(integer_text(n)) > LONG_INTEGER:
-        return None
-    count = sympy.UnevaluatedExpr(sympy.Integer(n))
-    try:
-        return latex_expr(expression.substituted().subs(expression.n, count))
-    except Exception:  # sympy refuses some substitutions (matrix powers); the display is optional
-        return None
+def _parameter_steps(shown: Presentation, threshold: Any) -> list[Step]:
+    given = equation("Inputs", "The inputs, as given:", *shown.given, chain("T", latex_number(threshold)),
+                     kind="definition")
+    if not shown.derived:
+        return [given]
+    return [given, equation("Derived parameters", "Computed from the inputs:", *shown.derived, kind="definition")]
 
 
-def _limit_display(expression: Any) -> list[str]:
-    try:
-        return [latex_expr(sympy.Limit(expression.substituted(), expression.n, sympy.oo))]
-    except Exception:  # as in _at: an expression sympy cannot wrap in a Limit is shown without it
-        return []
-
-
-def certificate_lines(budget: Budget, digits: int = 6) -> tuple[Line, ...]:
-    r"""``S(N*) = ... >= T > S(N*+1) = ...`` (or ``S(\infty) >= T``) with the API's values."""
-    model, threshold = budget.model, budget.threshold
-    expression = symbolic_or_none(model)
-    shown_threshold = latex_number(threshold)
-    if budget.n is None:
-        value = shown_survival(model, None, budget.certificate_values[0], threshold, True, digits)
-        limit = [] if expression is None else _limit_display(expression)
-        return (chain(r"S(\infty)", *limit, value, ("\\ge", f"T = {shown_threshold}")),)
-    tie = _is_tie(budget)
-    lines = []
-    for label, n, certified_value, relation in (
-        ("N^{*}", budget.n, budget.certificate_values[0], "\\ge"),
-        ("N^{*} + 1", budget.n + 1, budget.certificate_values[1], "<"),
-    ):
-        shown_n = latex_integer(n) if len(integer_text(n)) <= LONG_INTEGER else label
-        parts: list[str | tuple[str, str]] = [f"S({shown_n})"] if shown_n != label else []
-        substituted = _at(expression, n)
-        if substituted is not None:
-            parts.append(substituted)
-        above = relation == "\\ge"
-        parts.append(shown_survival(model, n, certified_value, threshold, above, digits, tie and above))
-        parts.append((relation, f"T = {shown_threshold}" if relation == "\\ge" else "T"))
-        lines.append(chain(f"S({label})", *parts))
-    return tuple(lines)
-
-
-def _parameter_lines(model: Any, expression: Any, threshold: Fraction) -> list[Line]:
-    if expression is not None:
-        lines = [chain(latex_expr(symbol), latex_expr(value)) for symbol, value in expression.values.items()]
-    else:
-        escaped_underscore = "{\\_}"
-        lines = [chain(f"\\mathrm{{{name.replace('_', escaped_underscore)}}}", latex_number(value))
-                 for name, value in model_parameters(model).items() if isinstance(value, (Fraction, int))]
-    lines.append(chain("T", latex_number(threshold)))
-    return lines
-
-
-def _survival_step(expression: Any) -> Step:
-    if expression is None:
+def _survival_step(shown: Presentation) -> Step:
+    if not shown.survival:
         return Step("equation", "Survival", "The model gives $S(N)$, the probability that alignment is "
                     "preserved through generations $1, \\dots, N$, by its own method "
                     "(it has no symbolic form).")
-    symbolic, substituted = latex_expr(expression.expr), latex_expr(expression.substituted())
-    parts = [symbolic] if symbolic == substituted else [symbolic, substituted]
     return equation(
         "Survival",
         "The probability that alignment is preserved through generations $1, \\dots, N$, "
-        "symbolically and with the parameters substituted:",
-        chain("S(N)", *parts),
+        "symbolically and with the inputs substituted:",
+        *shown.survival,
     )
 
 
@@ -355,7 +253,7 @@ def _budget_definition(budget: Budget) -> Step:
     )
 
 
-def _certificate_step(budget: Budget, digits: int) -> Step:
+def _certificate_step(budget: Budget, digits: int, shown: Presentation) -> Step:
     if budget.n is None:
         text = (
             f"Certified by {budget.certificate_text}: the limit is at least $T$, and $S(N) \\ge S(\\infty)$ "
@@ -366,7 +264,7 @@ def _certificate_step(budget: Budget, digits: int) -> Step:
             f"Certified by {budget.certificate_text}: $S(N^*) \\ge T > S(N^*+1)$"
             f"{_integer_or_reference(budget.n)}, so no larger $N$ keeps $S(N) \\ge T$."
         )
-    return equation("Certificate", text, *certificate_lines(budget, digits), kind="certificate")
+    return equation("Certificate", text, *certificate_lines(budget, digits, shown), kind="certificate")
 
 
 def _integer_or_reference(n: int) -> str:
@@ -375,7 +273,7 @@ def _integer_or_reference(n: int) -> str:
     return " (for the $N^*$ below)"
 
 
-def _result_step(budget: Budget) -> Step:
+def _result_step(budget: Budget, digits: int) -> Step:
     if budget.n is None:
         return result("Result", "The budget is unbounded: $S(N) \\ge T$ for every $N$.",
                       chain("N^{*}", "\\infty"))
@@ -384,31 +282,35 @@ def _result_step(budget: Budget) -> Step:
         return result("Result", "The certified budget:", chain("N^{*}", latex_integer(budget.n)))
     text = (
         f"The certified budget has {digits} digits, "
-        f"$N^* \\approx {latex_number(mpmath.mpf(budget.n), 8)}$; in full, "
+        f"$N^* \\approx {latex_number(mpmath.mpf(budget.n), digits)}$; in full, "
         f"$N^* = {latex_integer(budget.n)}$."
     )
     return result("Result", text)
 
 
 def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
-    """The derivation of a certified budget, from the model protocol alone (plus registered steps)."""
+    """The derivation of a certified budget, from the model's presentation (plus registered steps)."""
     _load_families()
+    with digits_in_use(digits):
+        return _budget_derivation_steps(budget, digits)
+
+
+def _budget_derivation_steps(budget: Budget, digits: int) -> Derivation:
     model = budget.model
-    expression = symbolic_or_none(model)
+    shown = present(model, digits)
     steps: list[Step] = [
         assumption(f"The {model_name(model)} model.", "Model"),
-        *(assumption(text) for text in (expression.assumptions if expression is not None else ())),
+        *(assumption(text) for text in shown.assumptions),
         assumption(
             "$T$ is the lowest acceptable probability that alignment is preserved through "
             "generations $1, \\dots, N$.", "Threshold"
         ),
-        equation("Parameters", "The numbers, exactly as they were read:",
-                 *_parameter_lines(model, expression, budget.threshold), kind="definition"),
-        _survival_step(expression),
+        *_parameter_steps(shown, budget.threshold),
+        _survival_step(shown),
         _budget_definition(budget),
         *model_steps(model, budget),
-        _certificate_step(budget, digits),
-        _result_step(budget),
+        _certificate_step(budget, digits, shown),
+        _result_step(budget, digits),
     ]
     values = {
         "budget": budget.n,
@@ -418,23 +320,39 @@ def budget_derivation(budget: Budget, digits: int = 6) -> Derivation:
         "certificate_values": budget.certificate_values,
         **model_parameters(model),
     }
-    title = f"Certified budget: {model_name(model)} model, T = {real_text(budget.threshold, 12)}"
-    return Derivation.from_steps(title, steps, values, budget)
+    title = f"Certified budget: {model_name(model)} model, T = {exact_text(budget.threshold)}"  # as given
+    return Derivation.from_steps(title, steps, values, budget, shown.references)
 
 
-@singledispatch
-def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivation:
-    """The derivation of a budget: of a :class:`~bounds.solve.budget.Budget`, or of a model at ``threshold``.
+def python_call(subject: Any, threshold: Any, digits: int) -> str:
+    """The Python call a derivation came from, for its provenance line."""
+    if isinstance(subject, Budget):
+        shown = f"bounds.solve({subject.model!r}, {exact_text(subject.threshold)!r})"
+    elif callable(getattr(subject, "log_survival", None)):
+        shown = repr(subject)
+    else:
+        shown = f"<{type(subject).__name__}>"
+    if threshold is not None:
+        shown += f", {str(threshold)!r}"
+    return f"bounds.derive({shown}, digits={digits})"
+
+
+def _derive(subject: Any, threshold: Any = None, *, digits: int = 6, call: str | None = None) -> Derivation:
+    """The derivation of a result: a :class:`~bounds.solve.budget.Budget`, a model at ``threshold``, or a result.
 
     Parameters
     ----------
-    subject : Budget or model
-        A certified budget, or any model implementing the protocol.
+    subject : Budget, model or result
+        A certified budget, any model implementing the protocol, or a result
+        type registered with ``derive.register`` (intervals, budget intervals,
+        evidence bounds, budget distributions, the rows of ``bounds.compare``).
     threshold : number, optional
         Needed when ``subject`` is a model.
     digits : int
-        Minimum significant figures for real numbers (more are shown when
-        needed to make a strict inequality visible).
+        Significant figures for computed real numbers (inputs are shown as given).
+    call : str, optional
+        The call or command line shown in the provenance line (default: the
+        Python call, ``bounds.derive(...)``).
 
     Returns
     -------
@@ -446,9 +364,21 @@ def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivatio
     >>> derive(bounds.budget(epsilon="0.1", threshold="0.81")).values["budget"]
     2
     """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 40:
+        raise ParameterError("digits", "a whole number in [1, 40]", digits)
     _load_families()  # result types (intervals, evidence) register themselves on import
-    registered = derive.dispatch(type(subject))
-    if registered is not _derive_base:
+    with digits_in_use(digits):  # for registered steps, whose signature has no digits
+        derivation = derive_subject(subject, threshold, digits=digits)
+    provenance = Provenance.now(call if call is not None else python_call(subject, threshold, digits))
+    return dataclasses.replace(derivation, provenance=provenance)
+
+
+@singledispatch
+def derive_subject(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivation:
+    """The derivation of ``subject`` without provenance (:func:`derive` adds it); register result types here."""
+    _load_families()  # result types (intervals, evidence) register themselves on import
+    registered = derive_subject.dispatch(type(subject))
+    if registered is not _derive_base:  # registered by a family module imported just now
         return registered(subject, threshold, digits=digits)
     if not callable(getattr(subject, "log_survival", None)):
         raise BoundsError(
@@ -465,15 +395,32 @@ def derive(subject: Any, threshold: Any = None, *, digits: int = 6) -> Derivatio
     return budget_derivation(budget, digits)
 
 
-_derive_base = derive.dispatch(object)
+_derive_base = derive_subject.dispatch(object)
+
+
+class _Derive:
+    """:func:`_derive` with the registration API of result types: ``@derive.register`` (singledispatch)."""
+
+    def __init__(self) -> None:
+        self.register = derive_subject.register
+        self.dispatch = derive_subject.dispatch
+        functools.update_wrapper(self, _derive)
+
+    def __call__(self, subject: Any, threshold: Any = None, *, digits: int = 6,
+                 call: str | None = None) -> Derivation:
+        return _derive(subject, threshold, digits=digits, call=call)
+
+
+derive = _Derive()
 
 
 @renderer("derivation", Budget)
 def _budget_derivation(budget: Budget, *, digits: int = 6) -> Derivation:
-    return budget_derivation(budget, digits)
+    call = f"bounds.solve({budget.model!r}, {exact_text(budget.threshold)!r}).derivation(digits={digits})"
+    return derive(budget, digits=digits, call=call)
 
 
-@derive.register
+@derive_subject.register
 def _derive_budget(subject: Budget, threshold: Any = None, *, digits: int = 6) -> Derivation:
     if threshold is not None:
         raise ParameterError("threshold", "omitted when deriving a Budget (it has its own)", threshold)
@@ -484,5 +431,6 @@ def _derive_budget(subject: Budget, threshold: Any = None, *, digits: int = 6) -
 def budget_latex(budget: Any) -> str:
     r"""A compact ``aligned`` display of a certified budget, for Jupyter (MathJax)."""
     shown = "\\infty" if budget.n is None else _latex.latex_integer(budget.n)
+    _load_families()
     lines = (chain("N^{*}", shown), *certificate_lines(budget))
     return _latex.for_mathjax("$$\n" + _latex.aligned(lines) + "\n$$")

@@ -1,4 +1,4 @@
-r"""LaTeX and Markdown output for derivations, and the number formatting they share.
+r"""LaTeX and Markdown output for derivations.
 
 A :class:`~bounds.report.derive.Derivation` is rendered here in four shapes (DESIGN §5):
 
@@ -8,21 +8,19 @@ A :class:`~bounds.report.derive.Derivation` is rendered here in four shapes (DES
 * a *PDF*, by running ``pdflatex`` in a temporary folder;
 * *Markdown* with ``$...$`` and ``$$...$$`` math.
 
-Numbers are printed with significant figures and scientific notation, never
-rounded to ``0.000``: ``1e-20`` prints as ``1 \times 10^{-20}`` and an
-mpmath survival of ``6.2e-918556498`` keeps its exponent. Integers print in
-full; long ones are broken with ``\allowbreak`` so that they wrap in text.
+Every shape ends with the provenance line (the ``bounds`` version, the call or
+command that produced it, the UTC date) and the references, when the derivation
+has them. A step's display is set in the same paragraph as its lead-in, so that
+TeX never ends a page between them. Numbers are formatted
+by :mod:`bounds.report.numbers`, prose by :mod:`bounds.report.prose` (both re-exported here).
 
 Examples
 --------
->>> from fractions import Fraction
->>> latex_number(Fraction(1, 10**20))
-'1 \\times 10^{-20}'
->>> latex_number(Fraction(1, 500))
-'0.002'
->>> import mpmath
->>> latex_number(mpmath.mpf("6.2e-918556498"), 2)
-'6.2 \\times 10^{-918556498}'
+>>> from bounds.report.steps import Line
+>>> print(aligned([Line("S(N)", (("=", "(1-\\varepsilon)^{N}"),))]))
+\begin{aligned}
+S(N) &= (1-\varepsilon)^{N}
+\end{aligned}
 """
 
 from __future__ import annotations
@@ -32,13 +30,10 @@ import re
 import shutil
 import subprocess
 import tempfile
-from decimal import Context, Decimal
 from fractions import Fraction
-from numbers import Integral
 from pathlib import Path
 from typing import Any
 
-import mpmath
 import sympy
 from sympy.printing.latex import LatexPrinter
 
@@ -46,10 +41,29 @@ from bounds._io import write_atomic
 from bounds.display import renderer
 from bounds.errors import BoundsError
 from bounds.models.base import SurvivalModel
+from bounds.report.numbers import (
+    LINE_BREAK,
+    LONG_INTEGER,
+    MAX_EXACT_DIGITS,
+    display_integer,
+    floor_display,
+    for_mathjax,
+    integer_text,
+    latex_integer,
+    latex_number,
+    real_text,
+)
+from bounds.report.prose import ascii_math_to_latex, escape_text, text_to_latex
 from bounds.report.steps import Line, Steps
 
 __all__ = [
+    "LINE_BREAK",
+    "LONG_INTEGER",
+    "MAX_EXACT_DIGITS",
     "PDFLATEX_COMMAND",
+    "aligned",
+    "ascii_math_to_latex",
+    "compile_pdf",
     "document",
     "display_integer",
     "escape_text",
@@ -71,228 +85,13 @@ __all__ = [
 #: must never run programs).
 PDFLATEX_COMMAND = ("pdflatex", "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape")
 
-#: Where a long integer may wrap in LaTeX; the stretchable glue lets a justified line end between
-#: groups instead of overflowing. MathJax (Markdown, Jupyter) gets the digits without it.
-LINE_BREAK = r"\allowbreak\mskip 0mu plus 18mu{}"
 
-#: Integers longer than this are broken with ``\allowbreak`` every five digits in LaTeX.
-LONG_INTEGER = 30
+#: Opens a step's group: no page break between the lines of its lead-in, nor before its display
+#: (``\predisplaypenalty`` is 10000 already); unlike ``samepage``, a page may still end after the display.
+KEEP_TOGETHER = "\\begingroup\\interlinepenalty10000 \\clubpenalty10000 \\widowpenalty10000 \\displaywidowpenalty10000"
 
-#: Decimal arithmetic wide enough never to round a displayed number.
-_WIDE = Context(prec=200)
-
-#: Exact decimals with more significant digits than this are printed rounded.
-MAX_EXACT_DIGITS = 30
-
-
-def integer_text(value: int) -> str:
-    """All digits of an integer, also beyond Python's 4300-digit ``str(int)`` limit.
-
-    Examples
-    --------
-    >>> len(integer_text(10**5000))
-    5001
-    """
-    value = int(value)
-    return str(value) if value.bit_length() < 10_000 else format(Decimal(value), "f")
-
-
-def latex_integer(value: int) -> str:
-    r"""An integer in full; above :data:`LONG_INTEGER` digits with ``\allowbreak`` every five digits.
-
-    Examples
-    --------
-    >>> latex_integer(251)
-    '251'
-    >>> latex_integer(10**35).count(r"\allowbreak")
-    7
-    """
-    text = integer_text(value)
-    if len(text) <= LONG_INTEGER:
-        return text
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    head = len(digits) % 5 or 5
-    groups = [digits[:head]] + [digits[start : start + 5] for start in range(head, len(digits), 5)]
-    return sign + LINE_BREAK.join(groups)
-
-
-
-def for_mathjax(latex: str) -> str:
-    """LaTeX for MathJax renderers: long integers without the pdflatex-only line-break glue."""
-    return latex.replace(LINE_BREAK, "")
-
-
-def _scientific(text: str) -> str:
-    mantissa, _, exponent = text.partition("e")
-    if not exponent:
-        return mantissa
-    return f"{mantissa} \\times 10^{{{int(exponent)}}}"
-
-
-def _exact_decimal(value: Fraction) -> Decimal | None:
-    """The terminating decimal equal to ``value``, or ``None`` when it does not terminate."""
-    denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
-    if denominator != 1:
-        return None
-    scale = max(twos, fives)
-    digits = value.numerator * 10**scale // value.denominator
-    return Decimal(digits).scaleb(-scale, _WIDE)
-
-
-def latex_number(value: Any, digits: int = 6) -> str:
-    r"""LaTeX for a number: exact rationals exactly, reals with ``digits`` significant figures.
-
-    * ``int`` (and whole Fractions): every digit (see :func:`latex_integer`);
-    * ``Fraction`` with a terminating decimal of at most :data:`MAX_EXACT_DIGITS`
-      digits: that decimal, exactly (``0.002``, ``1 \times 10^{-20}``);
-    * other ``Fraction``: ``\tfrac{p}{q}`` when both are small, else rounded;
-    * ``float`` and ``mpmath.mpf``: ``digits`` significant figures, scientific
-      notation below ``1e-4`` and from ``1e6`` on.
-
-    Examples
-    --------
-    >>> latex_number(Fraction(1, 3))
-    '\\tfrac{1}{3}'
-    >>> latex_number(0.605166793350407, 6)
-    '0.605167'
-    >>> latex_number(Fraction(999999, 10**6))
-    '0.999999'
-    """
-    if isinstance(value, Integral) and not isinstance(value, bool):
-        return latex_integer(int(value))
-    if isinstance(value, sympy.Rational):
-        value = Fraction(int(value.p), int(value.q))
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return latex_integer(value.numerator)
-        decimal = _exact_decimal(value)
-        if decimal is not None and len(decimal.as_tuple().digits) <= MAX_EXACT_DIGITS:
-            adjusted = decimal.adjusted()
-            if -4 <= adjusted < 6:
-                return format(decimal, "f")
-            text = format(decimal, "e").replace("E", "e").replace("e+", "e")
-            mantissa, _, exponent = text.partition("e")
-            return _scientific(f"{mantissa}e{int(exponent)}")
-        if decimal is None and max(abs(value.numerator), value.denominator) < 10**6:
-            sign = "-" if value < 0 else ""
-            return f"{sign}\\tfrac{{{abs(value.numerator)}}}{{{value.denominator}}}"
-        with mpmath.workdps(MAX_EXACT_DIGITS + 10):
-            rounded = mpmath.mpf(value.numerator) / value.denominator
-            return _scientific(real_text(rounded, MAX_EXACT_DIGITS))
-    if isinstance(value, sympy.Float):
-        value = mpmath.mpf(value)
-    return _scientific(real_text(value, digits))
-
-
-def real_text(value: Any, digits: int = 6) -> str:
-    """A real number with ``digits`` significant figures (plain ``e`` notation, no LaTeX).
-
-    Fixed notation for magnitudes in ``[1e-4, 1e6)``, scientific otherwise; a
-    value that is not 1 never prints as ``1`` (digits are added until it shows).
-    Exact for ``mpmath.mpf`` far outside the float range.
-
-    Examples
-    --------
-    >>> real_text(Fraction(2, 3), 20)
-    '0.66666666666666666667'
-    >>> real_text(0.99999999, 6)
-    '0.99999999'
-    >>> real_text(1234567.8, 3)
-    '1.23e6'
-    """
-    with mpmath.workdps(max(digits, 60) + 10):
-        if isinstance(value, Fraction):
-            number = mpmath.mpf(value.numerator) / value.denominator
-        else:
-            number = mpmath.mpf(value)
-        if number == 0:
-            return "0"
-        if not mpmath.isfinite(number):
-            return str(number)
-        while True:
-            text = mpmath.nstr(number, digits, min_fixed=1, max_fixed=0, strip_zeros=False)
-            mantissa, _, exponent_text = text.partition("e")
-            exponent = int(exponent_text or 0)
-            shows_one = exponent == 0 and mantissa.lstrip("-").rstrip("0").rstrip(".") == "1"
-            if not shows_one or abs(number) == 1 or digits >= 60:
-                break
-            digits += 1
-    if -4 <= exponent < 6:
-        text = format(Decimal(mantissa).scaleb(exponent, _WIDE), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
-    return f"{mantissa}e{exponent}"
-
-
-def display_integer(value: int) -> str:
-    r"""An integer for a display: in full up to :data:`~bounds.report.latex.LONG_INTEGER` digits, else abbreviated.
-
-    Long integers show a truncated mantissa (a correct prefix) and the exponent:
-    ``1.0536051565\ldots \times 10^{299}``; exact multiples of a power of ten
-    show exactly (``1 \times 10^{299}``). Derivations print long integers in full
-    in prose, where ``\allowbreak`` can wrap them.
-
-    Examples
-    --------
-    >>> display_integer(251)
-    '251'
-    >>> display_integer(10**40)
-    '1 \\times 10^{40}'
-    >>> display_integer(2**140)
-    '1.3937965749\\ldots \\times 10^{42}'
-    """
-    text = integer_text(value)
-    if len(text) <= LONG_INTEGER:
-        return latex_integer(value)
-    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
-    exponent = len(digits) - 1
-    significant = digits.rstrip("0")
-    if len(significant) <= 11:
-        mantissa = significant[0] + ("." + significant[1:] if len(significant) > 1 else "")
-        return f"{sign}{mantissa} \\times 10^{{{exponent}}}"
-    return f"{sign}{digits[0]}.{digits[1:11]}\\ldots \\times 10^{{{exponent}}}"
-
-
-def floor_display(compute: Any, what: str = "value") -> tuple[int, str]:
-    r"""``floor(x)`` for a positive real ``x`` given by ``compute(dps)``, and LaTeX showing ``x``.
-
-    The precision rises until ``x`` is farther from an integer than its error,
-    so the floor is exact; the shown decimals are *truncated* (a correct
-    prefix, followed by ``\ldots``) and long enough to show where ``x`` leaves
-    the integer. ``x`` must not be an integer (callers handle exact ties).
-
-    Examples
-    --------
-    >>> floor_display(lambda dps: mpmath.log(mpmath.mpf("0.605")) / mpmath.log1p(-mpmath.mpf("0.002")))
-    (251, '251.012\\ldots')
-    """
-    dps = 40
-    while dps <= 20_000:
-        with mpmath.workdps(dps + 10):
-            value = mpmath.mpf(compute(dps + 10))
-            floor = int(mpmath.floor(value))
-            fraction = value - floor
-            margin = mpmath.mpf(10) ** (-(dps // 2))
-            if margin < fraction < 1 - margin:
-                decimals = 3
-                while decimals < dps // 2 and (
-                    int(fraction * 10**decimals) == 0 or int((1 - fraction) * 10**decimals) == 0
-                ):
-                    decimals += 1
-                digits = str(int(mpmath.floor(fraction * mpmath.mpf(10) ** decimals))).rjust(decimals, "0")
-                if len(integer_text(floor)) > LONG_INTEGER:
-                    return floor, display_integer(floor)
-                return floor, f"{latex_integer(floor)}.{digits}\\ldots"
-        dps *= 2
-    raise BoundsError(f"could not separate {what} from an integer at {dps // 2} digits")
-
+#: Widest ``aligned`` row, in characters of :func:`_visible_width`, that fits the text width.
+ROW_WIDTH = 70
 
 class _DerivationPrinter(LatexPrinter):
     """sympy's LaTeX printer, printing exact rationals as the decimals the user typed."""
@@ -317,81 +116,54 @@ def latex_expr(expr: Any) -> str:
     return _DerivationPrinter({"order": "old"}).doprint(expr)
 
 
-_UNICODE_MATH = {
-    "ε": r"\varepsilon", "δ": r"\delta", "ρ": r"\rho", "α": r"\alpha", "β": r"\beta",
-    "γ": r"\gamma", "λ": r"\lambda", "μ": r"\mu", "π": r"\pi", "σ": r"\sigma", "τ": r"\tau",
-    "θ": r"\theta", "ℓ": r"\ell", "Γ": r"\Gamma", "Π": r"\Pi", "Σ": r"\Sigma",
-    "≥": r"\ge", "≤": r"\le", "≠": r"\ne", "≈": r"\approx", "×": r"\times", "·": r"\cdot",
-    "−": "-", "∞": r"\infty", "∑": r"\sum", "∏": r"\prod", "√": r"\surd", "‖": r"\|",
-    "⟨": r"\langle", "⟩": r"\rangle", "∩": r"\cap", "∪": r"\cup", "⌊": r"\lfloor",
-    "⌋": r"\rfloor", "→": r"\to", "∈": r"\in", "∀": r"\forall", "±": r"\pm",
-    "²": "^2", "³": "^3", "₁": "_1", "₂": "_2", "ᵢ": "_i", "ₖ": "_k",
-}
-_UNICODE_TEXT = {
-    "–": "--", "—": "---", "’": "'", "‘": "`", "“": "``", "”": "''", "\u00a0": "~", "…": r"\dots{}",
-}
-_TEXT_SPECIALS = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "$": r"\$",
-    "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}",
-    ">": r"\textgreater{}", "|": r"\textbar{}",
-}
+_COMMAND_OR_BRACE = re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\b|\\[a-zA-Z]+|[{}^_&]")
+_SCRIPT = re.compile(r"[_^](\{[^{}]*\}|\\?[A-Za-z0-9])")
 
 
-def escape_text(text: str) -> str:
-    r"""Escape plain text for LaTeX (specials, and Unicode that pdflatex cannot set).
-
-    Greek letters and mathematical symbols become inline math; any other
-    non-ASCII character is shown as its code point, so a document always compiles.
-
-    Examples
-    --------
-    >>> escape_text("100% of ε_i >= δ")
-    '100\\% of $\\varepsilon$\\_i \\textgreater{}= $\\delta$'
-    """
-    out = []
-    for character in text:
-        if character in _TEXT_SPECIALS:
-            out.append(_TEXT_SPECIALS[character])
-        elif character in _UNICODE_MATH:
-            out.append(f"${_UNICODE_MATH[character]}$")
-        elif character in _UNICODE_TEXT:
-            out.append(_UNICODE_TEXT[character])
-        elif character == "\u0304":  # combining macron: ε̄
-            out.append(r"$\bar{}$")
-        elif ord(character) > 126 or (ord(character) < 32 and character not in "\n\t"):
-            out.append(f"[U+{ord(character):04X}]")
-        else:
-            out.append(character)
-    return "".join(out)
+def _braced(latex: str, start: int) -> int:
+    """The index just past the brace group opening at ``latex[start] == "{"``."""
+    depth = 0
+    for index in range(start, len(latex)):
+        depth += {"{": 1, "}": -1}.get(latex[index], 0)
+        if depth == 0:
+            return index + 1
+    return len(latex)
 
 
-_MATH_SEGMENT = re.compile(r"(\$[^$]*\$)")
-
-
-def text_to_latex(text: str) -> str:
-    """Prose with ``$...$`` math: the text parts are escaped, the math parts kept."""
-    parts = _MATH_SEGMENT.split(text)
-    return "".join(part if part.startswith("$") and part.endswith("$") and len(part) > 1
-                   else escape_text(part) for part in parts)
-
-
-_COMMAND_OR_BRACE = re.compile(r"\\(?:left|right)|\\[a-zA-Z]+|[{}^_]")
+def _stacked(latex: str) -> str:
+    r"""``\frac{A}{B}`` and ``pmatrix`` replaced by placeholders as wide as their widest row."""
+    while (start := latex.find("\\frac{")) >= 0 or (start := latex.find("\\tfrac{")) >= 0:
+        head = latex.index("{", start)
+        middle = _braced(latex, head)
+        end = _braced(latex, middle) if middle < len(latex) and latex[middle] == "{" else middle
+        width = max(_visible_width(latex[head + 1:middle - 1]), _visible_width(latex[middle + 1:end - 1]))
+        latex = latex[:start] + "x" * width + latex[end:]
+    opening, closing = "\\begin{pmatrix}", "\\end{pmatrix}"
+    while (start := latex.find(opening)) >= 0 and (end := latex.find(closing, start)) >= 0:
+        rows = latex[start + len(opening):end].split("\\\\")
+        width = max(sum(_visible_width(cell) + 2 for cell in row.split("&")) for row in rows)
+        latex = latex[:start] + "x" * (width + 2) + latex[end + len(closing):]
+    return latex
 
 
 def _visible_width(latex: str) -> int:
-    """A rough printed width: commands count as one character, braces and scripts as none."""
-    return len(_COMMAND_OR_BRACE.sub(lambda match: "x" if len(match.group()) > 6 else "", latex))
+    """A rough printed width: fractions and matrices as wide as their widest row, scripts 60%, commands one."""
+    latex = _stacked(latex.replace(LINE_BREAK, ""))
+    scripts = sum(len(_COMMAND_OR_BRACE.sub("x", match.group(1))) for match in _SCRIPT.finditer(latex))
+    base = _SCRIPT.sub("", latex)
+    width = len(_COMMAND_OR_BRACE.sub(lambda match: "x" if len(match.group()) > 6 else "", base))
+    return width + (6 * scripts) // 10
 
 
 def _line_length(line: Line) -> int:
     return _visible_width(line.lhs) + sum(_visible_width(rhs) + 3 for _, rhs in line.rhs)
 
 
-def _aligned_rows(line: Line, width: int = 64) -> list[str]:
+def _aligned_rows(line: Line, width: int = ROW_WIDTH) -> list[str]:
     """One ``aligned`` row per line, or one row per link when the chain is long."""
     if not line.rhs:
         return [f"&{line.lhs}"]
-    if _line_length(line) <= width:
+    if _line_length(line) <= width and "\\\\" not in "".join(rhs for _, rhs in line.rhs):
         first_relation, first = line.rhs[0]
         rest = "".join(f" {relation} {rhs}" for relation, rhs in line.rhs[1:])
         return [f"{line.lhs} &{first_relation} {first}{rest}"]
@@ -406,18 +178,42 @@ def aligned(lines: tuple[Line, ...] | list[Line]) -> str:
     return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
 
 
-def fragment(derivation: Steps) -> str:
-    r"""The body of a derivation: a paragraph of prose and a display per step.
+def _provenance_latex(derivation: Steps) -> str | None:
+    provenance = getattr(derivation, "provenance", None)
+    if provenance is None:
+        return None
+    call = escape_text(provenance.call)
+    for mark in ("/", "=", ",", "(", "."):  # where a long command may wrap
+        call = call.replace(mark, mark + "\\allowbreak{}")
+    return ("{\\small\\sloppy\\textit{Produced by} bounds " + escape_text(provenance.version)
+            + " \\textit{on} " + escape_text(provenance.date) + " \\textit{with} "
+            + f"\\texttt{{{call}}}\\par}}")
 
-    Paste it into any document that loads ``amsmath`` and ``amssymb``.
+
+def _references_latex(derivation: Steps) -> str | None:
+    references = tuple(getattr(derivation, "references", ()) or ())
+    if not references:
+        return None
+    # references are LaTeX written by the family modules (\emph, \S, accents), not user text
+    items = "\n".join(f"\\bibitem{{ref{index}}} {text}" for index, text in enumerate(references, 1))
+    return "{\\small\n\\begin{thebibliography}{9}\n" + items + "\n\\end{thebibliography}}"
+
+
+def fragment(derivation: Steps) -> str:
+    r"""The body of a derivation: a paragraph per step, its display set after its lead-in.
+
+    Paste it into any document that loads ``amsmath`` and ``amssymb``. The lead-in and
+    the display are one paragraph, so a page never ends between them.
     """
     blocks = [f"% {escape_text(derivation.title)}"]
+    provenance = _provenance_latex(derivation)
     for step in derivation.steps:
-        if step.text:
-            label = f"\\textbf{{{step.label}.}} " if step.label else ""
-            blocks.append(label + text_to_latex(step.text))
-        if step.lines:
-            blocks.append("\\[\n" + aligned(step.lines) + "\n\\]")
+        label = f"\\textbf{{{step.label}.}} " if step.label else ""
+        text = label + text_to_latex(step.text) if step.text else label.rstrip()
+        display = "\\[\n" + aligned(step.lines) + "\n\\]" if step.lines else ""
+        body = "\n".join(part for part in (text, display) if part)
+        blocks.append(f"{KEEP_TOGETHER}\n{body}\\par\\endgroup" if display else body)
+    blocks += [block for block in (provenance, _references_latex(derivation)) if block]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -427,7 +223,12 @@ def document(derivation: Steps) -> str:
         "\\documentclass[11pt]{article}\n"
         "\\usepackage{amsmath}\n"
         "\\usepackage{amssymb}\n"
-        "\\allowdisplaybreaks\n"
+        "\\setlength{\\textwidth}{6.1in}\n"
+        "\\setlength{\\oddsidemargin}{0.2in}\n"
+        "\\setlength{\\evensidemargin}{0.2in}\n"
+        "\\setlength{\\textheight}{8.8in}\n"
+        "\\setlength{\\topmargin}{-0.3in}\n"
+        "\\allowdisplaybreaks[1]\n"
         "\\setlength{\\parindent}{0pt}\n"
         "\\setlength{\\parskip}{0.6em}\n"
         "\\begin{document}\n"
@@ -435,6 +236,16 @@ def document(derivation: Steps) -> str:
         f"{fragment(derivation)}\n"
         "\\end{document}\n"
     )
+
+
+_REFERENCE_MARKUP = ((re.compile(r"\\emph\{([^}]*)\}"), r"*\1*"), (re.compile(r"\\S ?"), "§"),
+                     (re.compile(r"\\'e"), "é"), (re.compile(r"``|''"), '"'), (re.compile(r"--"), "–"))
+
+
+def _reference_markdown(text: str) -> str:
+    for pattern, replacement in _REFERENCE_MARKUP:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def markdown(derivation: Steps) -> str:
@@ -446,6 +257,14 @@ def markdown(derivation: Steps) -> str:
             blocks.append(label + step.text)
         if step.lines:
             blocks.append("$$\n" + aligned(step.lines) + "\n$$")
+    provenance = getattr(derivation, "provenance", None)
+    if provenance is not None:
+        blocks.append(f"*Produced by* bounds {provenance.version} *on* {provenance.date} *with* "
+                      f"`{provenance.call}`")
+    references = tuple(getattr(derivation, "references", ()) or ())
+    if references:
+        listed = (f"{index}. {_reference_markdown(text)}" for index, text in enumerate(references, 1))
+        blocks.append("## References\n\n" + "\n".join(listed))
     return for_mathjax("\n\n".join(blocks) + "\n")
 
 

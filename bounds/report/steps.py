@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Protocol
 
 from bounds.errors import ParameterError
 
-__all__ = ["STEP_KINDS", "Line", "Step", "Steps", "assumption", "chain", "equation", "result"]
+__all__ = ["STEP_KINDS", "Line", "Provenance", "Step", "Steps", "assumption", "chain", "equation", "result"]
 
 #: What a step can be; renderers may style them differently.
 STEP_KINDS = ("assumption", "definition", "equation", "solution", "bound", "certificate", "result", "note")
+
 
 @dataclass(frozen=True)
 class Line:
@@ -86,3 +88,31 @@ class Steps(Protocol):
 
     @property
     def steps(self) -> Sequence[Step]: ...
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a document: the ``bounds`` version, the call or command line, the UTC date.
+
+    Examples
+    --------
+    >>> Provenance.now("bounds derive --epsilon 0.002 -T 0.605").version.startswith("0.")
+    True
+    """
+
+    version: str
+    call: str
+    date: str
+
+    @classmethod
+    def now(cls, call: str) -> Provenance:
+        """Today's provenance (``SOURCE_DATE_EPOCH``, when set, fixes the date for reproducible builds)."""
+        import os
+        from datetime import datetime
+
+        from bounds import __version__
+
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        moment = datetime.fromtimestamp(int(epoch), UTC) if epoch and epoch.isdigit() \
+            else datetime.now(UTC)
+        return cls(str(__version__), call, moment.strftime("%Y-%m-%d %H:%M UTC"))

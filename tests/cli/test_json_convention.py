@@ -65,7 +65,7 @@ def _get(data: dict[str, Any], key: str | tuple[str, ...]) -> Any:
 
 #: Commands whose JSON is built outside bounds/cli/_json.py (another module's owner): their inputs
 #: are not all echoed as strings yet; checked for valid JSON and the listed keys only.
-NOT_YET_ON_THE_CONVENTION = {"derive": "bounds/cli/commands_derive.py builds its payload from Budget.to_dict()"}
+NOT_YET_ON_THE_CONVENTION: dict[str, str] = {}
 
 
 def test_every_command_is_covered(tmp_path: Path) -> None:

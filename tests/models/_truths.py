@@ -59,7 +59,10 @@ def mp_log_mixture(weights: Sequence[Fraction], rates: Sequence[Fraction], n: in
     if n * max((1 - e).denominator.bit_length() for e in rates) < 20_000:
         exact = sum((w * (1 - e) ** n for w, e in zip(weights, rates, strict=True)), Fraction(0))
         with mpmath.workdps(dps + 20):
-            return +mpmath.log(mp(exact)) if exact > 0 else mpmath.mpf("-inf")
+            if exact == 0:
+                return mpmath.mpf("-inf")
+            # near S = 1, log1p of the exact S - 1 keeps relative accuracy (S within 1e-27 of 1)
+            return +mpmath.log(mp(exact)) if exact < Fraction(1, 2) else +mpmath.log1p(mp(exact - 1))
     with mpmath.workdps(dps + len(str(n)) + 20 + max(_digits(e) for e in rates)):
         total = mpmath.fsum(mp(w) * mpmath.power(mp(1 - e), n) for w, e in zip(weights, rates, strict=True))
         return +mpmath.log(total) if total > 0 else mpmath.mpf("-inf")

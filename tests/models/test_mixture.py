@@ -145,6 +145,7 @@ def test_float_log_survival_matches_mpmath_to_a_few_ulp(rates: list[Fraction], r
 @example([Fraction(1, 10**5)] * 2, 1, [1, 0, 0], 1)
 @example([Fraction(0), Fraction(1)], 2, [1, 0, 0], 20)  # a certain flaw and a harmless one
 @example([Fraction(1, 10**30), Fraction(0), Fraction(1, 10**29), Fraction(0)], 1, [15, 234, 416], 0)  # ln S(0) = 0
+@example([Fraction(1, 10**27)], 1, [0, 0, 0], 1)  # the truth lost relative accuracy in log(S) near S = 1
 def test_ball_encloses_the_direct_sum_and_shrinks(
     rates: list[Fraction], first: int, rest: list[int], n: int
 ) -> None:

@@ -8,9 +8,10 @@ from bounds.oversight import ControlGame, Oversight
 
 def test_oversight_derivation_shows_the_layer_and_rate() -> None:
     model = Oversight("0.01", "0.1", monitors=3, dependence="beta-factor", beta="0.5")
-    text = bounds.derive(model.budget("0.9")).to_markdown()
+    text = bounds.derive(model.budget("0.9"), digits=10).to_markdown()
     assert "**Layer.**" in text and "M &= 0.05011875" in text
-    assert "0.0005011875" in text  # epsilon = d M, exactly
+    assert "0.0005011875" in text  # epsilon = d M, exactly (10 figures show it)
+    assert "0.000501188" in bounds.derive(model.budget("0.9"), digits=6).to_markdown()  # 6 figures, half-even
     assert "N^* = 210" in text
 
 

@@ -15,6 +15,9 @@ from bounds.testing.strategies import models, probabilities
 
 @settings(max_examples=40, deadline=None)
 @example(ControlGame("1", "1", "0.1", roc=(0, "0.11"), attack_rate=1, epsilon=1))  # g = 0: 0 * log 0 was nan
+# a blind auditor (h = 0) with an irrational TPR: S(2) = 1/2 is an exact tie, once not evaluated exactly
+@example(ControlGame("1", "0", "0.5", roc=(1, 1), attack_rate=1, epsilon="0.5"))
+@example(ControlGame("1", "0", "0.5", roc=(0, "0.01"), attack_rate=1, epsilon="0.5"))
 @given(models("oversight", "control"))
 def test_oversight_and_control_are_survival_functions(model) -> None:
     check_model(model, max_generations=10**12, thresholds=["0.9", "0.5"])

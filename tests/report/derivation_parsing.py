@@ -11,12 +11,23 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-NUMBER = r"-?\d+(?:\.\d+)?(?:\s*\\times\s*10\^\{-?\d+\})?"
+NUMBER = r"-?(?:\\t?frac\{\d+\}\{\d+\}|\d+(?:\.\d+)?(?:\s*\\times\s*10\^\{-?\d+\})?)"
 _BREAK = re.compile(r"\\allowbreak\\mskip 0mu plus 18mu\{\}")
 
 
+_PROVENANCE = re.compile(r"\n\n(?:\{\\small\\sloppy\\textit\{Produced by\}|\*Produced by\*)[^\n]*\n")
+
+
+def without_provenance(text: str) -> str:
+    """The rendered derivation without its provenance line (which names the version and today's date)."""
+    return _PROVENANCE.sub("\n", text)
+
+
 def number(text: str) -> Fraction:
-    """The exact value of a printed number."""
+    """The exact value of a printed number (a decimal, scientific notation, or an exact ``\\tfrac``)."""
+    fraction = re.fullmatch(r"\s*(-?)\\t?frac\{(\d+)\}\{(\d+)\}\s*", text)
+    if fraction:
+        return Fraction(int(fraction.group(2)), int(fraction.group(3))) * (-1 if fraction.group(1) else 1)
     match = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)(?:\s*\\times\s*10\^\{(-?\d+)\})?\s*", text)
     assert match, f"not a printed number: {text!r}"
     mantissa = Fraction(Decimal(match.group(1)))
@@ -66,7 +77,7 @@ def certificate(latex: str, which: str) -> tuple[Fraction, int | None]:
     found = re.search(rf"^S\({re.escape(which)}\) = .*$", flat, re.MULTILINE)
     assert found, f"no certificate line for {which}"
     line = found.group(0)
-    match_t = re.search(rf"T = ({NUMBER})", flat)
+    match_t = re.search(rf"\\ge T = ({NUMBER})", flat)
     assert match_t
     threshold = number(match_t.group(1))
     value = re.search(rf" = (T [+-] {NUMBER}|{NUMBER}) (?:\\ge T = {NUMBER}|< T)$", line)

@@ -38,7 +38,7 @@ def test_interval_derivation_shows_the_api_numbers(tmp_path: Path) -> None:
     assert derivation.values["survival_upper"] == interval.upper
     tex = document(derivation)
     # reference (dependence.json): S(500) in [0.52542405, 0.981071260683760...]
-    assert latex_number(interval.lower) in tex and latex_number(interval.upper) in tex
+    assert latex_number(interval.lower, 6) in tex and latex_number(interval.upper, 6) in tex
     assert "Kwerel" in tex and "Dawson" in tex
     (tmp_path / "interval.tex").write_text(tex)
     completed = compiles(tmp_path / "interval.tex")

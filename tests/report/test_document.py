@@ -172,7 +172,7 @@ def test_elasticities_beta_mixture_against_the_continuous_relaxation(beta_report
 def test_assumptions_and_provenance(beta_report: Report) -> None:
     sources = [source for source, _ in beta_report.assumptions]
     assert "certification" in sources and "chain rule" in sources
-    assert any("Beta(a, b)" in text for _, text in beta_report.assumptions)
+    assert any(r"\mathrm{Beta}(a, b)" in text for _, text in beta_report.assumptions)
     assert any(source.startswith("comparison: ") for source in sources)
     provenance = dict(beta_report.provenance)
     assert provenance["bounds"] == bounds.__version__ and provenance["date"] == "fixed"

@@ -23,13 +23,35 @@ import mpmath
 from bounds.errors import CertificationError
 from bounds.models.independent import Independent
 from bounds.numeric.parse import to_mpf
-from bounds.report.derive import Line, Step, _is_tie, chain, display_integer, equation, floor_display, model_steps
+from bounds.report.derive import (
+    Line,
+    Step,
+    _is_tie,
+    chain,
+    current_digits,
+    display_integer,
+    equation,
+    floor_display,
+    model_steps,
+)
 from bounds.report.latex import LONG_INTEGER, integer_text, latex_integer, latex_number
+from bounds.report.presentation import Presentation, count_text, given_line, present
 from bounds.solve.budget import Budget
 
 __all__: list[str] = []
 
 _RATIO = r"\left\lfloor \frac{\ln T}{\ln(1-\varepsilon)} \right\rfloor"
+
+
+def _grouped(value: Fraction) -> str:
+    """A number as a factor: scientific notation in parentheses (``1/(1 \\times 10^{-6})``)."""
+    text = latex_number(value)
+    return f"({text})" if "\\times" in text else text
+
+
+def _ln(value: Fraction) -> str:
+    text = latex_number(value)
+    return f"\\ln({text})" if "\\times" in text else f"\\ln {text}"
 
 
 def _budget_symbol(n: int) -> str:
@@ -40,17 +62,18 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
     epsilon, threshold = model.epsilon, budget.threshold
     assert budget.n is not None
     substituted = (
-        f"\\left\\lfloor \\frac{{\\ln {latex_number(threshold)}}}"
+        f"\\left\\lfloor \\frac{{{_ln(threshold)}}}"
         f"{{\\ln(1 - {latex_number(epsilon)})}} \\right\\rfloor"
     )
     if threshold == 1:
         shown, floor = "0", 0
     elif _is_tie(budget):
         # (1 - eps)**N* == T exactly: the ratio is the integer N* itself
-        shown, floor = f"\\lfloor {display_integer(budget.n)} \\rfloor", budget.n
+        shown, floor = f"\\lfloor {display_integer(budget.n, current_digits())} \\rfloor", budget.n
     else:
         floor, shown = floor_display(
-            lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)"
+            lambda dps: mpmath.log(to_mpf(threshold)) / mpmath.log1p(-to_mpf(epsilon)), "ln T / ln(1 - eps)",
+            current_digits(),
         )
         shown = f"\\lfloor {shown} \\rfloor"
     if floor != budget.n:
@@ -64,8 +87,8 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
     return equation(
         "Closed form",
         text,
-        chain("N^{*}", _RATIO, substituted, *([shown] if shown != display_integer(floor) else []),
-              display_integer(floor)),
+        chain("N^{*}", _RATIO, substituted, *([shown] if shown != display_integer(floor, current_digits()) else []),
+              display_integer(floor, current_digits())),
         kind="solution",
     )
 
@@ -73,7 +96,8 @@ def _closed_form(model: Independent, budget: Budget) -> Step:
 def _floor_log_over(threshold: Fraction, epsilon: Fraction) -> tuple[int, str]:
     if threshold == 1:
         return 0, "0"
-    floor, shown = floor_display(lambda dps: -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon), "ln(1/T)/eps")
+    floor, shown = floor_display(lambda dps: -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon), "ln(1/T)/eps",
+                                 current_digits())
     return floor, f"\\lfloor {shown} \\rfloor"
 
 
@@ -90,15 +114,15 @@ def _sandwich(model: Independent, budget: Budget) -> Step:
             r"\left\lfloor \frac{1-T}{\varepsilon} \right\rfloor",
             f"\\left\\lfloor \\frac{{1 - {latex_number(threshold)}}}{{{latex_number(epsilon)}}} "
             "\\right\\rfloor",
-            display_integer(lower),
+            display_integer(lower, current_digits()),
             ("\\le", symbol),
         ),
         chain(
             r"\left\lfloor \frac{\ln(1/T)}{\varepsilon} \right\rfloor",
-            f"\\left\\lfloor \\frac{{\\ln(1/{latex_number(threshold)})}}{{{latex_number(epsilon)}}} "
+            f"\\left\\lfloor \\frac{{\\ln(1/{_grouped(threshold)})}}{{{latex_number(epsilon)}}} "
             "\\right\\rfloor",
             *([shown_upper] if shown_upper != "0" else []),
-            display_integer(upper),
+            display_integer(upper, current_digits()),
             ("\\ge", symbol),
         ),
     ]
@@ -132,3 +156,16 @@ def _independent(model: Independent, budget: Budget) -> list[Step]:
         kind="solution",
     )
     return [solving, _closed_form(model, budget), _sandwich(model, budget)]
+
+
+@present.register
+def _present_independent(model: Independent, digits: int = 6) -> Presentation:
+    epsilon = latex_number(model.epsilon)
+    return Presentation(
+        assumptions=("$\\varepsilon$ is the probability of losing alignment at a generation, given it held "
+                     "before; generations fail independently, each with the same $\\varepsilon$.",),
+        given=(given_line("\\varepsilon", model.epsilon),),
+        survival=(chain("S(N)", "(1 - \\varepsilon)^{N}", f"(1 - {epsilon})^{{N}}"),),
+        at=lambda n: f"(1 - {epsilon})^{{{count_text(n)}}}",
+        rate=("\\varepsilon", epsilon),
+    )
