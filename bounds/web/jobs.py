@@ -1,0 +1,104 @@
+"""What a worker process runs: the CLI in-process, with its stdout and stderr captured.
+
+A job is a plain dict (it crosses a pipe): ``{"kind": "cli", "argv": [...], "spec": toml or None,
+"output": file name or None}`` runs ``bounds.cli._core.run(argv)``; ``{"kind": "curve", ...}``
+computes the points of the survival plot; ``{"kind": "batch", "jobs": [...]}`` runs several in
+order (one page, one time limit). The spec a command reads, and a file it writes (a PDF), live
+in the worker's private folder (memory-backed ``/dev/shm`` where it exists) only while the job
+runs: nothing is left on disk.
+
+Examples
+--------
+>>> import json
+>>> result = execute({"kind": "cli", "argv": ["budget", "--epsilon=0.001", "--threshold=0.605", "--json"]})
+>>> result["exit"], json.loads(result["stdout"])["budget"]
+(0, 502)
+>>> execute({"kind": "cli", "argv": ["budget", "--epsilon=nan", "--threshold=0.605"]})["stderr"]
+"bounds: error: epsilon must be a finite number, got 'nan'\\n"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+import tomllib
+from pathlib import Path
+from typing import Any
+
+__all__ = ["MEMORY_MESSAGE", "execute", "private_folder"]
+
+#: How the CLI words a MemoryError (``bounds.cli._core._too_large``); the web layer answers it with 503.
+MEMORY_MESSAGE = "needs more memory than is available"
+_FOLDER: list[Path] = []
+
+
+def private_folder() -> Path:
+    """This process's scratch folder, created on first use (in RAM where ``/dev/shm`` exists)."""
+    if not _FOLDER:
+        shm = Path("/dev/shm")
+        base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+        _FOLDER.append(Path(tempfile.mkdtemp(prefix="bounds-web-", dir=base)))
+    return _FOLDER[0]
+
+
+def remove_private_folder() -> None:
+    if _FOLDER:
+        shutil.rmtree(_FOLDER.pop(), ignore_errors=True)
+
+
+def execute(job: dict[str, Any]) -> dict[str, Any]:
+    """Run one job and return its result dict (never raises for a bad input)."""
+    if job["kind"] == "batch":
+        return {"results": [execute(item) for item in job["jobs"]]}
+    if job["kind"] == "curve":
+        return _curve(job)
+    return _cli(job)
+
+
+def _cli(job: dict[str, Any]) -> dict[str, Any]:
+    from bounds.cli import run  # imported here: the worker pays for it once, at start-up
+
+    folder = private_folder()
+    spec_path, output_path = folder / "spec.toml", folder / str(job.get("output") or "output")
+    argv = [word.replace("{spec}", str(spec_path)).replace("{output}", str(output_path)) for word in job["argv"]]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        if job.get("spec") is not None:
+            spec_path.write_text(job["spec"], encoding="utf-8")
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = run(argv)
+        data = output_path.read_bytes() if code == 0 and job.get("output") and output_path.exists() else None
+    finally:
+        spec_path.unlink(missing_ok=True)
+        output_path.unlink(missing_ok=True)
+    # the spec's file name is ours, not the user's: say "spec" where the CLI names the file
+    err = stderr.getvalue().replace(f"{str(spec_path)!r}", "'spec'").replace(spec_path.name + ":", "spec:")
+    return {"exit": code, "stdout": stdout.getvalue(), "stderr": err, "file": data}
+
+
+def _curve(job: dict[str, Any]) -> dict[str, Any]:
+    """``S(n)`` at ``points`` + 1 evenly spaced ``n`` from 0 to ``end``, as floats, for the plot."""
+    import numpy as np
+
+    from bounds.models.independent import Independent
+    from bounds.models.registry import model_from_spec
+
+    try:
+        if job.get("spec") is not None:
+            model = model_from_spec(tomllib.loads(job["spec"]), private_folder())
+        else:
+            model = Independent(epsilon=job["epsilon"]) if job.get("epsilon") is not None else Independent(p=job["p"])
+    except Exception:  # noqa: BLE001 - the budget's CLI run has already reported the input's error
+        return {"n": [], "survival": []}
+    end, points = int(job["end"]), int(job.get("points", 200))
+    n = np.unique(np.linspace(0, end, points + 1).round().astype(np.int64))
+    values = []
+    for count in n.tolist():
+        try:
+            values.append(float(model.survival(count)))
+        except Exception:  # noqa: BLE001 - a point the model cannot evaluate is left out of the plot
+            values.append(float("nan"))
+    return {"n": n.tolist(), "survival": values}
