@@ -146,8 +146,12 @@ def _parameter_help(cls: type, name: str) -> str:
     match = re.search(rf"^{re.escape(name)} : [^\n]*\n((?:[ \t]+[^\n]*\n?)+)", doc, re.MULTILINE)
     if not match:
         return ""
-    text = " ".join(match.group(1).split())
-    text = re.sub(r":\w+:`([^`]*)`", r"\1", text).replace("``", "")  # reST roles and literals as plain text
+    return _first_sentence(match.group(1))
+
+
+def _first_sentence(text: str) -> str:
+    """Plain text (reST roles and literals unwrapped) up to the first full stop."""
+    text = re.sub(r":\w+:`([^`]*)`", r"\1", " ".join(text.split())).replace("``", "")
     return text.split(". ")[0].rstrip(".")
 
 
@@ -155,7 +159,7 @@ def _families() -> dict[str, Family]:
     families = {}
     for name in registry.registered():
         cls = registry._CONSTRUCTORS[name].__self__  # type: ignore[attr-defined]  # from_spec is a classmethod
-        summary = (inspect.getdoc(cls) or "").split("\n", 1)[0]
+        summary = _first_sentence((inspect.getdoc(cls) or "").split("\n\n", 1)[0])
         families[name] = Family(name, summary, tuple(_spec_keys(cls)))
     return families
 
