@@ -14,12 +14,26 @@ DEFAULT_TIMEOUT, DEFAULT_MEMORY_MB, DEFAULT_WORKERS = 10.0, 2048, 2
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=f"wall-time limit per request; over it is HTTP 503 (default {DEFAULT_TIMEOUT:g})")
-    parser.add_argument("--memory", type=int, default=DEFAULT_MEMORY_MB, metavar="MB",
-                        help=f"address-space limit per worker process (default {DEFAULT_MEMORY_MB})")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
-                        help=f"worker processes that compute (default {DEFAULT_WORKERS})")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"wall-time limit per request; over it is HTTP 503 (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help=f"address-space limit per worker process (default {DEFAULT_MEMORY_MB})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        help=f"worker processes that compute (default {DEFAULT_WORKERS})",
+    )
 
 
 @command("serve", "the web calculator and JSON API on localhost (extra 'web')", _serve_arguments, json_option=False)
@@ -42,6 +56,12 @@ def serve_command(args: argparse.Namespace) -> Output:
             f'bounds serve needs the web extra ({error.name} is missing): pip install "alignment-bounds[web]"'
         ) from None
     app = create_app(Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info",
-                limit_concurrency=200, h11_max_incomplete_event_size=16 * 1024)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        limit_concurrency=200,
+        h11_max_incomplete_event_size=16 * 1024,
+    )
     return Output({}, "")

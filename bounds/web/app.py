@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 import bounds.cli  # noqa: F401  (registers every command, so the bridge sees the whole CLI)
 from bounds.web import downloads, page
@@ -42,12 +42,25 @@ def _openapi_parameters(bridge: CliBridge, command: str) -> list[dict[str, Any]]
             (schema["items"] if many else schema)["enum"] = list(option.choices)
         if option.kind == "flag":
             schema = {"type": "boolean"}
-        parameters.append({"name": option.name, "in": "query", "required": option.required,
-                           "description": f"{option.help} (CLI {option.flag})", "schema": schema})
+        parameters.append(
+            {
+                "name": option.name,
+                "in": "query",
+                "required": option.required,
+                "description": f"{option.help} (CLI {option.flag})",
+                "schema": schema,
+            }
+        )
     if bridge.model_options[command]:
-        parameters.append({"name": "model", "in": "query", "required": False, "schema": {
-            "type": "string", "enum": list(bridge.families)},
-            "description": "model family; its fields (see /api/families) are further query parameters"})
+        parameters.append(
+            {
+                "name": "model",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string", "enum": list(bridge.families)},
+                "description": "model family; its fields (see /api/families) are further query parameters",
+            }
+        )
     return parameters
 
 
@@ -64,8 +77,9 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         finally:
             await pool.close()
 
-    app = FastAPI(title="bounds", summary="Certified compounding-alignment-error budgets",
-                  description=__doc__, lifespan=lifespan)
+    app = FastAPI(
+        title="bounds", summary="Certified compounding-alignment-error budgets", description=__doc__, lifespan=lifespan
+    )
     app.state.pool, app.state.bridge = pool, bridge
 
     @app.middleware("http")
@@ -79,8 +93,9 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             return JSONResponse({"error": f"a request body may have at most {MAX_BODY} bytes"}, 413)
         return await call_next(request)
 
-    async def run_cli(command: str, query: dict[str, list[str]], use_spec: bool = False,
-                      output: str | None = None) -> dict[str, Any]:
+    async def run_cli(
+        command: str, query: dict[str, list[str]], use_spec: bool = False, output: str | None = None
+    ) -> dict[str, Any]:
         """The CLI's result for ``command`` (an input error of the web layer is an exit-2 result too).
 
         With ``output``, the command also writes that file (``--output``) in the worker's private
@@ -100,15 +115,24 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         return endpoint
 
     for command in bridge.options:
-        app.add_api_route(f"/api/{command}", api_endpoint(command), methods=["GET"], tags=["CLI"],
-                          summary=f"bounds {command} --json: {bridge.help[command]}",
-                          openapi_extra={"parameters": _openapi_parameters(bridge, command)})
+        app.add_api_route(
+            f"/api/{command}",
+            api_endpoint(command),
+            methods=["GET"],
+            tags=["CLI"],
+            summary=f"bounds {command} --json: {bridge.help[command]}",
+            openapi_extra={"parameters": _openapi_parameters(bridge, command)},
+        )
 
     @app.get("/api/families", tags=["models"], summary="the registered model families and their spec fields")
     async def families() -> dict[str, Any]:
-        return {name: {"summary": family.summary,
-                       "fields": [{"name": f.name, "nested": f.nested, "help": f.help} for f in family.fields]}
-                for name, family in bridge.families.items()}
+        return {
+            name: {
+                "summary": family.summary,
+                "fields": [{"name": f.name, "nested": f.nested, "help": f.help} for f in family.fields],
+            }
+            for name, family in bridge.families.items()
+        }
 
     page.add_routes(app, bridge, pool, run_cli)
     downloads.add_routes(app, bridge, run_cli)

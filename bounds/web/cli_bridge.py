@@ -149,17 +149,17 @@ def _parameter_help(cls: type, name: str) -> str:
     return _first_sentence(match.group(1))
 
 
-def _first_sentence(text: str) -> str:
-    """Plain text (reST roles and literals unwrapped) up to the first full stop."""
+def _first_sentence(text: str, cut: bool = True) -> str:
+    """Plain text (reST roles and literals unwrapped), up to the first full stop when ``cut``."""
     text = re.sub(r":\w+:`([^`]*)`", r"\1", " ".join(text.split())).replace("``", "")
-    return text.split(". ")[0].rstrip(".")
+    return text.split(". ")[0].rstrip(".") if cut else text
 
 
 def _families() -> dict[str, Family]:
     families = {}
     for name in registry.registered():
         cls = registry._CONSTRUCTORS[name].__self__  # type: ignore[attr-defined]  # from_spec is a classmethod
-        summary = _first_sentence((inspect.getdoc(cls) or "").split("\n\n", 1)[0])
+        summary = _first_sentence((inspect.getdoc(cls) or "").split("\n\n", 1)[0], cut=False)
         families[name] = Family(name, summary, tuple(_spec_keys(cls)))
     return families
 
@@ -259,8 +259,10 @@ def field_value(field: Field, text: str) -> Any:
     try:
         return tomllib.loads(f"value = {text}")["value"]
     except (tomllib.TOMLDecodeError, RecursionError):
-        what = "an inline TOML table such as {model = \"independent\", epsilon = \"0.001\"}" if field.nested else (
-            "a TOML array such as [\"0.5\", \"0.5\"]"
+        what = (
+            'an inline TOML table such as {model = "independent", epsilon = "0.001"}'
+            if field.nested
+            else ('a TOML array such as ["0.5", "0.5"]')
         )
         raise BoundsError(f"{field.name} must be {what}, got {text!r}") from None
 

@@ -25,8 +25,9 @@ _DERIVATIONS = {"md": ("markdown", "text/markdown; charset=utf-8"), "tex": ("lat
 
 
 def _attachment(content: bytes | str, media_type: str, filename: str) -> Response:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 def _failure(result: dict[str, Any]) -> Response:
@@ -95,5 +96,6 @@ def add_routes(app: FastAPI, bridge: CliBridge, run_cli: Callable[..., Awaitable
 
 def _page_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
     """The page's query without its own inputs that ``budget``/``derive`` do not take."""
-    return {key: values for key, values in _model_query(query).items()
-            if key not in ("generations", "cmp_rho", "cmp_mass")}
+    return {
+        key: values for key, values in _model_query(query).items() if key not in ("generations", "cmp_rho", "cmp_mass")
+    }

@@ -59,8 +59,11 @@ def field_of_message(message: str, names: list[str]) -> str | None:
     """
     found = []
     for name in names:
-        match = re.search(rf"(?<![\w-])(--)?{re.escape(name.replace('_', '-'))}(?![\w-])|"
-                          rf"(?<![\w-]){re.escape(name)}(?![\w-])", message)
+        match = re.search(
+            rf"(?<![\w-])(--)?{re.escape(name.replace('_', '-'))}(?![\w-])|"
+            rf"(?<![\w-]){re.escape(name)}(?![\w-])",
+            message,
+        )
         if match:
             found.append((match.start(), -len(name), name))
     return min(found)[2] if found else None
@@ -79,25 +82,34 @@ def survival_svg(points: dict[str, Any], threshold: float, budget: int | None) -
         return top + (height - top - bottom) * (1 - s)
 
     path = " ".join(f"{x(n):.1f},{y(s):.1f}" for n, s in zip(ns, values, strict=True) if s == s)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="survival S(N) against N" class="plot">',
-             f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" '
-             'fill="none" stroke="#888"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="survival S(N) against N" class="plot">',
+        f'<rect x="{left}" y="{top}" width="{width - left - right}" height="{height - top - bottom}" '
+        'fill="none" stroke="#888"/>',
+    ]
     for tick in (0, 0.25, 0.5, 0.75, 1):
         parts.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">{tick:g}</text>')
     for tick in (0, end // 2, end):
-        parts.append(f'<text x="{x(tick):.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-                     f'font-size="11">{tick}</text>')
+        parts.append(
+            f'<text x="{x(tick):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11">{tick}</text>'
+        )
     parts.append(f'<text x="{width / 2}" y="{height - 6}" text-anchor="middle" font-size="12">generations N</text>')
-    parts.append(f'<text x="14" y="{height / 2}" font-size="12" transform="rotate(-90 14 {height / 2})" '
-                 'text-anchor="middle">S(N)</text>')
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(threshold):.1f}" y2="{y(threshold):.1f}" '
-                 f'stroke="#c33" stroke-dasharray="5 4"/><text x="{width - right - 4}" y="{y(threshold) - 5:.1f}" '
-                 f'text-anchor="end" font-size="11" fill="#c33">T = {threshold:g}</text>')
+    parts.append(
+        f'<text x="14" y="{height / 2}" font-size="12" transform="rotate(-90 14 {height / 2})" '
+        'text-anchor="middle">S(N)</text>'
+    )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{y(threshold):.1f}" y2="{y(threshold):.1f}" '
+        f'stroke="#c33" stroke-dasharray="5 4"/><text x="{width - right - 4}" y="{y(threshold) - 5:.1f}" '
+        f'text-anchor="end" font-size="11" fill="#c33">T = {threshold:g}</text>'
+    )
     if budget is not None and budget <= end:
-        parts.append(f'<line x1="{x(budget):.1f}" x2="{x(budget):.1f}" y1="{top}" y2="{height - bottom}" '
-                     f'stroke="#36c" stroke-dasharray="2 3"/><text x="{x(budget) + 4:.1f}" y="{top + 14}" '
-                     f'font-size="11" fill="#36c">N* = {budget}</text>')
+        parts.append(
+            f'<line x1="{x(budget):.1f}" x2="{x(budget):.1f}" y1="{top}" y2="{height - bottom}" '
+            f'stroke="#36c" stroke-dasharray="2 3"/><text x="{x(budget) + 4:.1f}" y="{top + 14}" '
+            f'font-size="11" fill="#36c">N* = {budget}</text>'
+        )
     parts.append(f'<polyline points="{path}" fill="none" stroke="#222" stroke-width="1.6"/></svg>')
     return Markup("".join(parts))
 
@@ -111,11 +123,19 @@ def _state(bridge: CliBridge, query: dict[str, list[str]]) -> tuple[str, dict[st
 
 def _jobs(bridge: CliBridge, family: str, values: dict[str, str]) -> dict[str, dict[str, Any]]:
     """The CLI jobs of the page, by section; a section without its inputs is left out."""
-    model = {"model": [family], **{name: [value] for name, value in values.items() if value
-                                   and name not in dict((n, 0) for n, _, _ in PAGE_FIELDS)}}
+    model = {
+        "model": [family],
+        **{
+            name: [value]
+            for name, value in values.items()
+            if value and name not in dict((n, 0) for n, _, _ in PAGE_FIELDS)
+        },
+    }
     threshold = {"threshold": [values["threshold"]]}
-    jobs = {"budget": cli_job(bridge, "budget", {**model, **threshold}),
-            "derivation": cli_job(bridge, "derive", {**model, **threshold, "format": ["markdown"]})}
+    jobs = {
+        "budget": cli_job(bridge, "budget", {**model, **threshold}),
+        "derivation": cli_job(bridge, "derive", {**model, **threshold, "format": ["markdown"]}),
+    }
     if values["generations"]:
         jobs["survival"] = cli_job(bridge, "survival", {**model, "generations": [values["generations"]]})
     if family == "independent" and values.get("epsilon"):
@@ -150,17 +170,25 @@ def _sections(results: dict[str, dict[str, Any]], names: list[str]) -> tuple[dic
     return sections, errors, status
 
 
-def add_routes(app: FastAPI, bridge: CliBridge, pool: WorkerPool,
-               run_cli: Callable[..., Awaitable[dict[str, Any]]]) -> None:
+def add_routes(
+    app: FastAPI, bridge: CliBridge, pool: WorkerPool, run_cli: Callable[..., Awaitable[dict[str, Any]]]
+) -> None:
     """``GET /``: the calculator."""
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request) -> HTMLResponse:
         query = query_lists(request)
         family, values = _state(bridge, query)
-        context: dict[str, Any] = {"bridge": bridge, "family": family, "values": values, "sections": {},
-                                   "errors": {}, "page_fields": PAGE_FIELDS, "query": urlencode(
-                                       [(k, v) for k, vs in query.items() for v in vs]), "notice": None}
+        context: dict[str, Any] = {
+            "bridge": bridge,
+            "family": family,
+            "values": values,
+            "sections": {},
+            "errors": {},
+            "page_fields": PAGE_FIELDS,
+            "query": urlencode([(k, v) for k, vs in query.items() for v in vs]),
+            "notice": None,
+        }
         status = 200
         if family not in bridge.families:
             context["errors"]["model"] = f"'model' must be one of {', '.join(bridge.families)}, got {family!r}"
@@ -178,14 +206,18 @@ def add_routes(app: FastAPI, bridge: CliBridge, pool: WorkerPool,
         return TEMPLATES.TemplateResponse(request, "index.html", context, status_code=status)
 
 
-async def _plot(pool: WorkerPool, bridge: CliBridge, family: str, values: dict[str, str],
-                budget: dict[str, Any] | None) -> Markup | None:
+async def _plot(
+    pool: WorkerPool, bridge: CliBridge, family: str, values: dict[str, str], budget: dict[str, Any] | None
+) -> Markup | None:
     """The survival plot up to twice the budget (or ``N`` if larger); none for an error or a huge budget."""
     if not budget or "error" in budget:
         return None
     generations = int(values["generations"]) if values["generations"].isdigit() else 0
-    end = max(2 * (budget["budget"] or 0) + 2, generations, 10) if budget["budget"] is not None else max(
-        generations, 1000)
+    end = (
+        max(2 * (budget["budget"] or 0) + 2, generations, 10)
+        if budget["budget"] is not None
+        else max(generations, 1000)
+    )
     if end > _MAX_PLOT_N:
         return None
     job: dict[str, Any] = {"kind": "curve", "end": end}

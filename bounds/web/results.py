@@ -23,8 +23,9 @@ def query_lists(request: Request) -> dict[str, list[str]]:
     return query
 
 
-def cli_job(bridge: CliBridge, command: str, query: dict[str, list[str]], use_spec: bool = False,
-            output: str | None = None) -> dict[str, Any]:
+def cli_job(
+    bridge: CliBridge, command: str, query: dict[str, list[str]], use_spec: bool = False, output: str | None = None
+) -> dict[str, Any]:
     """The worker job for ``command``, or the exit-2 result when the query itself is wrong."""
     try:
         argv, spec = bridge.argv(command, query, use_spec)
@@ -74,5 +75,3 @@ def cli_response(result: dict[str, Any]) -> Response:
     if status == 200:
         return Response(result["stdout"], media_type="application/json")
     return JSONResponse(error_body(result), status_code=status)
-
-

@@ -27,8 +27,9 @@ def running(app: FastAPI, host: str = "127.0.0.1", startup_seconds: float = 120)
 
     The wait for start-up (the workers import the CLI) is bounded by ``startup_seconds``.
     """
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=free_port(host), log_level="warning",
-                                           limit_concurrency=200))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=free_port(host), log_level="warning", limit_concurrency=200)
+    )
     thread = threading.Thread(target=server.run, name="bounds-web", daemon=True)
     thread.start()
     deadline = time.monotonic() + startup_seconds

@@ -2,11 +2,12 @@
 
 ``concurrent.futures.ProcessPoolExecutor`` cannot stop one task, so the pool is our own: each
 worker is a fresh interpreter (``python -m bounds.web.workers``: no fork of a threaded server,
-no re-import of the server's main module) on one end of a socket pair. A job that runs past its time limit gets its worker terminated and replaced; the
-memory limit is ``RLIMIT_AS`` set in the worker before it imports anything, so an allocation
-beyond it is a ``MemoryError`` inside the CLI (its one-line "too large" message). Both become
-:class:`Overloaded` (HTTP 503). While a worker computes, the server's event loop only waits on
-the pipe, so other requests are still answered.
+no re-import of the server's main module) on one end of a socket pair. A job that runs past
+its time limit gets its worker terminated and replaced (:class:`Overloaded`, HTTP 503). The
+memory limit is ``RLIMIT_AS``, set in the worker before it imports anything, so an allocation
+beyond it is a ``MemoryError`` inside the CLI: its one-line "needs more memory" message, which
+the web layer also answers with 503. While a worker computes, the server's event loop only
+waits on the socket, so other requests are still answered.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ class _Worker:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bounds.web.workers", str(theirs.fileno()), str(memory_mb)],
-            pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),),
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
         )
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -96,9 +100,14 @@ class _Worker:
 async def _readable(conn: Connection, timeout: float) -> bool:
     """Whether ``conn`` has data within ``timeout`` seconds, without blocking the event loop."""
     loop = asyncio.get_running_loop()
-    ready = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
     descriptor = conn.fileno()
-    loop.add_reader(descriptor, lambda: ready.done() or ready.set_result(True))
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(True)
+
+    loop.add_reader(descriptor, wake)
     try:
         await asyncio.wait_for(ready, timeout)
         return True
@@ -152,9 +161,7 @@ class WorkerPool:
         try:
             worker = await asyncio.wait_for(self._idle.get(), limit)
         except TimeoutError:
-            raise Overloaded(
-                f"every worker stayed busy for {limit:g} s; try again in a moment"
-            ) from None
+            raise Overloaded(f"every worker stayed busy for {limit:g} s; try again in a moment") from None
         try:
             worker.conn.send(job)
             if not await _readable(worker.conn, limit):

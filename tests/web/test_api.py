@@ -33,10 +33,19 @@ def test_budget_is_the_clis_json_byte_for_byte(client) -> None:
     [
         ("epsilon=0.001&generations=500", ["survival", "--epsilon", "0.001", "-N", "500"]),
         ("epsilon=0.001&threshold=0.605&rho=0.01", ["compare", "--epsilon", "0.001", "-T", "0.605", "--rho", "0.01"]),
-        ("epsilon=0.002&threshold=0.605&format=markdown", ["derive", "--epsilon", "0.002", "-T", "0.605", "-f", "markdown"]),
-        ("failures=0&trials=1000&confidence=0.95&threshold=0.9", ["evidence", "-k", "0", "-n", "1000", "-c", "0.95", "-T", "0.9"]),
+        (
+            "epsilon=0.002&threshold=0.605&format=markdown",
+            ["derive", "--epsilon", "0.002", "-T", "0.605", "-f", "markdown"],
+        ),
+        (
+            "failures=0&trials=1000&confidence=0.95&threshold=0.9",
+            ["evidence", "-k", "0", "-n", "1000", "-c", "0.95", "-T", "0.9"],
+        ),
         ("epsilon=0.001&generations=100&rho=0.01", ["interval", "--epsilon", "0.001", "-N", "100", "--rho", "0.01"]),
-        ("defect_rate=0.01&miss=0.1 0.2&threshold=0.9", ["oversight", "--defect-rate", "0.01", "--miss", "0.1", "0.2", "-T", "0.9"]),
+        (
+            "defect_rate=0.01&miss=0.1 0.2&threshold=0.9",
+            ["oversight", "--defect-rate", "0.01", "--miss", "0.1", "0.2", "-T", "0.9"],
+        ),
     ],
 )
 def test_other_commands_mirror_the_cli(client, query: str, argv: list[str]) -> None:
@@ -79,7 +88,7 @@ def test_a_hostile_expression_is_400_and_never_evaluated(client, tmp_path) -> No
     hostile = "__import__('os').system('touch /tmp/owned')"
     response = client.get("/api/budget", params={"model": "expression", "expr": hostile, "threshold": "0.5"})
     spec = tmp_path / "spec.toml"
-    spec.write_text(f"model = \"expression\"\nexpr = {json.dumps(hostile)}\n")
+    spec.write_text(f'model = "expression"\nexpr = {json.dumps(hostile)}\n')
     expected = cli_error_body("budget", "--spec", str(spec), "-T", "0.5")
     assert response.status_code == 400
     # the worker's spec file is called "spec"; the message is otherwise the CLI's
@@ -119,13 +128,15 @@ def test_openapi_documents_every_command_with_its_options(client) -> None:
 
 
 def test_spec_download_round_trips_to_the_same_budget(client) -> None:
-    response = client.get("/download/spec.toml?model=two-rate&epsilon_key=0.01&epsilon_other=0.0001&key_every=10"
-                          "&threshold=0.9")
+    response = client.get(
+        "/download/spec.toml?model=two-rate&epsilon_key=0.01&epsilon_other=0.0001&key_every=10&threshold=0.9"
+    )
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]
     model = model_from_spec(tomllib.loads(response.text))
-    budget = client.get("/api/budget?model=two-rate&epsilon_key=0.01&epsilon_other=0.0001&key_every=10"
-                        "&threshold=0.9").json()["budget"]
+    budget = client.get(
+        "/api/budget?model=two-rate&epsilon_key=0.01&epsilon_other=0.0001&key_every=10&threshold=0.9"
+    ).json()["budget"]
     assert model.budget("0.9").n == budget
 
 

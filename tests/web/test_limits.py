@@ -23,8 +23,9 @@ def test_fifty_concurrent_requests_are_all_answered(live_url) -> None:
     epsilons = [f"0.00{k}" for k in range(1, 10)]
 
     def get(k: int) -> tuple[int, int | None]:
-        response = httpx.get(f"{live_url}/api/budget", params={"epsilon": epsilons[k % 9], "threshold": "0.605"},
-                             timeout=120)
+        response = httpx.get(
+            f"{live_url}/api/budget", params={"epsilon": epsilons[k % 9], "threshold": "0.605"}, timeout=120
+        )
         return response.status_code, response.json().get("budget")
 
     with ThreadPoolExecutor(max_workers=50) as pool:
@@ -58,9 +59,11 @@ def test_a_runaway_is_503_while_other_requests_are_answered(live_url) -> None:
 
 def test_over_the_memory_limit_is_503(live_url) -> None:
     # 1e8 Monte Carlo draws need ~4 GB of intermediate arrays (bounds.evidence.uncertain.MAX_DRAWS)
-    response = httpx.get(f"{live_url}/api/budget", params={
-        "epsilon_interval": "1e-4 1e-2", "credibility": "0.9", "threshold": "0.5", "draws": "100000000"},
-        timeout=120)
+    response = httpx.get(
+        f"{live_url}/api/budget",
+        params={"epsilon_interval": "1e-4 1e-2", "credibility": "0.9", "threshold": "0.5", "draws": "100000000"},
+        timeout=120,
+    )
     assert response.status_code == 503
     error = response.json()["error"]
     assert "memory" in error or f"limit of {LIVE_TIMEOUT:g} s" in error, error
