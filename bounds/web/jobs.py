@@ -22,31 +22,38 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shutil
 import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MEMORY_MESSAGE", "execute", "private_folder"]
+__all__ = ["MEMORY_MESSAGE", "execute", "make_private_folder", "private_folder", "use_private_folder"]
 
 #: How the CLI words a MemoryError (``bounds.cli._core._too_large``); the web layer answers it with 503.
 MEMORY_MESSAGE = "needs more memory than is available"
 _FOLDER: list[Path] = []
 
 
+def make_private_folder() -> Path:
+    """A new scratch folder, readable by its owner only (in RAM where ``/dev/shm`` exists).
+
+    The worker pool makes one per worker and removes it when the worker ends, however it ends.
+    """
+    shm = Path("/dev/shm")
+    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="bounds-web-", dir=base))
+
+
+def use_private_folder(folder: Path) -> None:
+    """Make ``folder`` this process's scratch folder (a worker's, made by the pool)."""
+    _FOLDER[:] = [folder]
+
+
 def private_folder() -> Path:
-    """This process's scratch folder, created on first use (in RAM where ``/dev/shm`` exists)."""
+    """This process's scratch folder (made on first use when no pool gave one)."""
     if not _FOLDER:
-        shm = Path("/dev/shm")
-        base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-        _FOLDER.append(Path(tempfile.mkdtemp(prefix="bounds-web-", dir=base)))
+        _FOLDER.append(make_private_folder())
     return _FOLDER[0]
-
-
-def remove_private_folder() -> None:
-    if _FOLDER:
-        shutil.rmtree(_FOLDER.pop(), ignore_errors=True)
 
 
 def execute(job: dict[str, Any]) -> dict[str, Any]:
@@ -61,10 +68,14 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
 def _cli(job: dict[str, Any]) -> dict[str, Any]:
     from bounds.cli import run  # imported here: the worker pays for it once, at start-up
 
+    stdout, stderr = io.StringIO(), io.StringIO()
+    if job.get("spec") is None and not job.get("output"):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = run(list(job["argv"]))
+        return {"exit": code, "stdout": stdout.getvalue(), "stderr": stderr.getvalue(), "file": None}
     folder = private_folder()
     spec_path, output_path = folder / "spec.toml", folder / str(job.get("output") or "output")
     argv = [word.replace("{spec}", str(spec_path)).replace("{output}", str(output_path)) for word in job["argv"]]
-    stdout, stderr = io.StringIO(), io.StringIO()
     try:
         if job.get("spec") is not None:
             spec_path.write_text(job["spec"], encoding="utf-8")
@@ -80,25 +91,34 @@ def _cli(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _curve(job: dict[str, Any]) -> dict[str, Any]:
-    """``S(n)`` at ``points`` + 1 evenly spaced ``n`` from 0 to ``end``, as floats, for the plot."""
+    """``S(n)`` at about 200 evenly spaced ``n`` up to twice the budget (at least to ``generations``).
+
+    Empty when the model cannot be built or the budget cannot be solved (the page's CLI runs
+    report why), or when the axis would pass ``max_end``.
+    """
     import numpy as np
 
     from bounds.models.independent import Independent
     from bounds.models.registry import model_from_spec
 
+    none: dict[str, Any] = {"n": [], "survival": [], "threshold": None, "budget": None}
     try:
         if job.get("spec") is not None:
             model = model_from_spec(tomllib.loads(job["spec"]), private_folder())
         else:
             model = Independent(epsilon=job["epsilon"]) if job.get("epsilon") is not None else Independent(p=job["p"])
+        result = model.budget(job["threshold"])
     except Exception:  # noqa: BLE001 - the budget's CLI run has already reported the input's error
-        return {"n": [], "survival": []}
-    end, points = int(job["end"]), int(job.get("points", 200))
-    n = np.unique(np.linspace(0, end, points + 1).round().astype(np.int64))
+        return none
+    budget = result.n
+    end = max(2 * budget + 2, job["generations"], 10) if budget is not None else max(job["generations"], 1000)
+    if end > job["max_end"]:
+        return none
+    n = np.unique(np.linspace(0, end, 201).round().astype(np.int64))
     values = []
     for count in n.tolist():
         try:
             values.append(float(model.survival(count)))
         except Exception:  # noqa: BLE001 - a point the model cannot evaluate is left out of the plot
             values.append(float("nan"))
-    return {"n": n.tolist(), "survival": values}
+    return {"n": n.tolist(), "survival": values, "threshold": float(result.threshold), "budget": budget}

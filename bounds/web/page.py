@@ -195,10 +195,15 @@ def add_routes(
             status = 400
         elif any(values.values()):
             try:
-                results = await _results(pool, _jobs(bridge, family, values))
+                jobs = _jobs(bridge, family, values)
+                if "exit" not in jobs["budget"]:  # one worker job for the whole page: one time limit
+                    jobs["plot"] = _plot_job(bridge, family, values)
+                results = await _results(pool, jobs)
+                points = results.pop("plot", None)
                 sections, errors, status = _sections(results, list(values))
                 context.update(sections=sections, errors=errors)
-                context["plot"] = await _plot(pool, bridge, family, values, sections.get("budget"))
+                if points and points["n"]:
+                    context["plot"] = survival_svg(points, points["threshold"], points["budget"])
             except Overloaded as error:
                 context["notice"], status = str(error), 503
         if context["sections"].get("derivation", {}).get("document"):
@@ -206,24 +211,13 @@ def add_routes(
         return TEMPLATES.TemplateResponse(request, "index.html", context, status_code=status)
 
 
-async def _plot(
-    pool: WorkerPool, bridge: CliBridge, family: str, values: dict[str, str], budget: dict[str, Any] | None
-) -> Markup | None:
-    """The survival plot up to twice the budget (or ``N`` if larger); none for an error or a huge budget."""
-    if not budget or "error" in budget:
-        return None
+def _plot_job(bridge: CliBridge, family: str, values: dict[str, str]) -> dict[str, Any]:
+    """The curve job: the worker solves the budget itself and plots up to twice it (or to ``N``)."""
     generations = int(values["generations"]) if values["generations"].isdigit() else 0
-    end = (
-        max(2 * (budget["budget"] or 0) + 2, generations, 10)
-        if budget["budget"] is not None
-        else max(generations, 1000)
-    )
-    if end > _MAX_PLOT_N:
-        return None
-    job: dict[str, Any] = {"kind": "curve", "end": end}
+    job: dict[str, Any] = {"kind": "curve", "threshold": values["threshold"], "generations": generations,
+                           "max_end": _MAX_PLOT_N}
     if family == "independent":
         job.update(epsilon=values.get("epsilon") or None, p=values.get("p") or None)
     else:
         job["spec"] = bridge.spec(family, {name: [value] for name, value in values.items() if value})[0]
-    points = await pool.run(job)
-    return survival_svg(points, float(budget["threshold"]), budget["budget"])
+    return job

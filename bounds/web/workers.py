@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -39,8 +40,8 @@ class Limits:
     workers: int = 2
 
 
-def _serve(conn: Connection, memory_bytes: int) -> None:
-    """The worker's loop: set the limits, import the CLI once, then run jobs until the pipe closes."""
+def _serve(conn: Connection, memory_bytes: int, folder: Path) -> None:
+    """The worker's loop: set the limits, import the CLI once, then run jobs until the socket closes."""
     import resource
 
     # one thread per numeric library: two workers share two cores, and thread arenas would eat the limit
@@ -49,23 +50,21 @@ def _serve(conn: Connection, memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     from bounds.web import jobs
 
+    jobs.use_private_folder(folder)  # made, and removed at the end, by the pool
     jobs.execute({"kind": "cli", "argv": ["budget", "--epsilon=0.001", "--threshold=0.605"]})  # warm the imports
     conn.send("ready")
-    try:
-        while True:
-            try:
-                job = conn.recv()
-            except EOFError:
-                return
-            try:
-                result: Any = jobs.execute(job)
-            except MemoryError:
-                result = {"exit": 2, "stdout": "", "stderr": f"bounds: error: {jobs.MEMORY_MESSAGE}\n", "file": None}
-            except Exception as error:  # noqa: BLE001 - a bug in a job must not take the worker down
-                result = {"exit": 1, "stdout": "", "stderr": f"bounds: internal error: {error!r}\n", "file": None}
-            conn.send(result)
-    finally:
-        jobs.remove_private_folder()
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        try:
+            result: Any = jobs.execute(job)
+        except MemoryError:
+            result = {"exit": 2, "stdout": "", "stderr": f"bounds: error: {jobs.MEMORY_MESSAGE}\n", "file": None}
+        except Exception as error:  # noqa: BLE001 - a bug in a job must not take the worker down
+            result = {"exit": 1, "stdout": "", "stderr": f"bounds: internal error: {error!r}\n", "file": None}
+        conn.send(result)
 
 
 class _Worker:
@@ -74,8 +73,11 @@ class _Worker:
         # the child finds this copy of bounds first, whichever way the server was started
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        from bounds.web.jobs import make_private_folder
+
+        self.folder = make_private_folder()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bounds.web.workers", str(theirs.fileno()), str(memory_mb)],
+            [sys.executable, "-m", "bounds.web.workers", str(theirs.fileno()), str(memory_mb), str(self.folder)],
             pass_fds=(theirs.fileno(),),
             env=env,
             stdin=subprocess.DEVNULL,
@@ -95,6 +97,7 @@ class _Worker:
                 self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(2)
+        shutil.rmtree(self.folder, ignore_errors=True)  # with the spec of a job that was stopped
 
 
 async def _readable(conn: Connection, timeout: float) -> bool:
@@ -194,4 +197,4 @@ class WorkerPool:
 
 
 if __name__ == "__main__":
-    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]) * 2**20)
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]) * 2**20, Path(sys.argv[3]))
