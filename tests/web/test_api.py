@@ -146,3 +146,10 @@ def test_derivation_downloads(client) -> None:
     assert markdown.text == cli_json("derive", "--epsilon", "0.001", "-T", "0.605", "-f", "markdown")["document"]
     assert client.get(f"/download/result.json?{RUNNING_EXAMPLE}").json()["budget"] == 502
     assert client.get("/download/derivation.md?epsilon=2&threshold=0.5").status_code == 400
+
+
+def test_an_unknown_family_is_400_naming_the_families(client) -> None:
+    response = client.get("/api/budget?model=bogus&threshold=0.5")
+    assert response.status_code == 400
+    assert "'model' must be one of" in response.json()["error"] and "geometric" in response.json()["error"]
+    assert client.get("/api/compare?model=geometric&epsilon=0.001&threshold=0.5").status_code == 400

@@ -49,3 +49,10 @@ def test_pdf_download(client) -> None:
     response = client.get("/download/derivation.pdf?model=independent&epsilon=0.001&threshold=0.605")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_threshold_error_is_shown_at_the_threshold(client) -> None:
+    response = client.get("/?model=independent&epsilon=0.001&threshold=2")
+    assert response.status_code == 400
+    message = cli_error("budget", "--epsilon", "0.001", "-T", "2").removeprefix("bounds: error: ")
+    assert f'id="error-threshold">{message}<'.replace("'", "&#39;") in response.text
