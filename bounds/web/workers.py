@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +49,8 @@ def _serve(conn: Connection, memory_bytes: int, folder: Path) -> None:
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # temporary files (pdflatex's, in bounds.report.latex) go to the private folder too, not to disk
+    os.environ["TMPDIR"] = str(folder)
     from bounds.web import jobs
 
     jobs.use_private_folder(folder)  # made, and removed at the end, by the pool
@@ -82,6 +85,7 @@ class _Worker:
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: stopping it stops pdflatex with it
         )
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -89,14 +93,15 @@ class _Worker:
     def stop(self) -> None:
         with contextlib.suppress(OSError):
             self.conn.close()
-        if self.process.poll() is None:
-            self.process.terminate()
+        # only while the worker is not yet reaped: its process group id cannot have been reused
+        for stop_signal in (signal.SIGTERM, signal.SIGKILL) if self.process.returncode is None else ():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, stop_signal)  # the worker and whatever it started
             try:
                 self.process.wait(2)
+                break
             except subprocess.TimeoutExpired:
-                self.process.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(2)
+                continue
         shutil.rmtree(self.folder, ignore_errors=True)  # with the spec of a job that was stopped
 
 
