@@ -9,6 +9,7 @@ import mpmath
 
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
 from bounds.cli.commands_evidence import add_interval_arguments, interval_budget
+from bounds.cli.commands_oversight import compare_arguments
 from bounds.models.independent import Independent
 from bounds.numeric.certify import evaluate
 from bounds.numeric.parse import decimal_digits, format_from_log, format_near, format_number, probability
@@ -108,6 +109,7 @@ def _compare_arguments(parser: argparse.ArgumentParser) -> None:
         help="pairwise correlation of failures: adds correlated-model and dependence rows",
     )
     parser.add_argument("--mass", metavar="DELTA", help="persistent unsafe mass: adds the floor's budget and cap")
+    compare_arguments(parser)  # the oversight and control rows' options
 
 
 def comparison_table(rows: list[ComparisonRow]) -> str:

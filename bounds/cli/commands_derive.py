@@ -6,6 +6,7 @@ import argparse
 
 from bounds._io import write_atomic
 from bounds.cli._core import Output, UsageError, add_model_arguments, command, model_from_arguments
+from bounds.cli.commands_timeline import add_cadence_arguments, derive_subject
 from bounds.report.derive import derive
 from bounds.report.latex import compile_pdf
 from bounds.solve.budget import Budget
@@ -25,6 +26,7 @@ def _derive_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     parser.add_argument("--digits", type=int, default=6, metavar="D",
                         help="minimum significant figures for real numbers (default 6)")
+    add_cadence_arguments(parser)  # with a cadence: the alignment horizon in calendar time
 
 
 @command("derive", "the derivation of a certified budget, as LaTeX, PDF or Markdown", _derive_arguments)
@@ -37,7 +39,7 @@ def derive_command(args: argparse.Namespace) -> Output:
         raise UsageError(f"bounds derive: --digits must be in [1, 40], got {args.digits}")
     result = model_from_arguments(args).budget(args.threshold)
     assert isinstance(result, Budget)
-    derivation = derive(result, digits=args.digits)
+    derivation = derive(derive_subject(args, result), digits=args.digits)
     if args.format == "markdown":
         text = derivation.to_markdown()
     elif args.fragment:

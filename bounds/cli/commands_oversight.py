@@ -152,3 +152,19 @@ def control_command(args: argparse.Namespace) -> Output:
         else:
             lines.append(f"min audit  f = {inverse.audit_budget!r} (S(N) >= T proved; refuted at {inverse.below!r})")
     return Output(data, "\n".join(lines))
+
+
+def compare_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options ``bounds compare`` takes for its oversight and control rows (``bounds.report.compare``)."""
+    layer = parser.add_argument_group("oversight rows (the marginal rate is the defect rate each monitor must catch)")
+    layer.add_argument("--miss", nargs="+", metavar="Q", help="miss probability of each monitor (or one for all)")
+    layer.add_argument("--monitors", metavar="N", help="number of monitors (when --miss is one value)")
+    layer.add_argument("--vote", metavar="K", help="monitors that must flag to stop a defect (default 1)")
+    layer.add_argument("--monitor-beta", metavar="B", help="adds the beta-factor row: common-cause share")
+    layer.add_argument("--monitor-rho", metavar="R", help="adds the shared-difficulty row: correlation of the misses")
+    game = parser.add_argument_group("control rows (the marginal rate is the rate at which alignment is lost)")
+    game.add_argument("--audit-budget", metavar="F", help="share of work audited (the monitor's FPR)")
+    game.add_argument("--roc", nargs=2, metavar=("A", "B"), help="logit TPR = A + B logit FPR")
+    game.add_argument("--attack-success", metavar="S", help="probability an uncaught attack succeeds")
+    game.add_argument("--auditor-accuracy", metavar="H", help="probability an audit catches a flagged attack")
+    game.add_argument("--attack-rate", metavar="P", help="probability a misaligned model attacks per generation")

@@ -27,11 +27,7 @@ from bounds.timeline import (
 def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_arguments(parser)
     parser.add_argument("--threshold", "-T", required=True, metavar="T", help="lowest acceptable survival, in (0, 1]")
-    parser.add_argument("--first-interval", metavar="MONTHS", help="months the first generation takes")
-    pace = parser.add_mutually_exclusive_group()
-    pace.add_argument("--acceleration", metavar="R", help="each interval is R times the previous one (R < 1: faster)")
-    pace.add_argument("--doubling-time", metavar="MONTHS", help="the speed of R&D doubles every MONTHS months")
-    pace.add_argument("--intervals", metavar="FILE", help="file of intervals in months, one per line")
+    add_cadence_arguments(parser)
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--start", metavar="YYYY-MM", help="the month the lineage starts")
     start.add_argument(
@@ -44,6 +40,57 @@ def _timeline_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--plot", metavar="FILE.png", help="write survival against time (needs the plot extra)")
     parser.add_argument("--plot-dates", metavar="FILE.png", help="with --start-cdf: write the date distribution")
+    add_derive_argument(parser, "the horizon's derivation (cadence, Zeno limit, certified budget, t_{N*+1})")
+
+
+#: ``--derive FILE``: the output format follows the file's extension.
+DERIVE_FORMATS = {".tex": "latex", ".pdf": "pdf", ".md": "markdown"}
+
+
+def add_derive_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--derive", metavar="FILE", help=f"write {what} as LaTeX (.tex), PDF (.pdf) or Markdown (.md)")
+
+
+def write_derivation(subject: Any, path: str | None, lines: list[str], data: dict[str, Any]) -> None:
+    """Derive ``subject`` (:func:`bounds.derive`) and write it to ``path`` in the format its extension names."""
+    if path is None:
+        return
+    from pathlib import Path
+
+    from bounds._io import write_atomic
+    from bounds.report.derive import derive
+    from bounds.report.latex import compile_pdf
+
+    kind = DERIVE_FORMATS.get(Path(path).suffix.lower())
+    if kind is None:
+        raise UsageError(f"--derive: the file must end in .tex, .pdf or .md, got {path!r}")
+    derivation = derive(subject)
+    if kind == "markdown":
+        write_atomic(path, derivation.to_markdown())
+    elif kind == "latex":
+        write_atomic(path, derivation.to_document())
+    else:
+        write_atomic(path, compile_pdf(derivation.to_document()))
+    data["derivation"] = {"output": path, "format": kind}
+    lines.append(f"wrote      {path} (derivation)")
+
+
+def add_cadence_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--first-interval`` and one of ``--acceleration``, ``--doubling-time``, ``--intervals`` (also for derive)."""
+    parser.add_argument("--first-interval", metavar="MONTHS", help="months the first generation takes")
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument("--acceleration", metavar="R", help="each interval is R times the previous one (R < 1: faster)")
+    pace.add_argument("--doubling-time", metavar="MONTHS", help="the speed of R&D doubles every MONTHS months")
+    pace.add_argument("--intervals", metavar="FILE", help="file of intervals in months, one per line")
+
+
+def derive_subject(args: argparse.Namespace, budget: Any) -> Any:
+    """What ``bounds derive`` derives: the horizon when a cadence is given, else the budget itself."""
+    if args.first_interval is None and args.intervals is None:
+        if args.acceleration is not None or args.doubling_time is not None:
+            raise UsageError("bounds derive: --acceleration and --doubling-time need --first-interval MONTHS")
+        return budget
+    return horizon(budget.model, cadence_from_arguments(args), budget.threshold)
 
 
 def cadence_from_arguments(args: argparse.Namespace) -> Cadence:
@@ -165,6 +212,7 @@ def timeline_command(args: argparse.Namespace) -> Output:
             assert start is not None
             save_figure(date_distribution_figure(start, result.months), args.plot_dates)
             lines.append(f"wrote      {args.plot_dates}")
+    write_derivation(result, args.derive, lines, data)
     return Output(data, "\n".join(lines))
 
 
@@ -179,6 +227,7 @@ def _fit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threshold", "-T", metavar="T", help="lowest acceptable survival: budgets at the MLE and over"
                         " the region")
     parser.add_argument("--write-spec", metavar="FILE.toml", help="write the conservative (corner) model as a spec")
+    add_derive_argument(parser, "the fit's derivation (likelihood, estimate, region, corner, budgets)")
 
 
 def _spec_text(model: Any) -> str:
@@ -215,7 +264,9 @@ def fit_command(args: argparse.Namespace) -> Output:
             f"trend       MIL-HDBK-189 p = {format_number(result.mil_hdbk_p_value)}, "
             f"Laplace p = {format_number(result.laplace_p_value)} (H0: constant rate, beta = 1)",
         ])
-        return Output(result.to_dict(), text)
+        data, printed = result.to_dict(), [text]
+        write_derivation(result, args.derive, printed, data)
+        return Output(data, "\n".join(printed))
     if args.end is not None:
         raise UsageError("bounds fit: --end applies to --times")
     report = fit(read_generation_data(args.data), args.family, args.confidence, args.threshold)
@@ -243,4 +294,5 @@ def fit_command(args: argparse.Namespace) -> Output:
     lines.append(f"corner      {corner} (dominates the region: its budget bounds every budget in it)")
     lines.append(f"trend       likelihood ratio constant vs geometric: p = {format_number(report.trend_p_value)}")
     lines.extend(f"note        {note}" for note in chosen.notes)
+    write_derivation(report, args.derive, lines, data)
     return Output(data, "\n".join(lines))

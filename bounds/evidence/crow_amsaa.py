@@ -44,6 +44,11 @@ class CrowAMSAA:
     laplace_p_value: float
     mil_hdbk_statistic: float
     mil_hdbk_p_value: float
+    #: ``sum ln(T / t_i)`` over the failures (``n - 1`` non-zero terms when failure-terminated)
+    log_sum: float = math.nan
+    #: the chi-square quantiles ``chi2_{(1 -+ C)/2}(df)`` behind :attr:`beta_bounds`, and ``df``
+    chi2_quantiles: tuple[float, float] = (math.nan, math.nan)
+    degrees_of_freedom: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,7 +125,8 @@ def crow_amsaa(times: Any, end: object = None, confidence: object = "0.9") -> Cr
     beta = n / total
     lam = n / horizon**beta
     alpha = 1 - level
-    bounds = (beta * float(chi2.ppf(alpha / 2, df)) / (2 * n), beta * float(chi2.ppf(1 - alpha / 2, df)) / (2 * n))
+    quantiles = (float(chi2.ppf(alpha / 2, df)), float(chi2.ppf(1 - alpha / 2, df)))
+    bounds = (beta * quantiles[0] / (2 * n), beta * quantiles[1] / (2 * n))
     intensity = lam * beta * horizon ** (beta - 1)
     beta_u = unbiased * beta
     # the bias-corrected MTBF at the end, as NIST reports it: T / (n beta_unbiased)
@@ -132,4 +138,4 @@ def crow_amsaa(times: Any, end: object = None, confidence: object = "0.9") -> Cr
     laplace = (float(np.mean(used)) - horizon / 2) / (horizon / math.sqrt(12 * m))
     laplace_p = 2 * float(norm.sf(abs(laplace)))
     return CrowAMSAA(n, horizon, terminated, beta, lam, beta_u, bounds, level, intensity, 1 / intensity,
-                     mtbf_unbiased, laplace, laplace_p, statistic, mil_p)
+                     mtbf_unbiased, laplace, laplace_p, statistic, mil_p, total, quantiles, df)

@@ -262,6 +262,10 @@ class FittedSchedule:
     budget_mle: Any = None
     budget_conservative: Any = None
     notes: tuple[str, ...] = field(default=())
+    #: ``chi2_p^{-1}(C)``, the region's cut on the deviance ``2(l_hat - l(theta))``
+    cut: float = math.nan
+    #: the data that were fitted (for derivations and reports)
+    data: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         def budget(result: Any) -> Any:
@@ -390,6 +394,8 @@ def fit_family(
         budget_mle=budget_mle,
         budget_conservative=budget_conservative,
         notes=tuple(notes),
+        cut=cut,
+        data=data,
     )
 
 

@@ -2,7 +2,9 @@
 
 ``bounds compare`` and the demo print one row per registered function. The
 library's own rows (independent, Frechet, sandwich, beta-mixture, pairwise
-dependence, persistent floor and its cap) are registered here, when this module
+dependence, persistent floor and its cap; with monitors, the oversight layer
+under each dependence model; with an audit budget and ROC, the control game)
+are registered here, when this module
 is imported, so that :func:`compare` returns the same rows whatever else has been
 imported; each row kind is one function. A user or plug-in adds rows with
 :func:`comparison_row`. Models never import this module (it solves budgets).
@@ -18,6 +20,7 @@ from typing import Any
 
 import mpmath
 
+from bounds.errors import ParameterError
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
 from bounds.models.unsafe import PersistentUnsafe
@@ -180,4 +183,128 @@ def _floor_cap(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) 
         Independent.exactly(mass).budget(threshold).n,
         "bound",
         "no budget exceeds it while the unsafe mass persists, however good the defenses",
+    )
+
+
+# -- oversight: the same defect rate filtered by a layer of monitors (bounds.oversight) --------------------------
+
+def _layer(epsilon: Fraction, options: dict[str, Any], dependence: str, **extra: Any) -> Any:
+    """``Oversight`` with defect rate ``epsilon`` and the monitors of ``options`` (``miss``, ``monitors``, ``vote``)."""
+    from bounds.oversight import Oversight
+
+    return Oversight(epsilon, options["miss"], vote=options.get("vote") or 1, dependence=dependence,
+                     monitors=options.get("monitors"), **extra)
+
+
+def _layer_name(model: Any) -> str:
+    return f"oversight {model.vote}-of-{model.monitors}"
+
+
+def _has_monitors(options: dict[str, Any]) -> bool:
+    return options.get("miss") is not None
+
+
+@comparison_row
+def _oversight_independent(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    if not _has_monitors(options):
+        return None
+    model = _layer(epsilon, options, "independent")
+    return ComparisonRow(
+        f"{_layer_name(model)}, independent monitors", model.budget(threshold).n, "model",
+        f"each defect (rate eps) passes when fewer than {model.vote} monitors flag it; misses independent "
+        f"(Poisson-binomial): M = {format_number(model.layer_miss)}",
+    )
+
+
+@comparison_row
+def _oversight_beta_factor(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    if not _has_monitors(options) or options.get("monitor_beta") is None:
+        return None
+    model = _layer(epsilon, options, "beta-factor", beta=options["monitor_beta"])
+    return ComparisonRow(
+        f"{_layer_name(model)}, beta-factor beta={format_number(model.beta)}", model.budget(threshold).n, "model",
+        "a common cause (probability beta q) blinds every monitor, the rest miss independently "
+        f"(IEC 61508-6 Annex D): M = {format_number(model.layer_miss)}",
+    )
+
+
+@comparison_row
+def _oversight_exchangeable(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    if not _has_monitors(options) or options.get("monitor_rho") is None:
+        return None
+    model = _layer(epsilon, options, "exchangeable", rho=options["monitor_rho"])
+    shown = format_number(model.effective_monitors)
+    return ComparisonRow(
+        f"{_layer_name(model)}, shared difficulty rho={format_number(model.rho)} (n_eff={shown})",
+        model.budget(threshold).n, "model",
+        "a defect's difficulty ~ Beta with mean q and correlation rho blinds the monitors together "
+        f"(Eckhardt-Lee): M = {format_number(model.layer_miss)}",
+    )
+
+
+def _oversight_any_row(end: str, assumption: str) -> None:
+    """Register the ``any``-dependence budget interval's ``end`` (``guaranteed`` or ``possible``) as a row."""
+
+    @comparison_row
+    def row(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+        if not _has_monitors(options):
+            return None
+        model = _layer(epsilon, options, "any")
+        interval = model.budget_interval(threshold)
+        return ComparisonRow(f"{_layer_name(model)}, any dependence: {end}", getattr(interval, end).n, "bound",
+                             assumption)
+
+
+_oversight_any_row("guaranteed", "only the monitors' miss rates are known: the largest consistent M (Frechet/LP)")
+_oversight_any_row("possible", "no dependence of the monitors with these miss rates gives a larger budget")
+
+
+# -- control: alignment lost at rate eps, then a control game with an audit budget ------------------------------
+
+_GAME_KEYS = ("attack_success", "auditor_accuracy", "audit_budget", "roc")
+
+
+def _game(epsilon: Fraction, options: dict[str, Any]) -> Any:
+    from bounds.oversight import ControlGame
+
+    for key in _GAME_KEYS:
+        if options.get(key) is None:
+            given = ", ".join(k for k in _GAME_KEYS if options.get(k) is not None)
+            raise ParameterError(key, f"given with {given} (the control rows need all of {', '.join(_GAME_KEYS)})",
+                                 None)
+
+    return ControlGame(
+        options.get("attack_success"), options.get("auditor_accuracy"), options.get("audit_budget"),
+        roc=options.get("roc"), attack_rate=options.get("attack_rate"), epsilon=epsilon,
+    )
+
+
+def _has_game(options: dict[str, Any]) -> bool:
+    # either key asks for the game; ControlGame names whatever else is missing
+    return options.get("audit_budget") is not None or options.get("roc") is not None
+
+
+@comparison_row
+def _control(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    if not _has_game(options):
+        return None
+    game = _game(epsilon, options)
+    return ComparisonRow(
+        f"control game, audit budget f={format_number(game.audit_budget)}, "
+        f"attack rate p={format_number(game.attack_rate)}",
+        game.budget(threshold).n, "model",
+        "misaligned at rate eps, then each attack is caught (safe stop) or succeeds (unsafe): "
+        f"S(inf) = c/(c+l) = {format_number(game.limit(), 6)}",
+    )
+
+
+@comparison_row
+def _control_worst(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow | None:
+    rate = options.get("attack_rate")
+    if not _has_game(options) or rate is None or exact(rate, "attack_rate") == 1:
+        return None  # without an attack rate the game row is already the worst case p = 1
+    game = _game(epsilon, options).worst_case()
+    return ComparisonRow(
+        "control game, worst-case attack rate p=1", game.budget(threshold).n, "bound",
+        "attacking every generation minimises S(N) for every N: no attack rate gives a smaller budget",
     )

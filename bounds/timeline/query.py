@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -169,6 +169,8 @@ class Horizon:
         ``t_{N*+1}`` exactly when it is rational and cheap.
     zeno : Fraction or None
         The cadence's Zeno limit.
+    cadence : Cadence or None
+        The cadence it was computed for (for derivations and reports).
     """
 
     budget: Any
@@ -176,6 +178,7 @@ class Horizon:
     months: float | None
     months_exact: Fraction | None
     zeno: Fraction | None
+    cadence: Any = field(default=None, repr=False, compare=False)
 
     @property
     def unbounded(self) -> bool:
@@ -207,10 +210,10 @@ def horizon(model: Any, cadence: Cadence, threshold: object) -> Horizon:
 
     budget = solve(model, as_threshold(threshold))
     if budget.n is None:
-        return Horizon(budget, None, None, None, cadence.zeno)
+        return Horizon(budget, None, None, None, cadence.zeno, cadence)
     generation = budget.n + 1
     months_exact = cadence.time_exact(generation)
-    return Horizon(budget, generation, cadence.time(generation), months_exact, cadence.zeno)
+    return Horizon(budget, generation, cadence.time(generation), months_exact, cadence.zeno, cadence)
 
 
 @dataclass(frozen=True)
@@ -309,11 +312,18 @@ class StartDistribution:
 
 @dataclass(frozen=True)
 class AlignedProbability:
-    """``P(aligned at t)`` as a float with a proved bound on its error from truncation and rounding."""
+    """``P(aligned at t)`` as a float with a proved bound on its error from truncation and rounding.
+
+    ``model``, ``cadence``, ``start`` and ``t`` record the question (for derivations and reports).
+    """
 
     value: float
     error: float
     not_started: float
+    model: Any = field(default=None, repr=False, compare=False)
+    cadence: Any = field(default=None, repr=False, compare=False)
+    start: Any = field(default=None, repr=False, compare=False)
+    t: Fraction | None = field(default=None, repr=False, compare=False)
 
 
 def _integral(model: Any, cadence: Cadence, lo: float, hi: float, zeno: float | None) -> tuple[float, float]:
@@ -388,4 +398,6 @@ def aligned_probability(model: Any, cadence: Cadence, start: StartDistribution, 
         integral, err = _integral(model, cadence, float(when - min(b, when)), float(when - a), zeno)
         total += density * integral
         error += density * err
-    return AlignedProbability(total, error + 1e-15, float(not_started))
+    question = model.model if isinstance(model, _Minimal) else model
+    return AlignedProbability(total, error + 1e-15, float(not_started), question, cadence,
+                              start, when)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 import bounds
+from bounds.oversight import ControlGame, Oversight
 from tests.cli.running import run
 
 
@@ -104,3 +105,23 @@ def test_control_points_spec_and_text(capsys, tmp_path) -> None:
 def test_control_bad_input(capsys, argv: list[str], message: str) -> None:
     code, out, err = run(capsys, "control", *argv, "--threshold", "0.9")
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err
+
+
+def test_compare_shows_oversight_and_control_rows(capsys) -> None:
+    from bounds.cli import main
+
+    argv = ["compare", "--epsilon", "0.001", "-T", "0.605", "--miss", "0.1", "--monitors", "3", "--monitor-beta",
+            "0.1", "--monitor-rho", "0.5", "--json"]
+    assert main(argv) == 0
+    rows = {row["label"]: row["budget"] for row in json.loads(capsys.readouterr().out)["rows"]}
+    # M = 0.001 (independent), 0.0107217 (beta-factor), 0.0385 (shared difficulty), 0.1 (any: the best monitor)
+    assert rows["oversight 1-of-3, independent monitors"] == Oversight("0.001", "0.1", monitors=3).budget("0.605").n
+    assert rows["oversight 1-of-3, any dependence: guaranteed"] == 5025 and rows["independent"] == 502
+    argv = ["compare", "--epsilon", "0.01", "-T", "0.7", "--audit-budget", "0.05", "--roc", "3", "1",
+            "--attack-success", "0.5", "--auditor-accuracy", "0.9", "--attack-rate", "0.01", "--json"]
+    assert main(argv) == 0
+    rows = {row["label"]: row["budget"] for row in json.loads(capsys.readouterr().out)["rows"]}
+    game = ControlGame("0.5", "0.9", "0.05", roc=(3, 1), attack_rate="0.01", epsilon="0.01")
+    assert rows["control game, audit budget f=0.05, attack rate p=0.01"] == game.budget("0.7").n
+    assert main(["compare", "--epsilon", "0.01", "-T", "0.7", "--roc", "3", "1"]) == 2
+    assert "attack_success" in capsys.readouterr().err
