@@ -2,7 +2,8 @@
 
 A job is a plain dict (it crosses a pipe): ``{"kind": "cli", "argv": [...], "spec": toml or None,
 "output": file name or None}`` runs ``bounds.cli._core.run(argv)``; ``{"kind": "curve", ...}``
-computes the points of the survival plot; ``{"kind": "batch", "jobs": [...]}`` runs several in
+computes the points of the survival plot, ``{"kind": "derivation", ...}`` the derivation as HTML
+with MathML; ``{"kind": "batch", "jobs": [...]}`` runs several in
 order (one page, one time limit). The spec a command reads, and a file it writes (a PDF), live
 in the worker's private folder (memory-backed ``/dev/shm`` where it exists) only while the job
 runs: nothing is left on disk.
@@ -62,6 +63,8 @@ def execute(job: dict[str, Any]) -> dict[str, Any]:
         return {"results": [execute(item) for item in job["jobs"]]}
     if job["kind"] == "curve":
         return _curve(job)
+    if job["kind"] == "derivation":
+        return _derivation(job)
     return _cli(job)
 
 
@@ -90,6 +93,30 @@ def _cli(job: dict[str, Any]) -> dict[str, Any]:
     return {"exit": code, "stdout": stdout.getvalue(), "stderr": err, "file": data}
 
 
+def _model(job: dict[str, Any]) -> Any:
+    """The job's model: from its spec, or independent from ``epsilon``/``p`` (as the CLI's options)."""
+    from bounds.models.independent import Independent
+    from bounds.models.registry import model_from_spec
+
+    if job.get("spec") is not None:
+        return model_from_spec(tomllib.loads(job["spec"]), private_folder())
+    return Independent(epsilon=job["epsilon"]) if job.get("epsilon") is not None else Independent(p=job["p"])
+
+
+def _derivation(job: dict[str, Any]) -> dict[str, Any]:
+    """The derivation ``bounds derive`` writes (same digits), as HTML with MathML (no network needed).
+
+    ``{"html": None}`` when it cannot be made (the page then shows the CLI's Markdown).
+    """
+    try:
+        from bounds.report.derive import derive
+        from bounds.report.html import derivation_html
+
+        return {"html": derivation_html(derive(_model(job).budget(job["threshold"]), digits=6))}
+    except Exception:  # noqa: BLE001 - the CLI runs of the page report the input's error
+        return {"html": None}
+
+
 def _curve(job: dict[str, Any]) -> dict[str, Any]:
     """``S(n)`` at about 200 evenly spaced ``n`` up to twice the budget (at least to ``generations``).
 
@@ -98,15 +125,9 @@ def _curve(job: dict[str, Any]) -> dict[str, Any]:
     """
     import numpy as np
 
-    from bounds.models.independent import Independent
-    from bounds.models.registry import model_from_spec
-
     none: dict[str, Any] = {"n": [], "survival": [], "threshold": None, "budget": None}
     try:
-        if job.get("spec") is not None:
-            model = model_from_spec(tomllib.loads(job["spec"]), private_folder())
-        else:
-            model = Independent(epsilon=job["epsilon"]) if job.get("epsilon") is not None else Independent(p=job["p"])
+        model = _model(job)
         result = model.budget(job["threshold"])
     except Exception:  # noqa: BLE001 - the budget's CLI run has already reported the input's error
         return none

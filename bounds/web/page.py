@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from bounds.report.html import MATH_CSS
 from bounds.web.cli_bridge import CliBridge
 from bounds.web.results import cli_job, cli_message, query_lists, status_of
 from bounds.web.workers import Overloaded, WorkerPool
@@ -34,10 +35,14 @@ PAGE_FIELDS = (
 )
 _MAX_PLOT_N = 10**15
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["math_css"] = Markup(MATH_CSS)  # CSS text: not HTML-escaped inside <style>
 
 
 def derivation_html(markdown: str) -> Markup:
-    """The derivation for the page: its Markdown source (LaTeX maths) in a ``<pre>``, escaped.
+    """The derivation's Markdown source (LaTeX maths) in a ``<pre>``, escaped.
+
+    The fallback of the page when the worker could not render the derivation as MathML
+    (:func:`bounds.report.html.derivation_html`, which needs ``latex2mathml``).
 
     Examples
     --------
@@ -189,7 +194,7 @@ def add_routes(
             "query": urlencode([(k, v) for k, vs in query.items() for v in vs]),
             "notice": None,
         }
-        status = 200
+        status, mathml = 200, None
         if family not in bridge.families:
             context["errors"]["model"] = f"'model' must be one of {', '.join(bridge.families)}, got {family!r}"
             status = 400
@@ -197,24 +202,31 @@ def add_routes(
             try:
                 jobs = _jobs(bridge, family, values)
                 if "exit" not in jobs["budget"]:  # one worker job for the whole page: one time limit
-                    jobs["plot"] = _plot_job(bridge, family, values)
+                    jobs["plot"] = _library_job("curve", bridge, family, values)
+                    jobs["mathml"] = _library_job("derivation", bridge, family, values)
                 results = await _results(pool, jobs)
                 points = results.pop("plot", None)
+                mathml = (results.pop("mathml", None) or {}).get("html")
                 sections, errors, status = _sections(results, list(values))
                 context.update(sections=sections, errors=errors)
                 if points and points["n"]:
                     context["plot"] = survival_svg(points, points["threshold"], points["budget"])
             except Overloaded as error:
                 context["notice"], status = str(error), 503
-        if context["sections"].get("derivation", {}).get("document"):
+        if status == 200 and mathml:
+            context["derivation"] = Markup(mathml)  # bounds.report.html escapes every text it puts in
+        elif context["sections"].get("derivation", {}).get("document"):
             context["derivation"] = derivation_html(context["sections"]["derivation"]["document"])
         return TEMPLATES.TemplateResponse(request, "index.html", context, status_code=status)
 
 
-def _plot_job(bridge: CliBridge, family: str, values: dict[str, str]) -> dict[str, Any]:
-    """The curve job: the worker solves the budget itself and plots up to twice it (or to ``N``)."""
+def _library_job(kind: str, bridge: CliBridge, family: str, values: dict[str, str]) -> dict[str, Any]:
+    """A job the CLI has no command for, on the page's model: the plot's points or the derivation's HTML.
+
+    The curve job solves the budget itself and plots up to twice it (or to ``N``).
+    """
     generations = int(values["generations"]) if values["generations"].isdigit() else 0
-    job: dict[str, Any] = {"kind": "curve", "threshold": values["threshold"], "generations": generations,
+    job: dict[str, Any] = {"kind": kind, "threshold": values["threshold"], "generations": generations,
                            "max_end": _MAX_PLOT_N}
     if family == "independent":
         job.update(epsilon=values.get("epsilon") or None, p=values.get("p") or None)

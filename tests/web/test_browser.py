@@ -79,6 +79,7 @@ def test_fill_the_form_read_the_budget_follow_the_shared_link(browser, live_url,
     browser.get(shared)
     assert browser.find_element(By.ID, "budget").text == "N* = 502"
     assert browser.find_element(By.CSS_SELECTOR, "#plot svg polyline") is not None
+    assert browser.find_elements(By.CSS_SELECTOR, "#derivation math")  # the maths, as MathML
     folder = Path(os.environ.get("BOUNDS_SCREENSHOT_DIR", tmp_path))
     assert browser.save_screenshot(str(folder / "bounds-web.png"))
 

@@ -20,6 +20,9 @@ def test_the_acceptance_url_shows_the_budget(client) -> None:
     assert re.search(r'id="budget">N\* = 502<', html)
     assert "S(500) = 0.606378944861" in html  # 0.999**500 = 0.60637894486...
     assert "<svg" in html and "<polyline" in html
+    derivation = html[html.index('<section id="derivation">'):]
+    assert "<math" in derivation and "$$" not in derivation  # MathML, made on the server: no script renders it
+    assert "<mn>502</mn>" in derivation
     assert "395" in html  # the any-dependence row of the comparison: floor((1 - T) / eps)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")  # nothing fetched from elsewhere
 
