@@ -14,3 +14,5 @@ if importlib.util.find_spec("matplotlib") is None:
     collect_ignore_glob += ["bounds/report/plot.py", "bounds/cli/commands_plot.py"]
 if importlib.util.find_spec("hypothesis") is None:
     collect_ignore_glob += ["bounds/testing/*.py"]
+if importlib.util.find_spec("fastapi") is None:
+    collect_ignore_glob += ["bounds/web/*.py"]

@@ -17,6 +17,7 @@ from bounds.cli import (
     commands_oversight,  # noqa: F401  (registers oversight, control)
     commands_plot,  # noqa: F401  (registers plot)
     commands_report,  # noqa: F401  (registers report)
+    commands_serve,  # noqa: F401  (registers serve)
     commands_sweep,  # noqa: F401  (registers sweep)
     commands_timeline,  # noqa: F401  (registers timeline, fit)
     commands_unsafe,  # noqa: F401  (registers describe, trilemma)

@@ -1,0 +1,1 @@
+"""The web calculator (``bounds serve``, extra ``web``): a page and a JSON API over the CLI."""
