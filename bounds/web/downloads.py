@@ -39,7 +39,7 @@ def _model_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def add_routes(app: FastAPI, bridge: CliBridge, run_cli: Callable[..., Awaitable[dict[str, Any]]]) -> None:
-    """``/download/spec.toml``, ``result.json``, ``derivation.md``, ``derivation.tex``, ``derivation.pdf``."""
+    """``/download/spec.toml``, ``result.json``, ``derivation.md|tex|pdf`` and ``report.html|md``."""
 
     def guarded(handler: Callable[[dict[str, list[str]]], Awaitable[Response]]) -> Callable[..., Any]:
         async def endpoint(request: Request) -> Response:
@@ -88,10 +88,29 @@ def add_routes(app: FastAPI, bridge: CliBridge, run_cli: Callable[..., Awaitable
         handler.__doc__ = f"``bounds derive --format {_DERIVATIONS.get(extension, ('pdf',))[0]}`` as a file."
         return handler
 
+    def report(extension: str) -> Callable[[dict[str, list[str]]], Awaitable[Response]]:
+        format_name, media_type = _REPORTS[extension]
+
+        async def handler(query: dict[str, list[str]]) -> Response:
+            result = await run_cli("report", {**_page_query(query), "format": [format_name]})
+            if status_of(result) != 200:
+                return _failure(result)
+            return _attachment(json.loads(result["stdout"])["document"], media_type, f"report.{extension}")
+
+        handler.__name__ = f"report_{extension}"
+        handler.__doc__ = f"``bounds report --format {format_name}`` (one self-contained document) as a file."
+        return handler
+
     app.get("/download/spec.toml", tags=["downloads"])(guarded(spec_toml))
     app.get("/download/result.json", tags=["downloads"])(guarded(result_json))
     for extension in ("md", "tex", "pdf"):
         app.get(f"/download/derivation.{extension}", tags=["downloads"])(guarded(derivation(extension)))
+    for extension in _REPORTS:
+        app.get(f"/download/report.{extension}", tags=["downloads"])(guarded(report(extension)))
+
+
+#: ``bounds report`` formats offered for download (the PDF needs pdflatex on the server: not offered)
+_REPORTS = {"html": ("html", "text/html; charset=utf-8"), "md": ("markdown", "text/markdown; charset=utf-8")}
 
 
 def _page_query(query: dict[str, list[str]]) -> dict[str, list[str]]:

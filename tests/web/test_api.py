@@ -13,6 +13,7 @@ import pytest
 
 from bounds.models.registry import model_from_spec, registered
 from bounds.web.app import MAX_BODY, MAX_QUERY
+from tests.report.derivation_parsing import without_provenance
 
 from .running import cli, cli_error_body, cli_json
 
@@ -143,9 +144,22 @@ def test_spec_download_round_trips_to_the_same_budget(client) -> None:
 def test_derivation_downloads(client) -> None:
     markdown = client.get(f"/download/derivation.md?{RUNNING_EXAMPLE}")
     assert markdown.status_code == 200
-    assert markdown.text == cli_json("derive", "--epsilon", "0.001", "-T", "0.605", "-f", "markdown")["document"]
+    cli_markdown = cli_json("derive", "--epsilon", "0.001", "-T", "0.605", "-f", "markdown")["document"]
+    # the provenance line names the minute each was made: equal apart from it
+    assert without_provenance(markdown.text) == without_provenance(cli_markdown)
+    assert "*Produced by* bounds" in markdown.text
     assert client.get(f"/download/result.json?{RUNNING_EXAMPLE}").json()["budget"] == 502
     assert client.get("/download/derivation.md?epsilon=2&threshold=0.5").status_code == 400
+
+
+def test_report_downloads(client) -> None:
+    page = client.get(f"/download/report.html?{RUNNING_EXAMPLE}")
+    assert page.status_code == 200 and "attachment" in page.headers["content-disposition"]
+    assert "502" in page.text and "<math" in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # self-contained, as bounds report writes it
+    markdown = client.get(f"/download/report.md?{RUNNING_EXAMPLE}")
+    assert markdown.status_code == 200 and "502" in markdown.text
+    assert client.get("/download/report.html?epsilon=2&threshold=0.5").status_code == 400
 
 
 def test_an_unknown_family_is_400_naming_the_families(client) -> None:
