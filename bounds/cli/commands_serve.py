@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 
 from bounds.cli._core import Output, UsageError, command
 from bounds.errors import BoundsError
@@ -55,13 +56,20 @@ def serve_command(args: argparse.Namespace) -> Output:
         raise BoundsError(
             f'bounds serve needs the web extra ({error.name} is missing): pip install "alignment-bounds[web]"'
         ) from None
+    listener = _listener(args.host, args.port)
     app = create_app(Limits(timeout=args.timeout, memory_mb=args.memory, workers=args.workers))
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        limit_concurrency=200,
-        h11_max_incomplete_event_size=16 * 1024,
+    config = uvicorn.Config(
+        app, log_level="info", limit_concurrency=200, h11_max_incomplete_event_size=16 * 1024
     )
+    uvicorn.Server(config).run(sockets=[listener])
     return Output({}, "")
+
+
+def _listener(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything starts: a busy port or a bad host is one clear error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as error:  # in use, no such address, not permitted (< 1024 without privileges)
+        reason = error.strerror or str(error)
+        raise BoundsError(f"--port/--host: cannot listen on {host}:{port} ({reason}); choose another --port") from None

@@ -18,15 +18,16 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-import mpmath
-
 from bounds.display import Displayed
-from bounds.errors import ParameterError
+from bounds.errors import CertificationError, ParameterError
 from bounds.models.exchangeable import BetaMixture
 from bounds.models.independent import Independent
 from bounds.models.unsafe import PersistentUnsafe
-from bounds.numeric.parse import decimal_digits, exact, format_number, probability, to_mpf
+from bounds.numeric.certify import MAX_PREC, START_PREC
+from bounds.numeric.contexts import BallContext
+from bounds.numeric.parse import exact, format_number, probability
 from bounds.numeric.parse import threshold as as_threshold
+from bounds.report.numbers import latex_number
 
 __all__ = ["ComparisonRow", "ComparisonTable", "compare", "comparison_row"]
 
@@ -48,6 +49,13 @@ class ComparisonRow(Displayed):
     epsilon: Fraction | None = field(default=None, compare=False, repr=False)
     threshold: Fraction | None = field(default=None, compare=False, repr=False)
     options: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the label and assumption as prose with $...$ maths, for documents (None: the plain text is already prose)
+    label_tex: str | None = field(default=None, compare=False, repr=False)
+    assumption_tex: str | None = field(default=None, compare=False, repr=False)
+
+    def prose(self) -> tuple[str, str]:
+        """``(label, assumption)`` as prose with ``$...$`` maths, as reports and derivations typeset them."""
+        return self.label_tex or self.label, self.assumption_tex or self.assumption
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,32 +114,40 @@ def _worst_case(epsilon: Fraction, threshold: Fraction, options: dict[str, Any])
     return ComparisonRow(
         "any dependence (Frechet worst case)", budget, "bound",
         "only the marginal rate is known; disjoint failure events attain it",
+        label_tex="any dependence (Fréchet worst case)",
     )
 
 
 @comparison_row
 def _sandwich_lower(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow:
     budget = None if epsilon == 0 else math.floor((1 - threshold) / epsilon)
-    return ComparisonRow("sandwich lower floor((1-T)/eps)", budget, "bound", "(1-eps)^N >= 1 - N eps")
+    return ComparisonRow("sandwich lower floor((1-T)/eps)", budget, "bound", "(1-eps)^N >= 1 - N eps",
+                         label_tex=r"sandwich lower $\lfloor (1-T)/\varepsilon \rfloor$",
+                         assumption_tex=r"$(1-\varepsilon)^N \ge 1 - N\varepsilon$ (Bernoulli)")
+
+
+def _sandwich_upper_row(budget: int | None) -> ComparisonRow:
+    return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", budget, "bound", "(1-eps)^N <= exp(-N eps)",
+                         label_tex=r"sandwich upper $\lfloor \ln(1/T)/\varepsilon \rfloor$",
+                         assumption_tex=r"$(1-\varepsilon)^N \le e^{-N\varepsilon}$")
 
 
 @comparison_row
 def _sandwich_upper(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) -> ComparisonRow:
     if epsilon == 0:
-        return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", None, "bound", "(1-eps)^N <= exp(-N eps)")
+        return _sandwich_upper_row(None)
     if threshold == 1:
-        return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", 0, "bound", "(1-eps)^N <= exp(-N eps)")
-    # ln(1/T)/eps is irrational for T < 1, so rising precision always separates it from an integer
-    dps = 30 + decimal_digits(epsilon.denominator) + decimal_digits(threshold.denominator)
-    while True:
-        with mpmath.workdps(dps):
-            value = -mpmath.log(to_mpf(threshold)) / to_mpf(epsilon)
-            floor = int(mpmath.floor(value))
-            margin = mpmath.mpf(10) ** (-dps // 2)
-            if value - floor > margin and floor + 1 - value > margin:
-                break
-        dps *= 2
-    return ComparisonRow("sandwich upper floor(ln(1/T)/eps)", floor, "bound", "(1-eps)^N <= exp(-N eps)")
+        return _sandwich_upper_row(0)
+    # ln(1/T)/eps is irrational for rational T < 1 (Lindemann), so a ball of it at rising
+    # precision always has a unique floor: that floor is proved
+    prec = START_PREC
+    while prec <= MAX_PREC:
+        with BallContext(prec) as ctx:
+            floor = (-ctx.log(ctx.number(threshold)) / ctx.number(epsilon)).floor().unique_fmpz()
+        if floor is not None:
+            return _sandwich_upper_row(int(floor))
+        prec *= 2
+    raise CertificationError(f"could not separate ln(1/T)/eps from an integer at {MAX_PREC} bits")
 
 
 @comparison_row
@@ -145,6 +161,7 @@ def _beta_mixture(epsilon: Fraction, threshold: Fraction, options: dict[str, Any
         model.budget(threshold).n,
         "model",
         "exchangeable: one Beta-distributed rate per lineage, same marginal rate",
+        label_tex=f"beta-mixture, $\\rho = {latex_number(model.rho)}$",
     )
 
 
@@ -161,7 +178,8 @@ def _pairwise_row(end: str, assumption: str) -> None:
         interval = dependence_free_budget(epsilon, threshold, rho)
         shown = format_number(exact(rho, "rho"))
         return ComparisonRow(
-            f"any dependence, pairwise rho={shown}: {end}", getattr(interval, end), "bound", assumption
+            f"any dependence, pairwise rho={shown}: {end}", getattr(interval, end), "bound", assumption,
+            label_tex=f"any dependence, pairwise $\\rho = {latex_number(exact(rho, 'rho'))}$: {end}",
         )
 
 
@@ -181,6 +199,8 @@ def _persistent_floor(epsilon: Fraction, threshold: Fraction, options: dict[str,
         PersistentUnsafe(Independent(epsilon=epsilon), mass).budget(threshold).n,
         "model",
         "an unsafe mass delta no defense removes: epsilon_i' = max(epsilon, delta)",
+        label_tex=f"persistent floor $\\delta = {latex_number(mass)}$",
+        assumption_tex="an unsafe mass $\\delta$ no defense removes: $\\varepsilon_i' = \\max(\\varepsilon, \\delta)$",
     )
 
 
@@ -194,6 +214,7 @@ def _floor_cap(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) 
         Independent.exactly(mass).budget(threshold).n,
         "bound",
         "no budget exceeds it while the unsafe mass persists, however good the defenses",
+        label_tex=r"cap $\lfloor \ln T/\ln(1-\delta) \rfloor$",
     )
 
 

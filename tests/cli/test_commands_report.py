@@ -44,7 +44,7 @@ def test_markdown_on_stdout_from_flags(capsys: pytest.CaptureFixture[str]) -> No
     code, out, err = run(capsys, "report", "--epsilon", "0.001", "-T", "0.605", "--mass", "0.0001", "-f", "markdown")
     assert (code, err) == (0, "")
     assert out.startswith("# Generation budget at T = 0.605")
-    assert "| persistent floor delta = 0.0001 | 502 | model |" in out and "N* = 502 generations" in out
+    assert "| persistent floor $\\delta = 0.0001$ | 502 | model |" in out and "$N^* = 502$ generations" in out
 
 
 def test_several_specs_in_one_report_and_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -93,4 +93,4 @@ def test_html_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "report", "--epsilon", "0.001", "-T", "0.605", "-f", "html")
     assert (code, err) == (0, "")
     assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
-    assert "http" not in out and "N* = 502 generations" in out
+    assert "http" not in out and "<mn>502</mn></mrow></math> generations keep" in out

@@ -25,6 +25,7 @@ pytest.importorskip("matplotlib")
 import bounds
 from bounds.errors import BoundsError, ParameterError
 from bounds.report.document import Report
+from bounds.report.html import text_html
 from tests.report.test_latex import require_pdflatex
 
 SPECS = Path(__file__).resolve().parents[2] / "examples" / "specs"
@@ -86,16 +87,18 @@ def test_the_budget_is_the_api_budget_and_mpmath_proves_it(beta_report: Report, 
     with mpmath.workdps(50):
         assert _beta_survival(n) >= mpmath.mpf(T) > _beta_survival(n + 1)
     answer = beta_html[beta_html.index('<section id="answer">') : beta_html.index('<section id="comparison">')]
-    assert f"N* = {n} generations" in answer
-    assert f">S({n})</td>" in answer and f">S({n + 1})</td>" in answer and ">0.60500063</td>" in answer
+    assert f"<mn>{n}</mn></mrow></math> generations keep" in answer  # N* = 15667, typeset
+    assert answer.count(f"<mn>{n}</mn>") >= 2 and f"<mn>{n + 1}</mn>" in answer and ">0.60500063</td>" in answer
 
 
 def test_the_comparison_rows_are_bounds_compare(beta_report: Report, beta_html: str) -> None:
     expected = bounds.compare("0.001", T, rho="0.01")
     assert list(beta_report.comparisons[0].rows) == expected
     section = beta_html[beta_html.index('<section id="comparison">') : beta_html.index('<section id="survival">')]
-    shown = re.findall(r"<tr><td>([^<]*)</td><td class=\"number nowrap\">([^<]*)</td>", section)
-    assert shown == [(row.label, "unbounded" if row.budget is None else str(row.budget)) for row in expected]
+    shown = re.findall(r"<tr><td>(.*?)</td><td class=\"number nowrap\">([^<]*)</td>", section)
+    budgets = ["unbounded" if row.budget is None else str(row.budget) for row in expected]
+    assert [budget for _, budget in shown] == budgets
+    assert [text_html(row.prose()[0]) for row in expected] == [label for label, _ in shown]  # typeset labels
     assert {"independent", "any dependence (Frechet worst case)", "beta-mixture (rho=0.01)"} <= {
         row.label for row in expected
     }
@@ -113,8 +116,11 @@ def test_mathml_and_no_raw_tex(beta_report: Report, beta_html: str) -> None:
     steps = beta_report.derivations[0].steps
     displays = sum(1 for step in steps if step.lines)
     inline = sum(step.text.count("$") // 2 for step in steps)
-    inline += sum(text.count("$") // 2 for _, text in beta_report.assumptions)
-    assert len(formulas) == displays + inline + 1  # and the elasticity column's heading
+    inline += sum((source + text).count("$") // 2 for source, text in beta_report.assumptions)
+    inline += sum(sum(part.count("$") // 2 for part in row.prose()) for row in beta_report.comparisons[0].rows)
+    # the answer (N*, S(N) >= T), the certificate rows (S(n), >= T, S(n+1), < T), the heading's rate,
+    # the elasticity text (two) and its column heading
+    assert len(formulas) == displays + inline + 2 + 4 + 1 + 2 + 1
     for formula in formulas:
         ElementTree.fromstring(formula)
     assert '<math display="block">' in beta_html and "<mtable" in beta_html
@@ -184,7 +190,7 @@ def test_assumptions_and_provenance(beta_report: Report) -> None:
 def test_markdown_writes_the_plot_beside_it(tmp_path: Path, beta_report: Report) -> None:
     text = beta_report.to_markdown()
     assert text.startswith("# Generation budget at T = 0.605")
-    assert "N* = 15667 generations" in text and "| beta-mixture (rho=0.01) | 15667 | model |" in text
+    assert "$N^* = 15667$ generations" in text and "| beta-mixture, $\\rho = 0.01$ | 15667 | model |" in text
     assert "$$\n\\begin{aligned}" in text and "### Certified budget: beta-mixture model" in text
     written = beta_report.write(tmp_path / "r.md")
     assert written == tmp_path / "r.md"
@@ -213,7 +219,8 @@ def test_several_models_and_an_unbounded_one() -> None:
     assert document.comparisons[0].epsilon is None and "not one constant marginal rate" in document.comparisons[0].note
     assert any("unbounded" in note for note in document.elasticity_notes)
     html = document.to_html()
-    assert "improving: S(N) &gt;= T for every N (unbounded)" in html and "flat: N* = 251" in html
+    assert "improving: <math" in html and "for every <math" in html and "(unbounded)" in html
+    assert "flat: <math" in html and "<mn>251</mn>" in html
     assert "http" not in html and "\\" not in html
     assert len(document.derivations) == 2
 

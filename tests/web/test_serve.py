@@ -30,6 +30,18 @@ def test_bad_limits_are_one_line_exit_2(argv: list[str], message: str) -> None:
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err
 
 
+def test_a_busy_port_or_a_bad_host_is_one_line_exit_2() -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:  # something already listens here
+        port = busy.getsockname()[1]
+        code, out, err = cli("serve", "--port", str(port))
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "choose another --port" in err
+    code, _, err = cli("serve", "--host", "no-such-host.invalid", "--port", str(free_port()))
+    assert code == 2 and err.count("\n") == 1 and "cannot listen on no-such-host.invalid" in err
+
+
 def test_without_the_extra_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # import uvicorn raises ImportError
     code, _, err = cli("serve")

@@ -272,7 +272,8 @@ def _assumptions(
         for row in comparison.rows:
             if row.label not in seen:
                 seen.add(row.label)
-                found.append((f"comparison: {row.label}", row.assumption))
+                name, assumption_text = row.prose()
+                found.append((f"comparison: {name}", assumption_text))
     return tuple(found)
 
 

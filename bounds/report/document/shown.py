@@ -1,12 +1,14 @@
-"""Numbers and sentences every format of a report shows the same way (plain text; renderers escape it)."""
+"""Numbers and sentences every format of a report shows the same way: prose with ``$...$`` maths
+(LaTeX escapes the text and keeps the maths, HTML converts the maths to MathML, Markdown keeps both)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from bounds.numeric.parse import format_near, format_number
+from bounds.numeric.parse import format_near
 from bounds.report.latex import LONG_INTEGER, display_integer, integer_text
+from bounds.report.numbers import latex_number
 from bounds.solve.budget import Budget
 
 __all__ = [
@@ -31,7 +33,8 @@ SECTIONS = (
 )
 
 ELASTICITY_TEXT = (
-    "The elasticity d ln N* / d ln x says by how many percent the budget moves when x rises by 1%. "
+    "The elasticity $\\partial \\ln N^* / \\partial \\ln x$ says by how many percent the budget moves "
+    "when $x$ rises by 1%. "
     "Budgets are whole numbers, so it is the derivative of the continuous relaxation (closed form) "
     "or a central difference of certified budgets (finite difference); the budgets are certified, "
     "the elasticity is an estimate."
@@ -62,27 +65,28 @@ def certificate_rows(budget: Budget, digits: int) -> list[tuple[str, str, str]]:
     values = budget.certificate_values
     if budget.n is None:
         shown = format_near(values[0], target, digits) if values else "?"
-        return [("S(infinity)", shown, ">= T")]
+        return [("$S(\\infty)$", shown, "$\\ge T$")]
     at, after = values
     long = long_budget(budget.n) is not None
     return [
-        ("S(N*)" if long else f"S({integer_text(budget.n)})", format_near(at, target, digits), ">= T"),
-        ("S(N*+1)" if long else f"S({integer_text(budget.n + 1)})", format_near(after, target, digits), "< T"),
+        ("$S(N^*)$" if long else f"$S({integer_text(budget.n)})$", format_near(at, target, digits), "$\\ge T$"),
+        ("$S(N^*+1)$" if long else f"$S({integer_text(budget.n + 1)})$", format_near(after, target, digits), "$< T$"),
     ]
 
 
 def answer_sentence(label: str, budget: Budget) -> str:
     """One sentence a reader can quote."""
     if budget.n is None:
-        return f"{label}: S(N) >= T for every N (unbounded); certified by {budget.certificate_text}."
+        return f"{label}: $S(N) \\ge T$ for every $N$ (unbounded); certified by {budget.certificate_text}."
+    shown = long_budget(budget.n) or integer_text(budget.n)
     return (
-        f"{label}: N* = {integer_text(budget.n)} generations keep S(N) >= T = {format_number(budget.threshold)}; "
+        f"{label}: $N^* = {shown}$ generations keep $S(N) \\ge T = {latex_number(budget.threshold)}$; "
         f"certified by {budget.certificate_text}."
     )
 
 
 def comparison_heading(label: str, epsilon: Any) -> str:
-    return f"{label}: marginal rate epsilon = {format_number(epsilon)}"
+    return f"{label}: marginal rate $\\varepsilon = {latex_number(epsilon)}$"
 
 
 def grouped(entries: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:

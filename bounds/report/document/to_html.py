@@ -89,7 +89,7 @@ def _budget(n: int | None) -> str:
 
 def _answer(document: Any) -> str:
     parts = [
-        f'<p class="answer">{_e(shown.answer_sentence(label, budget))}</p>'
+        f'<p class="answer">{text_html(shown.answer_sentence(label, budget))}</p>'
         for label, budget in zip(document.labels, document.budgets, strict=True)
     ]
     rows = []
@@ -99,9 +99,9 @@ def _answer(document: Any) -> str:
                 [
                     _e(label),
                     _budget(budget.n),
-                    _e(quantity),
+                    text_html(quantity),
                     _e(value),
-                    _e(relation),
+                    text_html(relation),
                     _e(budget.certificate_text),
                 ]
             )
@@ -121,8 +121,9 @@ def _comparison(document: Any) -> str:
         if comparison.epsilon is None:
             parts.append(f"<p><strong>{_e(comparison.label)}</strong>: {_e(comparison.note)}.</p>")
             continue
-        parts.append(f"<h3>{_e(shown.comparison_heading(comparison.label, comparison.epsilon))}</h3>")
-        rows = [[_e(row.label), _budget(row.budget), _e(row.kind), _e(row.assumption)] for row in comparison.rows]
+        parts.append(f"<h3>{text_html(shown.comparison_heading(comparison.label, comparison.epsilon))}</h3>")
+        rows = [[text_html(name), _budget(row.budget), _e(row.kind), text_html(assumption)]
+                for row, (name, assumption) in ((row, row.prose()) for row in comparison.rows)]
         parts.append(_table(["assumption", "budget", "kind", "what it assumes"], rows, ["", "number nowrap", "", ""]))
     return "\n".join(parts)
 
@@ -137,7 +138,7 @@ def _survival(document: Any) -> str:
 
 
 def _elasticities(document: Any) -> str:
-    parts = [f"<p>{_e(shown.ELASTICITY_TEXT)}</p>"]
+    parts = [f"<p>{text_html(shown.ELASTICITY_TEXT)}</p>"]
     rows = [
         [
             _e(row.label),
@@ -165,7 +166,7 @@ def _derivations(document: Any) -> str:
 
 
 def _assumptions(document: Any) -> str:
-    rows = [[_e(source), text_html(text)] for source, text in shown.grouped(document.assumptions)]
+    rows = [[text_html(source), text_html(text)] for source, text in shown.grouped(document.assumptions)]
     return _table(["where", "assumption"], rows)
 
 

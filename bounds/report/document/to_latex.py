@@ -50,10 +50,8 @@ def _budget(n: int | None) -> str:
 
 
 def _sentence(label: str, budget: Any) -> str:
-    """The answer sentence, its long budget breakable anywhere."""
-    text = _t(shown.answer_sentence(label, budget))
-    digits = shown.budget_text(budget.n)
-    return text.replace(digits, _long(digits)) if budget.n is not None else text
+    """The answer sentence (a long budget is shown in scientific notation there, in full in the table)."""
+    return text_to_latex(shown.answer_sentence(label, budget))
 
 
 def _table(spec: str, head: list[str], rows: list[list[str]]) -> str:
@@ -78,9 +76,9 @@ def _answer(document: Any) -> str:
                 [
                     _long(label),
                     _budget(budget.n),
-                    _t(quantity),
+                    text_to_latex(quantity),
                     _long(value),
-                    _t(relation),
+                    text_to_latex(relation),
                     _t(budget.certificate_text),
                 ]
             )
@@ -95,8 +93,10 @@ def _comparison(document: Any) -> str:
         if comparison.epsilon is None:
             parts.append(f"\\textbf{{{_t(comparison.label)}}}: {_t(comparison.note)}.")
             continue
-        parts.append(f"\\subsection*{{{_t(shown.comparison_heading(comparison.label, comparison.epsilon))}}}")
-        rows = [[_t(row.label), _budget(row.budget), _t(row.kind), _t(row.assumption)] for row in comparison.rows]
+        heading = text_to_latex(shown.comparison_heading(comparison.label, comparison.epsilon))
+        parts.append(f"\\subsection*{{{heading}}}")
+        rows = [[text_to_latex(name), _budget(row.budget), _t(row.kind), text_to_latex(assumption)]
+                for row, (name, assumption) in ((row, row.prose()) for row in comparison.rows)]
         spec = "L{4.4cm}R{2.6cm}lL{5.8cm}"
         parts.append(_table(spec, ["assumption", "budget", "kind", "what it assumes"], rows))
     return "\n\n".join(parts)
@@ -117,7 +117,7 @@ def _survival(document: Any, figure: str | None) -> str:
 
 
 def _elasticities(document: Any) -> str:
-    parts = [_t(shown.ELASTICITY_TEXT)]
+    parts = [text_to_latex(shown.ELASTICITY_TEXT)]
     rows = [
         [
             _long(row.label),
@@ -142,7 +142,7 @@ def _derivations(document: Any) -> str:
 
 
 def _assumptions(document: Any) -> str:
-    rows = [[_t(source), text_to_latex(text)] for source, text in shown.grouped(document.assumptions)]
+    rows = [[text_to_latex(source), text_to_latex(text)] for source, text in shown.grouped(document.assumptions)]
     return _table("L{4cm}L{11.5cm}", ["where", "assumption"], rows)
 
 

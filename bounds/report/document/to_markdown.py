@@ -45,7 +45,7 @@ def _comparison(document: Any) -> str:
             parts.append(f"**{comparison.label}**: {comparison.note}.")
             continue
         parts.append(f"### {shown.comparison_heading(comparison.label, comparison.epsilon)}")
-        rows = [[row.label, _budget(row.budget), row.kind, row.assumption] for row in comparison.rows]
+        rows = [[*row.prose()[:1], _budget(row.budget), row.kind, row.prose()[1]] for row in comparison.rows]
         parts.append(_table(["assumption", "budget", "kind", "what it assumes"], rows))
     return "\n\n".join(parts)
 
