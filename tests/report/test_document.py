@@ -120,7 +120,7 @@ def test_mathml_and_no_raw_tex(beta_report: Report, beta_html: str) -> None:
     inline += sum(sum(part.count("$") // 2 for part in row.prose()) for row in beta_report.comparisons[0].rows)
     # the answer (N*, S(N) >= T), the certificate rows (S(n), >= T, S(n+1), < T), the heading's rate,
     # the elasticity text (two) and its column heading
-    assert len(formulas) == displays + inline + 2 + 4 + 1 + 2 + 1
+    assert len(formulas) == displays + inline + 2 + 4 + 1 + 2 + 1 + 1  # and the N* column heading
     for formula in formulas:
         ElementTree.fromstring(formula)
     assert '<math display="block">' in beta_html and "<mtable" in beta_html

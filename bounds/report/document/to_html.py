@@ -107,7 +107,7 @@ def _answer(document: Any) -> str:
             )
     parts.append(
         _table(
-            ["model", "N*", "quantity", "value", "", "certified by"],
+            ["model", math_html("N^*", display=False), "quantity", "value", "", "certified by"],
             rows,
             ["long", "number nowrap", "nowrap", "number long", "nowrap", ""],
         )

@@ -34,7 +34,7 @@ def _answer(document: Any) -> str:
     for label, budget in zip(document.labels, document.budgets, strict=True):
         for quantity, value, relation in shown.certificate_rows(budget, document.digits):
             rows.append([label, _budget(budget.n), quantity, value, relation, budget.certificate_text])
-    parts.append(_table(["model", "N*", "quantity", "value", "", "certified by"], rows))
+    parts.append(_table(["model", "$N^*$", "quantity", "value", "", "certified by"], rows))
     return "\n\n".join(parts)
 
 
