@@ -222,11 +222,11 @@ def _settle_unsure(
     if rate_name == "epsilon" and rates.dtype == thresholds.dtype == np.float64 and extended.available():
         # budgets beyond float64's reach, from the inputs' decimals in longdouble (bounds/solve/_extended.py)
         positions = np.flatnonzero(~sure)
-        floors, proved = extended.extended_floors(rates.ravel()[positions], thresholds.ravel()[positions])
-        budgets.ravel()[positions[proved]] = floors[proved]
+        floors, in_extended = extended.extended_floors(rates.ravel()[positions], thresholds.ravel()[positions])
+        budgets.ravel()[positions[in_extended]] = floors[in_extended]
         sure = sure.copy()
-        sure.ravel()[positions[proved]] = True
-        if proved.all():
+        sure.ravel()[positions[in_extended]] = True
+        if in_extended.all():
             return budgets
     unsure = np.nonzero(~sure)
     indices = list(zip(*unsure, strict=True))
