@@ -18,6 +18,7 @@ import io
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -125,7 +126,13 @@ def _validate_band(band: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _budget_label(result: Any) -> str:
-    return "unbounded" if result.n is None else f"N* = {result.n:,}"
+    return "unbounded" if result.n is None else f"N* = {_grouped(result.n)}"
+
+
+def _grouped(n: int) -> str:
+    """A budget for a figure: digits grouped in thousands, or ``1.0536e+299`` beyond 15 digits (the text
+    and the derivation carry it exactly; a label cannot hold 300 digits)."""
+    return f"{n:,}" if n < 10**15 else f"{Decimal(n):.4e}".replace("e+", "e")  # Decimal: ints beyond 1e308
 
 
 def survival_figure(
@@ -245,7 +252,7 @@ def survival_figure(
                 # upper left to lower right), so that budgets close together stay legible
                 above = index % 2 == 0
                 axes.annotate(
-                    f"{result.n:,}",
+                    _grouped(result.n),
                     (result.n, at),
                     xytext=(5, 7) if above else (-6, -17),
                     horizontalalignment="left" if above else "right",

@@ -269,3 +269,16 @@ def test_core_imports_without_matplotlib(tmp_path: Path) -> None:
         == "bounds: error: bounds plot needs matplotlib: pip install 'alignment-bounds[plot]'"
     )
     assert not (tmp_path / "never.png").exists()
+
+
+def test_a_budget_of_300_digits_is_labelled_in_scientific_notation() -> None:
+    model = Independent(epsilon="1e-300")
+    n = model.budget("0.605").n
+    assert n is not None and len(str(n)) == 300  # floor(ln(1/0.605) * 1e300)
+    figure = survival_figure([model], "0.605")
+    texts = [text.get_text() for text in figure.axes[0].texts]
+    texts += [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert max(len(text) for text in texts) < 60, texts
+    with mpmath.workdps(30):  # N* = floor(ln(1/T) / eps) to 5 figures, independently
+        shown = mpmath.nstr(mpmath.log(1 / mpmath.mpf("0.605")) * mpmath.mpf(10) ** 300, 5).replace("e+", "e")
+    assert shown == "5.0253e299" and shown in texts, texts  # the annotation
