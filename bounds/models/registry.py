@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from bounds.errors import BoundsError, SpecError
 
-__all__ = ["Spec", "load_spec", "model_from_spec", "register", "registered"]
+__all__ = ["Spec", "family", "load_spec", "model_from_spec", "register", "registered"]
 
 _CONSTRUCTORS: dict[str, Callable[[Spec], Any]] = {}
 T = TypeVar("T")
@@ -80,6 +80,17 @@ def register(name: str) -> Callable[[type[T]], type[T]]:
 def registered() -> list[str]:
     """The spec names of every registered model."""
     return sorted(_CONSTRUCTORS)
+
+
+def family(name: str) -> type:
+    """The model class registered under the spec name ``name``.
+
+    >>> family("independent").__name__
+    'Independent'
+    """
+    if name not in _CONSTRUCTORS:
+        raise SpecError(f"'model' must be one of {', '.join(registered())}, got {name!r}")
+    return _CONSTRUCTORS[name].__self__  # type: ignore[attr-defined]  # from_spec: a classmethod
 
 
 def model_from_spec(spec: Spec | Mapping[str, Any], base_dir: Path | None = None) -> Any:

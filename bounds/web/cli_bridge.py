@@ -158,7 +158,7 @@ def _first_sentence(text: str, cut: bool = True) -> str:
 def _families() -> dict[str, Family]:
     families = {}
     for name in registry.registered():
-        cls = registry._CONSTRUCTORS[name].__self__  # type: ignore[attr-defined]  # from_spec is a classmethod
+        cls = registry.family(name)
         summary = _first_sentence((inspect.getdoc(cls) or "").split("\n\n", 1)[0], cut=False)
         families[name] = Family(name, summary, tuple(_spec_keys(cls)))
     return families
