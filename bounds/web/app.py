@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 import bounds.cli  # noqa: F401  (registers every command, so the bridge sees the whole CLI)
 from bounds.web import downloads, page
 from bounds.web.cli_bridge import CliBridge
-from bounds.web.results import cli_job, cli_response, query_lists
+from bounds.web.results import cli_job, cli_response, query_lists, service_error
 from bounds.web.workers import Limits, Overloaded, WorkerPool
 
 __all__ = ["MAX_BODY", "MAX_QUERY", "create_app"]
@@ -86,11 +86,13 @@ def create_app(limits: Limits | None = None) -> FastAPI:
     async def limit_size(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         length = request.headers.get("content-length")
         if len(request.url.query) > MAX_QUERY:
-            return JSONResponse({"error": f"the query string is longer than {MAX_QUERY} characters"}, 413)
+            message = f"the query string is longer than {MAX_QUERY} characters"
+            return JSONResponse(service_error(message, "RequestTooLarge"), 413)
         if "chunked" in request.headers.get("transfer-encoding", "") or (
             length is not None and (not length.isdigit() or int(length) > MAX_BODY)
         ):
-            return JSONResponse({"error": f"a request body may have at most {MAX_BODY} bytes"}, 413)
+            message = f"a request body may have at most {MAX_BODY} bytes"
+            return JSONResponse(service_error(message, "RequestTooLarge"), 413)
         return await call_next(request)
 
     async def run_cli(
@@ -109,7 +111,7 @@ def create_app(limits: Limits | None = None) -> FastAPI:
             try:
                 return cli_response(await run_cli(command, query_lists(request)))
             except Overloaded as error:
-                return JSONResponse({"error": str(error)}, status_code=503)
+                return JSONResponse(service_error(str(error), "Overloaded"), status_code=503)
 
         endpoint.__name__ = f"api_{command}"
         return endpoint

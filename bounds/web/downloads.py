@@ -14,9 +14,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from bounds.cli._json import error_payload
 from bounds.errors import BoundsError
 from bounds.web.cli_bridge import CliBridge
-from bounds.web.results import cli_message, query_lists, status_of
+from bounds.web.results import error_body, query_lists, service_error, status_of
 from bounds.web.workers import Overloaded
 
 __all__ = ["add_routes"]
@@ -31,7 +32,7 @@ def _attachment(content: bytes | str, media_type: str, filename: str) -> Respons
 
 
 def _failure(result: dict[str, Any]) -> Response:
-    return JSONResponse({"error": cli_message(result)}, status_code=status_of(result))
+    return JSONResponse(error_body(result), status_code=status_of(result))
 
 
 def _model_query(query: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -46,7 +47,7 @@ def add_routes(app: FastAPI, bridge: CliBridge, run_cli: Callable[..., Awaitable
             try:
                 return await handler(query_lists(request))
             except Overloaded as error:
-                return JSONResponse({"error": str(error)}, status_code=503)
+                return JSONResponse(service_error(str(error), "Overloaded"), status_code=503)
 
         endpoint.__name__ = handler.__name__
         endpoint.__doc__ = handler.__doc__
@@ -59,7 +60,7 @@ def add_routes(app: FastAPI, bridge: CliBridge, run_cli: Callable[..., Awaitable
         try:
             text, used = bridge.spec(family, query)
         except BoundsError as error:
-            return JSONResponse({"error": str(error)}, status_code=400)
+            return JSONResponse(error_payload(error, 2), status_code=400)
         checked = await run_cli("describe", {key: query[key] for key in used}, use_spec=True)
         if status_of(checked) != 200:
             return _failure(checked)

@@ -8,11 +8,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bounds.cli._json import error_payload
 from bounds.errors import BoundsError
 from bounds.web.cli_bridge import CliBridge
 from bounds.web.jobs import MEMORY_MESSAGE
 
-__all__ = ["cli_job", "cli_message", "cli_response", "error_body", "query_lists", "status_of"]
+__all__ = ["cli_job", "cli_message", "cli_response", "error_body", "query_lists", "service_error", "status_of"]
 
 
 def query_lists(request: Request) -> dict[str, list[str]]:
@@ -29,8 +30,8 @@ def cli_job(
     """The worker job for ``command``, or the exit-2 result when the query itself is wrong."""
     try:
         argv, spec = bridge.argv(command, query, use_spec)
-    except BoundsError as error:
-        return {"exit": 2, "stdout": "", "stderr": f"bounds: error: {error}\n", "file": None}
+    except BoundsError as error:  # the web layer's own input errors carry the CLI's JSON error object too
+        return {"exit": 2, "stdout": "", "stderr": json.dumps(error_payload(error, 2)) + "\n", "file": None}
     if output is not None:
         argv.append("--output={output}")
     return {"kind": "cli", "argv": argv, "spec": spec, "output": output}
@@ -59,6 +60,11 @@ def error_body(result: dict[str, Any]) -> Any:
     except ValueError:
         error = None
     return error if isinstance(error, dict) else {"error": cli_message(result)}
+
+
+def service_error(message: str, kind: str) -> dict[str, Any]:
+    """A 413 or 503 body in the shape of the CLI's JSON errors (no parameter is at fault, no exit code)."""
+    return {"error": message, "type": kind, "parameter": None, "valid": None, "value": None, "exit_code": None}
 
 
 def status_of(result: dict[str, Any]) -> int:

@@ -103,6 +103,8 @@ def test_unknown_and_file_parameters_are_refused(client) -> None:
         response = client.get(f"/api/budget?{query}")
         assert response.status_code == 400
         assert "unknown parameter" in response.json()["error"]
+        # the web layer's own refusals have the keys of the CLI's JSON errors (docs/cli.md)
+        assert set(response.json()) == {"error", "type", "parameter", "valid", "value", "exit_code"}
     response = client.get("/api/derive?epsilon=0.001&threshold=0.5&output=/tmp/x.tex")
     assert response.status_code == 400
 
