@@ -62,8 +62,32 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         driver.quit()
 
 
-def test_fill_the_form_read_the_budget_follow_the_shared_link(browser, live_url, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def page_url() -> Iterator[str]:
+    """A live server for the page itself, with a generous limit: this test is about the page, not about
+    the limits (tests/web/test_limits.py), and on a loaded machine one page job can take seconds."""
+    from bounds.web.app import create_app
+    from bounds.web.server import running
+    from bounds.web.workers import Limits
+
+    with running(create_app(Limits(timeout=120, workers=2))) as url:
+        yield url
+
+
+def _budget_text(browser: Any) -> str:
+    """The budget once the page that shows it has loaded (a click navigates; wait for the result)."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element = WebDriverWait(browser, 120).until(expected_conditions.presence_of_element_located((By.ID, "budget")))
+    return str(element.text)
+
+
+def test_fill_the_form_read_the_budget_follow_the_shared_link(browser, page_url, tmp_path) -> None:
+    from selenium.webdriver.common.by import By
+
+    live_url = page_url
 
     browser.get(live_url + "/?model=independent")
     for name, value in (("epsilon", "0.001"), ("threshold", "0.605"), ("generations", "500")):
@@ -71,13 +95,13 @@ def test_fill_the_form_read_the_budget_follow_the_shared_link(browser, live_url,
         field.clear()
         field.send_keys(value)
     browser.find_element(By.ID, "compute").click()
-    assert browser.find_element(By.ID, "budget").text == "N* = 502"
+    assert _budget_text(browser) == "N* = 502"
     assert "0.999" not in browser.current_url and "epsilon=0.001" in browser.current_url  # the state is the URL
     shared = browser.find_element(By.ID, "share").get_attribute("href")
 
     browser.get(live_url + "/?model=geometric")  # somewhere else, then back through the shared link
     browser.get(shared)
-    assert browser.find_element(By.ID, "budget").text == "N* = 502"
+    assert _budget_text(browser) == "N* = 502"
     assert browser.find_element(By.CSS_SELECTOR, "#plot svg polyline") is not None
     assert browser.find_elements(By.CSS_SELECTOR, "#derivation math")  # the maths, as MathML
     folder = Path(os.environ.get("BOUNDS_SCREENSHOT_DIR", tmp_path))
