@@ -10,6 +10,7 @@ from typing import Any
 from bounds._io import read_bytes
 from bounds.cli._core import Output, UsageError, command
 from bounds.cli._json import echo
+from bounds.cli.commands_timeline import add_cadence_arguments, optional_cadence
 from bounds.models.independent import Independent
 from bounds.models.registry import load_spec
 from bounds.report.document import build_report
@@ -48,6 +49,7 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--digits", type=int, default=6, metavar="D", help="minimum significant figures for real numbers (default 6)"
     )
+    add_cadence_arguments(parser)  # with a cadence: when, in months, S falls below T (and its derivation)
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -80,7 +82,8 @@ def report_command(args: argparse.Namespace) -> Output:
     models, provenance = _models(args)
     provenance = {"command": _command_line(args), **provenance}
     document = build_report(
-        models, args.threshold, digits=args.digits, rho=args.rho, mass=args.mass, provenance=provenance
+        models, args.threshold, digits=args.digits, rho=args.rho, mass=args.mass, provenance=provenance,
+        cadence=optional_cadence(args),
     )
     budgets = [budget.n for budget in document.budgets]
     data: dict[str, Any] = {

@@ -85,13 +85,19 @@ def add_cadence_arguments(parser: argparse.ArgumentParser) -> None:
     pace.add_argument("--intervals", metavar="FILE", help="file of intervals in months, one per line")
 
 
-def derive_subject(args: argparse.Namespace, budget: Any) -> Any:
-    """What ``bounds derive`` derives: the horizon when a cadence is given, else the budget itself."""
+def optional_cadence(args: argparse.Namespace) -> Cadence | None:
+    """The cadence of :func:`add_cadence_arguments`, or ``None`` when none is given."""
     if args.first_interval is None and args.intervals is None:
         if args.acceleration is not None or args.doubling_time is not None:
             raise UsageError("--acceleration and --doubling-time need --first-interval MONTHS")
-        return budget
-    return horizon(budget.model, cadence_from_arguments(args), budget.threshold)
+        return None
+    return cadence_from_arguments(args)
+
+
+def derive_subject(args: argparse.Namespace, budget: Any) -> Any:
+    """What ``bounds derive`` derives: the horizon when a cadence is given, else the budget itself."""
+    cadence = optional_cadence(args)
+    return budget if cadence is None else horizon(budget.model, cadence, budget.threshold)
 
 
 def cadence_from_arguments(args: argparse.Namespace) -> Cadence:

@@ -94,3 +94,12 @@ def test_html_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, err) == (0, "")
     assert out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
     assert "http" not in out and "<mn>502</mn></mrow></math> generations keep" in out
+
+
+def test_a_cadence_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "report", "--epsilon", "0.001", "-T", "0.605", "--first-interval", "12",
+                         "--acceleration", "0.8", "--format", "markdown")
+    assert code == 0 and "## Calendar time" in out and "$N^* + 1 = 503$" in out and "Zeno limit is $Z = 60$" in out
+    code, out, err = run(capsys, "report", "--epsilon", "0.001", "-T", "0.605", "--acceleration", "0.8",
+                         "--format", "markdown")
+    assert code == 2 and out == "" and "--first-interval" in err and err.count("\n") == 1

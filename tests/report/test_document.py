@@ -256,3 +256,29 @@ def test_write_refuses_unknown_formats_and_directories(tmp_path: Path) -> None:
     with pytest.raises(BoundsError):
         document.write(tmp_path, format="html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cadence_adds_calendar_time_and_its_derivation() -> None:
+    from bounds.timeline import ConstantCadence, GeometricCadence
+    from bounds.timeline.query import horizon
+
+    cadence = GeometricCadence(first=12, ratio="0.8")
+    document = bounds.build_report(bounds.Independent(epsilon="0.001"), T, cadence=cadence)
+    assert document.horizons == (horizon(bounds.Independent(epsilon="0.001"), cadence, T),)
+    assert document.horizons[0].generation == 503 and len(document.derivations) == 2
+    # t_503 = 60 (1 - 0.8**503): it equals Z = 60 to every shown digit, so the gap Z - t = 60 * 0.8**503 is shown
+    with mpmath.workdps(30):
+        gap = mpmath.nstr(60 * mpmath.mpf("0.8") ** 503, 6)
+    assert gap == "1.07749e-47"
+    markdown = document.to_markdown()
+    assert "## Calendar time" in markdown
+    assert "$N^* + 1 = 503$ completes at $t = Z - 1.07749 \\times 10^{-47}$ months" in markdown
+    html = document.to_html()
+    assert '<section id="timeline">' in html and "http" not in html
+    # a constant cadence: generation 106 of 6 months completes at 636 months (T = 0.9: N* = 105)
+    constant = bounds.build_report(bounds.Independent(epsilon="0.001"), "0.9", cadence=ConstantCadence(interval=6))
+    assert constant.budgets[0].n == 105 and "$t = 636$ months" in constant.to_markdown()
+    # without a cadence there is no such section
+    assert "Calendar time" not in bounds.build_report(bounds.Independent(epsilon="0.001"), T).to_markdown()
+    with pytest.raises(ParameterError, match="cadence"):
+        bounds.build_report(bounds.Independent(epsilon="0.001"), T, cadence="monthly")

@@ -72,6 +72,8 @@ class Report:
     provenance: tuple[tuple[str, str], ...]
     digits: int = 6
     reference: tuple[tuple[str, Any], ...] = field(default=(), repr=False)
+    #: with a cadence: each model's alignment horizon (:func:`bounds.timeline.query.horizon`)
+    horizons: tuple[Any, ...] = ()
 
     @property
     def title(self) -> str:
@@ -301,6 +303,7 @@ def build_report(
     mass: Any = None,
     labels: Sequence[str] | None = None,
     provenance: Mapping[str, Any] | None = None,
+    cadence: Any = None,
 ) -> Report:
     """Answer one question for one or more models: the certified budget and everything around it.
 
@@ -322,6 +325,9 @@ def build_report(
     provenance : mapping, optional
         Entries that say how the report was made (``command``, ``spec``); ``bounds``
         (the version), ``python`` and ``date`` (UTC) are added unless given.
+    cadence : Cadence, optional
+        How long each generation takes (:mod:`bounds.timeline`): the report then says when,
+        in months after the start, each model's survival falls below ``T``, and derives it.
 
     Returns
     -------
@@ -355,7 +361,9 @@ def build_report(
         found, said = _elasticities(name, budget)
         rows += found
         notes += said
-    derivations = tuple(derive(budget, digits=digits) for budget in budgets)
+    per_model = tuple(derive(budget, digits=digits) for budget in budgets)
+    horizons = _horizons(budgets, cadence, target)
+    derivations = per_model + tuple(derive(found, digits=digits) for found in horizons)
     reference = _reference(model_list, comparisons)
     return Report(
         target,
@@ -365,11 +373,24 @@ def build_report(
         comparisons,
         tuple(rows),
         tuple(notes),
-        _assumptions(names, derivations, comparisons),
+        _assumptions(names, per_model, comparisons),
         _provenance(provenance, model_list, target),
         digits,
         reference,
+        horizons,
     )
+
+
+def _horizons(budgets: Sequence[Budget], cadence: Any, target: Fraction) -> tuple[Any, ...]:
+    """Each model's alignment horizon under ``cadence`` (none without one)."""
+    if cadence is None:
+        return ()
+    from bounds.timeline.cadence import Cadence
+    from bounds.timeline.query import horizon
+
+    if not isinstance(cadence, Cadence):
+        raise ParameterError("cadence", "a bounds.timeline cadence (ConstantCadence, GeometricCadence, ...)", cadence)
+    return tuple(horizon(budget.model, cadence, target) for budget in budgets)
 
 
 def _reference(models: Sequence[Any], comparisons: Sequence[Comparison]) -> tuple[tuple[str, Any], ...]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 from bounds.numeric.parse import format_near
@@ -26,6 +27,7 @@ SECTIONS = (
     ("answer", "Answer and certificate"),
     ("comparison", "Across assumptions"),
     ("survival", "Survival"),
+    ("timeline", "Calendar time"),
     ("elasticities", "Sensitivity"),
     ("derivations", "Derivations"),
     ("assumptions", "Assumptions"),
@@ -45,6 +47,28 @@ COMPARISON_TEXT = (
     "depend on each other. A model row is that model's certified budget; a bound row holds for "
     "every model in its class."
 )
+
+
+def sections(document: Any) -> list[tuple[str, str]]:
+    """The sections this report has: "Calendar time" only when it was built with a cadence."""
+    return [(key, heading) for key, heading in SECTIONS if key != "timeline" or document.horizons]
+
+
+def horizon_sentence(label: str, horizon: Any, digits: int) -> str:
+    """When ``S`` falls below ``T`` in calendar time, for one model (prose with ``$...$`` maths)."""
+    zeno = horizon.zeno
+    limit = "" if zeno is None else f"; the cadence's Zeno limit is $Z = {latex_number(zeno, digits)}$ months"
+    if horizon.unbounded:
+        return f"{label}: $S(N(t)) \\ge T$ at every time $t$: the budget is unbounded{limit}."
+    months = horizon.months_exact if horizon.months_exact is not None else horizon.months
+    shown = latex_number(months, digits)
+    gap = None if zeno is None or horizon.months_exact is None else zeno - horizon.months_exact
+    if gap is not None and gap < zeno * Fraction(10) ** -digits:  # t equals Z to every shown digit: show the gap
+        shown = f"Z - {latex_number(float(gap), digits)}"
+    return (
+        f"{label}: generation $N^* + 1 = {integer_text(horizon.generation)}$ completes at "
+        f"$t = {shown}$ months after the start, and from then on $S(N(t)) < T${limit}."
+    )
 
 
 def budget_text(n: int | None) -> str:

@@ -137,6 +137,13 @@ def _survival(document: Any) -> str:
     return f"<figure>\n{svg}\n<figcaption>{_e(caption)}</figcaption>\n</figure>"
 
 
+def _timeline(document: Any) -> str:
+    return "\n".join(
+        f"<p>{text_html(shown.horizon_sentence(label, found, document.digits))}</p>"
+        for label, found in zip(document.labels, document.horizons, strict=True)
+    )
+
+
 def _elasticities(document: Any) -> str:
     parts = [f"<p>{text_html(shown.ELASTICITY_TEXT)}</p>"]
     rows = [
@@ -179,6 +186,7 @@ _BUILDERS = {
     "answer": _answer,
     "comparison": _comparison,
     "survival": _survival,
+    "timeline": _timeline,
     "elasticities": _elasticities,
     "derivations": _derivations,
     "assumptions": _assumptions,
@@ -188,13 +196,14 @@ _BUILDERS = {
 
 def html_document(document: Any) -> str:
     """The complete page (``<!DOCTYPE html>`` ... ``</html>``)."""
-    contents = "".join(f'<li><a href="#{key}">{_e(heading)}</a></li>' for key, heading in shown.SECTIONS)
+    present = shown.sections(document)
+    contents = "".join(f'<li><a href="#{key}">{_e(heading)}</a></li>' for key, heading in present)
     body = [
         f"<h1>{_e(document.title)}</h1>",
         f'<p class="question">{_e(document.question)}</p>',
         f"<nav><ol>{contents}</ol></nav>",
     ]
-    for key, heading in shown.SECTIONS:
+    for key, heading in present:
         body.append(f'<section id="{key}">\n<h2>{_e(heading)}</h2>\n{_BUILDERS[key](document)}\n</section>')
     return (
         "<!DOCTYPE html>\n"

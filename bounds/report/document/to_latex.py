@@ -116,6 +116,12 @@ def _survival(document: Any, figure: str | None) -> str:
     )
 
 
+def _timeline(document: Any) -> str:
+    sentences = (shown.horizon_sentence(label, found, document.digits)
+                 for label, found in zip(document.labels, document.horizons, strict=True))
+    return "\n\n".join(text_to_latex(sentence) for sentence in sentences)
+
+
 def _elasticities(document: Any) -> str:
     parts = [text_to_latex(shown.ELASTICITY_TEXT)]
     rows = [
@@ -157,12 +163,13 @@ def latex_document(document: Any, figure: str | None = "survival.pdf") -> str:
         "answer": _answer,
         "comparison": _comparison,
         "survival": lambda d: _survival(d, figure),
+        "timeline": _timeline,
         "elasticities": _elasticities,
         "derivations": _derivations,
         "assumptions": _assumptions,
         "provenance": _provenance,
     }
     body = [f"\\section*{{{_t(document.title)}}}", f"\\emph{{{_t(document.question)}}}"]
-    for key, heading in shown.SECTIONS:
+    for key, heading in shown.sections(document):
         body.append(f"\\section*{{{_t(heading)}}}\n\n{builders[key](document)}")
     return PREAMBLE + "\\begin{document}\n\n" + "\n\n".join(body) + "\n\n\\end{document}\n"

@@ -60,6 +60,13 @@ def _survival(document: Any, figure: str | None) -> str:
     return f"![Survival S(N) and budgets]({figure})\n\n{caption}"
 
 
+def _timeline(document: Any) -> str:
+    return "\n\n".join(
+        shown.horizon_sentence(label, found, document.digits)
+        for label, found in zip(document.labels, document.horizons, strict=True)
+    )
+
+
 def _elasticities(document: Any) -> str:
     parts = [shown.ELASTICITY_TEXT]
     rows = [
@@ -91,11 +98,12 @@ def markdown_document(document: Any, figure: str | None = None) -> str:
         "answer": _answer,
         "comparison": _comparison,
         "survival": lambda d: _survival(d, figure),
+        "timeline": _timeline,
         "elasticities": _elasticities,
         "derivations": _derivations,
         "assumptions": _assumptions,
         "provenance": _provenance,
     }
     body = [f"# {document.title}", f"*{document.question}*"]
-    body += [f"## {heading}\n\n{builders[key](document)}" for key, heading in shown.SECTIONS]
+    body += [f"## {heading}\n\n{builders[key](document)}" for key, heading in shown.sections(document)]
     return "\n\n".join(body) + "\n"
