@@ -245,6 +245,8 @@ def _oversight_independent(epsilon: Fraction, threshold: Fraction, options: dict
         f"{_layer_name(model)}, independent monitors", model.budget(threshold).n, "model",
         f"each defect (rate eps) passes when fewer than {model.vote} monitors flag it; misses independent "
         f"(Poisson-binomial): M = {format_number(model.layer_miss)}",
+        assumption_tex=f"each defect (rate $\\varepsilon$) passes when fewer than {model.vote} monitors flag it; "
+        f"misses independent (Poisson-binomial): $M = {latex_number(model.layer_miss, 6)}$",
     )
 
 
@@ -257,6 +259,9 @@ def _oversight_beta_factor(epsilon: Fraction, threshold: Fraction, options: dict
         f"{_layer_name(model)}, beta-factor beta={format_number(model.beta)}", model.budget(threshold).n, "model",
         "a common cause (probability beta q) blinds every monitor, the rest miss independently "
         f"(IEC 61508-6 Annex D): M = {format_number(model.layer_miss)}",
+        label_tex=f"{_layer_name(model)}, beta-factor $\\beta = {latex_number(model.beta)}$",
+        assumption_tex="a common cause (probability $\\beta q$) blinds every monitor, the rest miss "
+        f"independently (IEC 61508-6 Annex D): $M = {latex_number(model.layer_miss, 6)}$",
     )
 
 
@@ -271,10 +276,14 @@ def _oversight_exchangeable(epsilon: Fraction, threshold: Fraction, options: dic
         model.budget(threshold).n, "model",
         "a defect's difficulty ~ Beta with mean q and correlation rho blinds the monitors together "
         f"(Eckhardt-Lee): M = {format_number(model.layer_miss)}",
+        label_tex=f"{_layer_name(model)}, shared difficulty $\\rho = {latex_number(model.rho)}$ "
+        f"($n_{{\\mathrm{{eff}}}} = {latex_number(model.effective_monitors, 6)}$)",
+        assumption_tex="a defect's difficulty $\\sim \\mathrm{Beta}$ with mean $q$ and correlation $\\rho$ blinds "
+        f"the monitors together (Eckhardt--Lee): $M = {latex_number(model.layer_miss, 6)}$",
     )
 
 
-def _oversight_any_row(end: str, assumption: str) -> None:
+def _oversight_any_row(end: str, assumption: str, assumption_tex: str) -> None:
     """Register the ``any``-dependence budget interval's ``end`` (``guaranteed`` or ``possible``) as a row."""
 
     @comparison_row
@@ -284,11 +293,13 @@ def _oversight_any_row(end: str, assumption: str) -> None:
         model = _layer(epsilon, options, "any")
         interval = model.budget_interval(threshold)
         return ComparisonRow(f"{_layer_name(model)}, any dependence: {end}", getattr(interval, end).n, "bound",
-                             assumption)
+                             assumption, assumption_tex=assumption_tex)
 
 
-_oversight_any_row("guaranteed", "only the monitors' miss rates are known: the largest consistent M (Frechet/LP)")
-_oversight_any_row("possible", "no dependence of the monitors with these miss rates gives a larger budget")
+_oversight_any_row("guaranteed", "only the monitors' miss rates are known: the largest consistent M (Frechet/LP)",
+                   "only the monitors' miss rates are known: the largest consistent $M$ (Fréchet/LP)")
+_oversight_any_row("possible", "no dependence of the monitors with these miss rates gives a larger budget",
+                   "no dependence of the monitors with these miss rates gives a larger budget")
 
 
 # -- control: alignment lost at rate eps, then a control game with an audit budget ------------------------------
@@ -327,6 +338,10 @@ def _control(epsilon: Fraction, threshold: Fraction, options: dict[str, Any]) ->
         game.budget(threshold).n, "model",
         "misaligned at rate eps, then each attack is caught (safe stop) or succeeds (unsafe): "
         f"S(inf) = c/(c+l) = {format_number(game.limit(), 6)}",
+        label_tex=f"control game, audit budget $f = {latex_number(game.audit_budget)}$, "
+        f"attack rate $p = {latex_number(game.attack_rate)}$",
+        assumption_tex="misaligned at rate $\\varepsilon$, then each attack is caught (safe stop) or succeeds "
+        f"(unsafe): $S(\\infty) = c/(c+\\ell) = {latex_number(game.limit(), 6)}$",
     )
 
 
@@ -339,4 +354,7 @@ def _control_worst(epsilon: Fraction, threshold: Fraction, options: dict[str, An
     return ComparisonRow(
         "control game, worst-case attack rate p=1", game.budget(threshold).n, "bound",
         "attacking every generation minimises S(N) for every N: no attack rate gives a smaller budget",
+        label_tex="control game, worst-case attack rate $p = 1$",
+        assumption_tex="attacking every generation minimises $S(N)$ for every $N$: no attack rate gives a "
+        "smaller budget",
     )

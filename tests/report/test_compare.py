@@ -159,3 +159,27 @@ def test_control_rows_against_the_chain_recursion() -> None:
             assert expected < 2000 and rows[label] == expected
     worst, given = "control game, worst-case attack rate p=1", "control game, audit budget f=0.05, attack rate p=0.01"
     assert rows[worst] < rows[given]
+
+
+def test_every_library_row_is_typeset_for_documents(tmp_path) -> None:
+    """Reports and derivations show ``row.prose()``: maths in ``$...$``, no ASCII maths, valid LaTeX."""
+    import re
+
+    from bounds.report.latex import text_to_latex
+    from tests.report.test_latex import compiles
+
+    rows = compare("0.001", "0.605", rho="0.01", mass="0.0001", miss=["0.1"], monitors=3, vote=1,
+                   monitor_beta="0.1", monitor_rho="0.5", audit_budget="0.05", roc=("3", "1"),
+                   attack_success="0.5", auditor_accuracy="0.9", attack_rate="0.01")
+    assert len(rows) == 16  # every registered kind of row, once
+    for row in rows:
+        for text in row.prose():
+            plain = re.sub(r"\$[^$]*\$", "", text)  # the prose outside the maths
+            for ascii_maths in ("eps", ">=", "<=", "rho=", "beta=", "delta", "floor(", "^", "inf"):
+                assert ascii_maths not in plain, (row.label, text)
+    body = "\n\n".join(f"{text_to_latex(label)}: {text_to_latex(assumption)}" for label, assumption in
+                       (row.prose() for row in rows))
+    tex = tmp_path / "rows.tex"
+    tex.write_text("\\documentclass{article}\\usepackage{amsmath,amssymb}\\begin{document}\n" + body
+                   + "\n\\end{document}\n", encoding="utf-8")
+    assert compiles(tex).returncode == 0
