@@ -18,7 +18,7 @@ from bounds.report.compare import ComparisonRow
 from bounds.report.derive import Derivation, Step, assumption, chain, current_digits, derive, equation, result
 from bounds.report.numbers import display_integer, latex_number
 from bounds.report.presentation import broken, given_line
-from bounds.report.prose import escape_text
+from bounds.report.prose import escape_text, text_to_latex
 
 __all__: list[str] = []
 
@@ -111,7 +111,7 @@ def _row_line(row: ComparisonRow) -> tuple[Any, str, str]:
             parts = [part for part in (symbolic, substituted) if part]
             return chain(f"N^*_{{{name}}}", *parts, shown), name, _ASSUMPTIONS[prefix]
     name = f"\\text{{{escape_text(row.label)}}}"
-    return chain(f"N^*_{{{name}}}", shown), name, escape_text(row.assumption)
+    return chain(f"N^*_{{{name}}}", shown), name, text_to_latex(row.prose()[1])  # a row's own typeset assumption
 
 
 _TEXT = re.compile(r"\\text\{([^}]*)\}")
