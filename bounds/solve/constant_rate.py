@@ -31,7 +31,7 @@ from mpmath.libmp import MPZ, from_man_exp
 
 from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
-from bounds.solve.budget import Budget
+from bounds.solve.budget import Budget, budget_of
 
 __all__ = ["PREC", "certified_floor", "certified_floors", "float_decimal", "lean_budget", "log_ball"]
 
@@ -54,11 +54,19 @@ def float_decimal(value: float) -> flint.fmpq:
 
 def _decimal_ratio(value: float) -> tuple[int, int]:
     """Numerator and power-of-ten denominator of the decimal a float prints as (not reduced)."""
-    mantissa, _, exponent = repr(value).partition("e")
+    text = repr(value)
+    if "e" not in text:  # positional, as 0.001 and 0.605 print: the digits over 10**(digits after the point)
+        return int(text.replace(".", "")), _POWERS[len(text) - 1 - text.index(".")]
+    mantissa, _, exponent = text.partition("e")
     whole, _, fraction = mantissa.partition(".")
     digits = int(whole + fraction)
-    shift = len(fraction) - (int(exponent) if exponent else 0)
+    shift = len(fraction) - int(exponent)
     return (digits, 10**shift) if shift > 0 else (digits * 10**-shift, 1)
+
+
+#: ``10**k`` for the denominators of positional reprs: repr prints 1e-05 and 1e16 in exponent form, so a
+#: positional repr has at most 4 zeros and 17 significant digits after the point.
+_POWERS = tuple(10**k for k in range(24))
 
 
 #: The lean path is taken for a float threshold in this range (normal floats below 1) ...
@@ -106,24 +114,26 @@ def lean_budget(epsilon: float, threshold: float) -> Budget | None:
         at, after = log_at.exp().mid().man_exp(), log_after.exp().mid().man_exp()
     finally:
         flint.ctx.prec = saved
-    values = (_exact_mpf(*at), _exact_mpf(*after))
-    model = Independent.exactly(Fraction(*rate))
+    at_man, at_exp, after_man, after_exp = int(at[0]), int(at[1]), int(after[0]), int(after[1])
+    values = (_exact_mpf(at_man, at_exp), _exact_mpf(after_man, after_exp))
+    # the model Independent(epsilon=epsilon) builds: its float ln(1 - eps) is log1p(-float(decimal)), and the
+    # decimal's nearest float is epsilon itself (repr round-trips)
+    model = Independent._of_small_rate(Fraction(*rate), math.log1p(-epsilon))
     # S(n) and S(n + 1) lie in [T/2, 1]: int -> float and ldexp round once, to nearest, as float(mpf) does
-    at_float, after_float = math.ldexp(int(at[0]), int(at[1])), math.ldexp(int(after[0]), int(after[1]))
-    return Budget(guess, Fraction(*target), model, at_float, after_float, True, "ball", values, START_BITS)
+    at_float, after_float = math.ldexp(at_man, at_exp), math.ldexp(after_man, after_exp)
+    return budget_of(guess, Fraction(*target), model, at_float, after_float, True, "ball", values, START_BITS)
 
 
 #: The general solver's first precision (:data:`bounds.numeric.certify.START_PREC`).
 START_BITS = 64
 
 
-def _exact_mpf(mantissa: flint.fmpz, exponent: flint.fmpz) -> Any:
-    """``mantissa * 2**exponent`` as an exact mpmath number (a ball midpoint, as in ``ball_to_mpf``).
+def _exact_mpf(man: int, exp: int) -> Any:
+    """``man * 2**exp`` as an exact mpmath number (a ball midpoint, as in ``ball_to_mpf``).
 
     ``arb.man_exp`` gives an odd mantissa (FLINT's ``arf_get_fmpz_2exp``), which is mpmath's
     normal form for a positive number: the tuple is used as it is.
     """
-    man, exp = int(mantissa), int(exponent)
     if man <= 0 or not man & 1:
         return mp.make_mpf(from_man_exp(man, exp))
     return mp.make_mpf((0, MPZ(man), exp, man.bit_length()))
