@@ -122,7 +122,8 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     offset = (product - nearest).astype(np.float64)
     # beta: half an ulp of P, plus X 2**-64 where 10**j is itself rounded (j > 27); 2**-50 covers the
     # float64 roundings of this block (offset, beta, widths), all of values below 64
-    relative = np.where(16 - exponent <= _EXACT_POWERS, 2.0**-64, 2.0**-63) * (1 + 2.0**-40)
+    # (arithmetic, not np.where: a data-dependent select costs more than the rest of this line)
+    relative = ((16 - exponent > _EXACT_POWERS) + 1.0) * (2.0**-64 * (1 + 2.0**-40))
     beta = nearest.astype(np.float64) * relative + 2.0**-50
     # E is right when X = D + o + err is in [1e16, 1e17), in int64 and exact float64 comparisons
     # (D > 1e16, or D == 1e16 and o >= beta; D < 1e17, or D == 1e17 and o < -beta)
@@ -131,20 +132,21 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     high_ok = (digits17 < 10**17) | ((digits17 == 10**17) & (offset < -beta))
     usable &= low_ok & high_ok & (16 - exponent < _TABLE)
     # h 10**j in float64: h is a power of two, 10**j rounded once (2**-53)
-    width = np.spacing(xs) / 2 * _powers_of_ten_float()[np.clip(16 - exponent, 0, _TABLE - 1)]
+    width = _half_ulp(xs) * _powers_of_ten_float()[np.clip(16 - exponent, 0, _TABLE - 1)]
     inner, outer = width * (1 - 2.0**-50), width * (1 + 2.0**-50)
     # X = D + o + err for the integer D = rint(P), o = P - D, |err| <= beta, whether or not D rounds X correctly
-    numerator = digits17
+    numerator = digits17.copy()
     decided = ~usable
     for scale in (100, 10):  # 15 digits, then 16: D_k = D_17 // scale, rounded by the remainder plus the offset
-        low, remainder = np.divmod(digits17, scale)
+        remainder = digits17 - (digits17 // scale) * scale  # (floor_divide by a constant is fast; divmod is not)
         above = remainder + offset - scale / 2
         usable &= np.abs(above) > beta  # no tie in rounding X / scale
-        change = np.where(above > 0, scale - remainder, -remainder)  # c_k = D_k scale - D_17, |c_k| <= 50
+        change = (above > 0) * scale - remainder  # c_k = D_k scale - D_17, |c_k| <= 50
         distance = np.abs(change - offset)  # |c_k - o|, to be compared with h 10**j (within beta)
         inside = distance + beta < inner
         usable &= decided | inside | (distance - beta > outer)
-        numerator = np.where(inside & ~decided, digits17 + change, numerator)
+        inside &= ~decided
+        numerator += inside * change  # D_17 + c_k where first inside (numerator is still D_17 there)
         decided |= inside
     # the 17-digit decimal lies in I (half its spacing is below h): D_17 = D where no shorter one does,
     # when D is the correct rounding of X
@@ -174,18 +176,32 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     bound = ratio.astype(np.float64) * (2.0**-58.5 + 2.0**-61 / scale) * (1 + 2.0**-40)
     sure = known & ((offset > bound) | (offset < -bound)) & (ratio < _LD(2.0**62))
     floor = np.minimum(nearest, _LD(2.0**62)).astype(np.int64) - (offset < 0)  # exact below 2**62
-    return np.where(sure, floor, 0), sure
+    return floor * sure, sure
+
+
+def _half_ulp(x: np.ndarray) -> np.ndarray:
+    """Half the spacing of floats at positive normal ``x``, ``2**(e - 53)`` for ``2**e <= x < 2**(e + 1)``, exactly.
+
+    (``np.spacing(x) / 2``, from the exponent bits: keeping them alone gives ``2**e``.)
+    """
+    return (x.view(np.int64) & 0x7FF0000000000000).view(np.float64) * 2.0**-53
 
 
 def _log_keep(rate: np.ndarray) -> np.ndarray:
     """``ln(1 - e)`` in longdouble: the series to ``e**4 / 4`` where ``e <= 2**-20``, else ``log1p``.
 
-    The series' tail is below ``e**5 / (5 (1 - e))``, a relative ``2**-80`` of ``|ln(1 - e)| >= e``;
-    its seven roundings (``1/3`` rounded, then Horner) add at most 4 ulp. ``log1p`` is the
+    The series' tail is below ``e**5 / (5 (1 - e))``, a relative ``2**-80`` of ``|ln(1 - e)| >= e``.
+    It is ``e (1 + c)`` with ``c = e/2 + e**2/3 + e**3/4 <= 2**-20``, and ``c`` is computed in float64
+    (``e`` rounded to float64, then Horner: relative error below ``8 * 2**-53``, so ``c`` is off by less
+    than ``2**-20 * 2**-50 = 2**-70``); ``1 + c`` and the product round once each in longdouble
+    (``2**-64``): at most 2 ulp and ``2**-70 + 2**-80``, within the 4 ulp claimed. ``log1p`` is the
     assumption :data:`ULPS` (and four times faster to avoid: budgets beyond float64 have tiny rates).
     """
     small = rate <= _LD(2.0**-20)
-    series = rate * (1 + rate * (_LD(0.5) + rate * (_LD(1) / 3 + rate * _LD(0.25))))
+    # float64 arithmetic is vectorised and longdouble is not: only the leading e and 1 + c in longdouble
+    near = rate.astype(np.float64)
+    correction = near * (0.5 + near * (1 / 3 + near * 0.25))
+    series = rate * (correction.astype(_LD) + 1)
     if small.all():
         return -series
     result = -series
