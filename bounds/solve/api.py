@@ -146,7 +146,7 @@ def _budget_float_arrays(
         if not (target.min() > 0 and target.max() <= 1):
             raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
         # a float T stands within 2**-53 (relative) of its decimal only in the normal range
-        normal: np.ndarray | bool = target > 2.3e-308
+        normal: np.ndarray | bool = True if target.min() > 2.3e-308 else target > 2.3e-308
         log_target = np.log(target)
     else:
         normal = True
@@ -155,14 +155,19 @@ def _budget_float_arrays(
     # subnormal rates overflow the ratio to inf, epsilon = 0 divides by zero: both are left
     # unsure (comparisons with inf/NaN are False) and settled by the exact path or the mask
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        floor, sure = (_floor_from_epsilon if from_epsilon else _floor_from_p)(epsilon, log_target)
+        if from_epsilon:
+            floor, sure = _floor_from_epsilon(epsilon, log_target, small_rates=bool(given.max() <= 0.5))
+        else:
+            floor, sure = _floor_from_p(epsilon, log_target)
     sure &= normal
     result = floor.astype(np.int64) if sure.all() else _settle_unsure(floor, sure, rates, thresholds, rate_name)
     unbounded = epsilon == 0
     return BudgetArray(np.ma.masked_array(result, mask=unbounded), unbounded, thresholds)
 
 
-def _floor_from_epsilon(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _floor_from_epsilon(
+    epsilon: np.ndarray, log_target: np.ndarray, small_rates: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """``floor(ln T / ln(1 - eps))`` in float64 and where it is certain, for rates given as epsilon.
 
     Error bound, for eps <= 1/2 (so 1 - eps >= 1/2 and |ln(1 - eps)| >= eps): the inputs are
@@ -170,22 +175,23 @@ def _floor_from_epsilon(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np
     ln(1 - eps) by at most 2**-53 relative; log, log1p and the division add their own ulps.
     With 64 ulp per operation, the ratio x is off by less than 64u (1/|ln(1-eps)| + 3|x|),
     so its floor is certain when the distance d to the nearest integer satisfies
-    ``d |ln(1-eps)| > 64u (1 - 3 ln T)``. Larger rates are left to the exact path.
+    ``d |ln(1-eps)| > 64u (1 - 3 ln T)``. Larger rates are left to the exact path
+    (``small_rates`` says none is larger). A ratio of ``2**52`` or more is a whole float, so
+    ``d = 0`` there and it is never sure (nor where it is infinite or NaN: comparisons are False).
     """
     log_keep = np.negative(epsilon)
     np.log1p(log_keep, out=log_keep)
-    ratio = np.array(log_target, dtype=np.float64)
-    bound = ratio * (-3 * _ULP_MARGIN)
-    bound += _ULP_MARGIN
-    np.divide(ratio, log_keep, out=ratio)
+    # -64u (1 - 3 ln T), so that the sign of d ln(1 - eps) <= 0 needs no pass of its own
+    negative_bound = log_target * (3 * _ULP_MARGIN)
+    negative_bound -= _ULP_MARGIN
+    ratio = np.divide(log_target, log_keep)
     floor = np.floor(ratio)
     np.subtract(ratio, floor, out=ratio)
     np.minimum(ratio, 1.0 - ratio, out=ratio)
     np.multiply(ratio, log_keep, out=ratio)
-    np.negative(ratio, out=ratio)
-    sure = ratio > bound
-    sure &= floor < 2.0**52
-    sure &= epsilon <= 0.5
+    sure = np.less(ratio, negative_bound)
+    if not small_rates:
+        sure &= epsilon <= 0.5
     return floor, sure
 
 
@@ -218,7 +224,8 @@ def _settle_unsure(
     else the scalar solver."""
     from bounds.solve import _extended as extended  # only arrays with budgets beyond float64 need it
 
-    budgets = np.where(sure, floor, 0).astype(np.int64)
+    with np.errstate(invalid="ignore"):  # inf and NaN floors: unsure, every one overwritten below
+        budgets = floor.astype(np.int64)
     if rate_name == "epsilon" and rates.dtype == thresholds.dtype == np.float64 and extended.available():
         # budgets beyond float64's reach, from the inputs' decimals in longdouble (bounds/solve/_extended.py)
         positions = np.flatnonzero(~sure)

@@ -45,11 +45,7 @@ def float_decimal(value: float) -> flint.fmpq:
     >>> float_decimal(0.1), float_decimal(1.5e-16), float_decimal(1e22)
     (1/10, 3/20000000000000000, 10000000000000000000000)
     """
-    mantissa, _, exponent = repr(float(value)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits = int(whole + fraction)
-    shift = len(fraction) - (int(exponent) if exponent else 0)
-    return flint.fmpq(digits, 10**shift) if shift > 0 else flint.fmpq(digits * 10**-shift)
+    return flint.fmpq(*_decimal_ratio(float(value)))
 
 
 def _decimal_ratio(value: float) -> tuple[int, int]:
@@ -61,12 +57,14 @@ def _decimal_ratio(value: float) -> tuple[int, int]:
     whole, _, fraction = mantissa.partition(".")
     digits = int(whole + fraction)
     shift = len(fraction) - int(exponent)
-    return (digits, 10**shift) if shift > 0 else (digits * 10**-shift, 1)
+    if shift <= 0:
+        return digits * 10**-shift, 1
+    return digits, _POWERS[shift] if shift < len(_POWERS) else 10**shift
 
 
-#: ``10**k`` for the denominators of positional reprs: repr prints 1e-05 and 1e16 in exponent form, so a
-#: positional repr has at most 4 zeros and 17 significant digits after the point.
-_POWERS = tuple(10**k for k in range(24))
+#: ``10**k`` for the denominators of reprs: 17 digits after ``0.0000`` when positional, ``1e-308`` and
+#: subnormals down to ``5e-324`` in exponent form.
+_POWERS = tuple(10**k for k in range(342))
 
 
 #: The lean path is taken for a float threshold in this range (normal floats below 1) ...
@@ -156,8 +154,9 @@ def certified_floor(epsilon: flint.fmpq, log_target: flint.arb) -> int | None:
 def _floor(epsilon: flint.fmpq, log_target: flint.arb) -> int | None:
     ratio = log_target / (-flint.arb(epsilon)).log1p()
     floor: Any = ratio.floor().unique_fmpz()
-    # a ball touching an integer could be a tie (S(N) == T): the general solver settles those exactly
-    if floor is None or ratio.contains(floor) or ratio.contains(floor + 1):
+    # a ball touching an integer could be a tie (S(N) == T): the general solver settles those exactly;
+    # arb's < and > hold only when they hold for every point of the ball
+    if floor is None or not (ratio > floor and ratio < floor + 1):
         return None
     return int(floor)
 
