@@ -112,11 +112,12 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     exponent = np.floor(np.log10(xs)).astype(np.int64)  # E, or one off next to a power of ten
     power = powers[np.clip(16 - exponent, 0, _TABLE - 1)]
     product = wide * power  # P = fl(x fl(10**j)), j = 16 - E
-    off = (product < _LOW) | (product >= _HIGH)
-    if off.any():
-        exponent = exponent - (product < _LOW) + (product >= _HIGH)
-        power = powers[np.clip(16 - exponent, 0, _TABLE - 1)]
-        product = wide * power
+    below, above_range = product < _LOW, product >= _HIGH
+    off = np.flatnonzero(below | above_range)
+    if off.size:  # E one off: again, only there
+        exponent[off] += above_range[off].astype(np.int64) - below[off]
+        power[off] = powers[np.clip(16 - exponent[off], 0, _TABLE - 1)]
+        product[off] = wide[off] * power[off]
     nearest = np.rint(product)
     # exact in longdouble, and in float64 too (a multiple of ulp(P) >= 2**-10, at most 1/2)
     offset = (product - nearest).astype(np.float64)
@@ -166,16 +167,22 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     """
     rate, rate_known = decimal_values(epsilon)
     target, target_known = decimal_values(threshold)
-    known = rate_known & target_known & (rate <= 0.5)  # unproved elements hold 1/10: finite logs
+    # a float <= 1/2 has its decimal <= 1/2 (its rounding interval ends below 1/2, or it is 1/2);
+    # unproved elements hold 1/10: finite logs
+    known = rate_known & target_known & (np.asarray(epsilon) <= 0.5)
     log_target = np.log(target)
     ratio = log_target / _log_keep(rate)
     nearest = np.rint(ratio)
     offset = ratio - nearest  # exact: an integer within 1/2 of ratio; |offset| = dist(q, Z)
-    # B in float64, grown by 2**-40 for its own roundings
+    # B in float64, grown by 2**-40 for its own roundings and for rounding offset and ratio to float64
+    # (|offset| >= |fl(offset)| / (1 + 2**-53); fl(ratio) < 2**62 implies ratio < 2**62)
     scale = np.abs(log_target.astype(np.float64))
-    bound = ratio.astype(np.float64) * (2.0**-58.5 + 2.0**-61 / scale) * (1 + 2.0**-40)
-    sure = known & ((offset > bound) | (offset < -bound)) & (ratio < _LD(2.0**62))
-    floor = np.minimum(nearest, _LD(2.0**62)).astype(np.int64) - (offset < 0)  # exact below 2**62
+    near_ratio = ratio.astype(np.float64)
+    bound = near_ratio * (2.0**-58.5 + 2.0**-61 / scale) * (1 + 2.0**-40)
+    near_offset = offset.astype(np.float64)
+    sure = known & (np.abs(near_offset) > bound) & (near_ratio < 2.0**62)
+    with np.errstate(invalid="ignore"):  # beyond int64 only where not sure (zeroed below)
+        floor = nearest.astype(np.int64) - (near_offset < 0)  # exact below 2**62
     return floor * sure, sure
 
 
