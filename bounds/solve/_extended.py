@@ -165,8 +165,8 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     >>> floors[sure].tolist(), sure.tolist()  # (0.1, 0.81) is an exact tie: left to the exact solver
     ([5108256237659906], [True, False])
     """
-    rate, rate_known = decimal_values(epsilon)
-    target, target_known = decimal_values(threshold)
+    rate, rate_known = _with_reprs(epsilon, *decimal_values(epsilon))
+    target, target_known = _with_reprs(threshold, *decimal_values(threshold))
     # a float <= 1/2 has its decimal <= 1/2 (its rounding interval ends below 1/2, or it is 1/2);
     # unproved elements hold 1/10: finite logs
     known = rate_known & target_known & (np.asarray(epsilon) <= 0.5)
@@ -184,6 +184,30 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     with np.errstate(invalid="ignore"):  # beyond int64 only where not sure (zeroed below)
         floor = nearest.astype(np.int64) - (near_offset < 0)  # exact below 2**62
     return floor * sure, sure
+
+
+def _with_reprs(x: np.ndarray, values: np.ndarray, proved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The decimals :func:`decimal_values` could not prove (powers of two, rounding near-ties), from ``repr``.
+
+    About one float in a hundred; each is ``D / fl(10**j)`` for the digits ``D < 10**17`` and the
+    exponent ``j <= 43`` that ``repr`` prints, the formula and error bound (``2**-63``) of the vector path.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    missing = np.flatnonzero(~proved & (x >= _SMALLEST) & (x < 1.0))
+    if not missing.size:
+        return values, proved
+    digits, shifts = zip(*(_repr_digits(value) for value in x[missing].tolist()), strict=True)
+    values, proved = values.copy(), proved.copy()
+    values[missing] = np.array(digits, dtype=np.int64).astype(_LD) / _powers_of_ten()[np.array(shifts)]
+    proved[missing] = True
+    return values, proved
+
+
+def _repr_digits(value: float) -> tuple[int, int]:
+    """``(D, j)`` with ``repr(value) == D * 10**-j`` for a float in ``[1e-27, 1)``."""
+    mantissa, _, exponent = repr(value).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    return int(whole + fraction), len(fraction) - int(exponent or 0)
 
 
 def _half_ulp(x: np.ndarray) -> np.ndarray:
