@@ -245,35 +245,34 @@ def _settle_unsure(
     from bounds.solve import _extended as extended  # only arrays with budgets beyond float64 need it
 
     with np.errstate(invalid="ignore"):  # inf and NaN floors: unsure, every one overwritten below
-        budgets = floor.astype(np.int64)
+        budgets = floor.astype(np.int64, order="C")  # C order: reshape(-1) below is a view
+    flat_budgets, flat_rates, flat_targets = budgets.reshape(-1), rates.reshape(-1), thresholds.reshape(-1)
+    unsure = np.flatnonzero(~sure)  # flat positions
     if rate_name == "epsilon" and rates.dtype == thresholds.dtype == np.float64 and extended.available():
         # budgets beyond float64's reach, from the inputs' decimals in longdouble (bounds/solve/_extended.py)
-        positions = np.flatnonzero(~sure)
-        floors, in_extended = extended.extended_floors(rates.ravel()[positions], thresholds.ravel()[positions])
-        budgets.ravel()[positions[in_extended]] = floors[in_extended]
-        sure = sure.copy()
-        sure.ravel()[positions[in_extended]] = True
-        if in_extended.all():
+        floors, in_extended = extended.extended_floors(flat_rates[unsure], flat_targets[unsure])
+        flat_budgets[unsure[in_extended]] = floors[in_extended]
+        unsure = unsure[~in_extended]
+        if not unsure.size:
             return budgets
-    unsure = np.nonzero(~sure)
-    indices = list(zip(*unsure, strict=True))
-    proved: list[int | None] = [None] * len(indices)
-    given = rates[unsure]
+    proved: list[int | None] = [None] * unsure.size
+    given = flat_rates[unsure]
     if rate_name == "epsilon" and given.dtype.kind == "f":
         lean = np.flatnonzero((given > 0) & (given <= 0.5))
-        targets = thresholds[unsure][lean]
+        targets = flat_targets[unsure][lean]
         exact_targets = targets.tolist() if targets.dtype.kind == "f" else [as_threshold(t) for t in targets.tolist()]
         for position, value in zip(lean.tolist(), certified_floors(given[lean].tolist(), exact_targets), strict=True):
             proved[position] = value
-    settled = {
-        index: value if value is not None else (_element_budget(rates[index], thresholds[index], rate_name).n or 0)
-        for index, value in zip(indices, proved, strict=True)
-    }
+    settled = [
+        value if value is not None else (_element_budget(flat_rates[index], flat_targets[index], rate_name).n or 0)
+        for index, value in zip(unsure.tolist(), proved, strict=True)
+    ]
     # stay in int64 (no per-element Python objects) unless a settled budget needs more
-    if any(value >= 2**63 for value in settled.values()):
-        budgets = budgets.astype(object)  # Python ints, exact at any size
-    for index, value in settled.items():
-        budgets[index] = value
+    if any(value >= 2**63 for value in settled):
+        budgets = budgets.astype(object, order="C")  # Python ints, exact at any size
+        flat_budgets = budgets.reshape(-1)
+    for index, value in zip(unsure.tolist(), settled, strict=True):
+        flat_budgets[index] = value
     return budgets
 
 
