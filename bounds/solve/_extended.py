@@ -246,14 +246,13 @@ def _log_keep(rate: np.ndarray) -> np.ndarray:
     (``2**-64``): at most 2 ulp and ``2**-70 + 2**-80``, within the 4 ulp claimed. ``log1p`` is the
     assumption :data:`ULPS` (and four times faster to avoid: budgets beyond float64 have tiny rates).
     """
-    small = rate <= _LD(2.0**-20)
     # float64 arithmetic is vectorised and longdouble is not: only the leading e and 1 + c in longdouble
     near = rate.astype(np.float64)
+    small = near <= 2.0**-20  # e <= 2**-20 (1 + 2**-53): the bounds above hold as well
     correction = near * (0.5 + near * (1 / 3 + near * 0.25))
-    series = rate * (correction.astype(_LD) + 1)
+    result = rate * ((-correction).astype(_LD) - 1)  # -(e (1 + c)), rounded as e (1 + c) is
     if small.all():
-        return -series
-    result = -series
+        return result
     large = np.flatnonzero(~small)
     result[large] = np.log1p(-rate[large])
     return result
