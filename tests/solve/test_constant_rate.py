@@ -134,5 +134,5 @@ def test_budget_of_is_the_dataclass_constructor() -> None:
 @example(0.1)
 @example(123.0)
 @example(5e-324)
-def test_float_decimal_is_the_repr(value: float) -> None:
+def test_float_decimal_is_the_repr_for_any_positive_float(value: float) -> None:
     assert Fraction(str(float_decimal(value))) == Fraction(repr(value))
