@@ -103,6 +103,30 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> bool(abs(values[0] * 10 - 1) < 2.0**-60)
     True
     """
+    numerator, shift, usable = _decimal_digits(x)
+    return numerator.astype(_LD) / _powers_of_ten()[shift], usable
+
+
+def decimal_ratios(x: np.ndarray) -> list[tuple[int, int]]:
+    """``(D, j)`` with ``repr(x[i]) == D * 10**-j`` for positive finite floats, exactly (a vector pass, then ``repr``).
+
+    Examples
+    --------
+    >>> decimal_ratios(np.array([0.605, 0.5, 1e-20, 123.0]))
+    [(60500000000000000, 17), (5, 1), (100000000000000000, 37), (1230, 1)]
+    """
+    x = np.asarray(x, dtype=np.float64)
+    numerator, shift, usable = _decimal_digits(x)
+    return [
+        (digits, places) if proved else _repr_digits(value)
+        for digits, places, proved, value in zip(
+            numerator.tolist(), shift.tolist(), usable.tolist(), x.tolist(), strict=True
+        )
+    ]
+
+
+def _decimal_digits(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where proved, ``D`` and ``j`` (int64) with the decimal of ``x`` equal to ``D 10**-j``, ``j < 44``."""
     x = np.asarray(x, dtype=np.float64)
     mantissa, _ = np.frexp(x)
     usable = (x >= _SMALLEST) & (x < 1.0) & (mantissa != 0.5)
@@ -153,7 +177,7 @@ def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # when D is the correct rounding of X
     usable &= decided | (np.abs(offset) < 0.5 - beta)
     # where not proved, the value is that of the placeholder 1/10 (or of a wrong grid): never to be used
-    return numerator.astype(_LD) / power, usable
+    return numerator, np.clip(16 - exponent, 0, _TABLE - 1), usable
 
 
 def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +246,7 @@ def _with_reprs(x: np.ndarray, values: np.ndarray, proved: np.ndarray) -> tuple[
 
 
 def _repr_digits(value: float) -> tuple[int, int]:
-    """``(D, j)`` with ``repr(value) == D * 10**-j`` for a float in ``[1e-27, 1)``."""
+    """``(D, j)`` with ``repr(value) == D * 10**-j`` for a positive finite float (``j < 44`` in ``[1e-27, 1)``)."""
     mantissa, _, exponent = repr(value).partition("e")
     whole, _, fraction = mantissa.partition(".")
     return int(whole + fraction), len(fraction) - int(exponent or 0)

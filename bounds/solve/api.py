@@ -13,7 +13,7 @@ from bounds.numeric.contexts import BallContext
 from bounds.numeric.parse import broadcast_inputs, decimal_digits, generations, to_mpf, unwrap_scalar
 from bounds.numeric.parse import threshold as as_threshold
 from bounds.solve.budget import Budget, BudgetArray, _solve_scalar
-from bounds.solve.constant_rate import certified_floors, lean_budget
+from bounds.solve.constant_rate import certified_floors, decimal_fmpqs, lean_budget
 
 __all__ = ["budget", "max_epsilon", "survival"]
 
@@ -260,8 +260,17 @@ def _settle_unsure(
     if rate_name == "epsilon" and given.dtype.kind == "f":
         lean = np.flatnonzero((given > 0) & (given <= 0.5))
         targets = flat_targets[unsure][lean]
-        exact_targets = targets.tolist() if targets.dtype.kind == "f" else [as_threshold(t) for t in targets.tolist()]
-        for position, value in zip(lean.tolist(), certified_floors(given[lean].tolist(), exact_targets), strict=True):
+        if extended.available() and given.dtype == np.float64:  # the decimals without repr, mostly
+            lean_rates: list[Any] = decimal_fmpqs(extended.decimal_ratios(given[lean]))
+        else:
+            lean_rates = given[lean].tolist()
+        if targets.dtype == np.float64 and extended.available():
+            exact_targets: list[Any] = decimal_fmpqs(extended.decimal_ratios(targets))
+        elif targets.dtype.kind == "f":
+            exact_targets = targets.tolist()
+        else:
+            exact_targets = [as_threshold(t) for t in targets.tolist()]
+        for position, value in zip(lean.tolist(), certified_floors(lean_rates, exact_targets), strict=True):
             proved[position] = value
     settled = [
         value if value is not None else (_element_budget(flat_rates[index], flat_targets[index], rate_name).n or 0)

@@ -161,14 +161,32 @@ def _floor(epsilon: flint.fmpq, log_target: flint.arb) -> int | None:
     return int(floor)
 
 
-def certified_floors(epsilons: list[float], thresholds: list[Any]) -> list[int | None]:
-    """:func:`certified_floor` for float rates in ``(0, 1/2]`` and float or exact thresholds, in one pass."""
+def certified_floors(epsilons: list[Any], thresholds: list[Any]) -> list[int | None]:
+    """:func:`certified_floor` for rates in ``(0, 1/2]`` and thresholds, in one pass.
+
+    Each is a float (its decimal), a Fraction, or an ``fmpq`` (e.g. from :func:`decimal_fmpqs`).
+    """
+    exact_rates = [_fmpq(epsilon) for epsilon in epsilons]
     exact_targets = [_fmpq(target) for target in thresholds]
     with BallContext(PREC):
         return [
-            _floor(float_decimal(epsilon), flint.arb(target).log())
-            for epsilon, target in zip(epsilons, exact_targets, strict=True)
+            _floor(epsilon, flint.arb(target).log())
+            for epsilon, target in zip(exact_rates, exact_targets, strict=True)
         ]
+
+
+def decimal_fmpqs(ratios: list[tuple[int, int]]) -> list[flint.fmpq]:
+    """``D / 10**j`` as python-flint rationals, for the pairs of :func:`bounds.solve._extended.decimal_ratios`.
+
+    >>> decimal_fmpqs([(605, 3), (15, 17), (1, -22)])
+    [121/200, 3/20000000000000000, 10000000000000000000000]
+    """
+    return [
+        flint.fmpq(digits, _POWERS[places] if places < len(_POWERS) else 10**places)
+        if places >= 0
+        else flint.fmpq(digits * 10**-places)
+        for digits, places in ratios
+    ]
 
 
 def _fmpq(value: Any) -> Any:

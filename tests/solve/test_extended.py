@@ -180,3 +180,16 @@ def test_a_benchmark_like_array_equals_the_general_solver_element_by_element() -
     targets += [0.81, 0.25, 0.343, 0.5, 0.125, 0.5]
     result = bounds.budget(epsilon=np.array(rates), threshold=np.array(targets)).n
     assert result.tolist() == [_truth(epsilon, threshold) for epsilon, threshold in zip(rates, targets, strict=True)]
+
+
+@given(st.lists(st.one_of(_log_uniform(-27, 0), st.floats(5e-324, 1), st.integers(1, 1074).map(lambda k: 2.0**-k)),
+                min_size=1, max_size=40))
+@example([0.1, 0.605, 0.5, 1.0, 1e-27, 9.999999999999999e-27, 5e-324, 2.3e-308, 0.9999999999999999, 1e-300])
+def test_decimal_ratios_are_the_reprs_exactly(values: list[float]) -> None:
+    # the balls start from these: the vector path's digits must be the repr's, not just close to it
+    for value, (digits, places) in zip(values, _extended.decimal_ratios(np.array(values)), strict=True):
+        assert Fraction(digits) / Fraction(10) ** places == Fraction(repr(value)), value
+    powers = 10.0 ** -np.arange(1, 28)
+    neighbours = np.concatenate([powers, np.nextafter(powers, 0), np.nextafter(powers, 1)])
+    for value, (digits, places) in zip(neighbours.tolist(), _extended.decimal_ratios(neighbours), strict=True):
+        assert Fraction(digits) / Fraction(10) ** places == Fraction(repr(value)), value
