@@ -58,7 +58,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["ULPS", "available", "decimal_values", "extended_floors"]
+__all__ = ["ULPS", "available", "decimal_ratios", "decimal_values", "extended_floors"]
 
 #: Assumed bound on the error of ``numpy.log`` and ``numpy.log1p`` on longdouble, in ulp (2**-64).
 ULPS = 8

@@ -33,7 +33,7 @@ from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
 from bounds.solve.budget import Budget, budget_of
 
-__all__ = ["PREC", "certified_floor", "certified_floors", "float_decimal", "lean_budget", "log_ball"]
+__all__ = ["PREC", "certified_floor", "certified_floors", "decimal_fmpqs", "float_decimal", "lean_budget", "log_ball"]
 
 #: Working precision of the one ball per element, in bits.
 PREC = 128
