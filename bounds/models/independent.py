@@ -88,6 +88,17 @@ class Independent(SurvivalModel):
         model._set(epsilon)
         return model
 
+    @classmethod
+    def _of_small_rate(cls, epsilon: Fraction, log_keep: float) -> Independent:
+        """The model for an exact ``0 < epsilon <= 1/2`` whose ``log1p(-float(epsilon))`` the caller has.
+
+        The scalar fast path's constructor: the fields :meth:`_set` would derive, without deriving them.
+        """
+        model = cls.__new__(cls)
+        # a frozen dataclass blocks setattr, not its instance dictionary; these are _set's four fields
+        model.__dict__.update(epsilon=epsilon, _small=True, _log_keep=log_keep, _ball_log_keep={})
+        return model
+
     def _set(self, epsilon: Fraction) -> None:
         object.__setattr__(self, "epsilon", epsilon)
         # derived once: the per-call work of a scalar budget stays a few float operations

@@ -196,6 +196,30 @@ class Budget(Displayed):
         return self.n
 
 
+def budget_of(
+    n: int | None,
+    threshold: Fraction,
+    model: Any,
+    survival_at_budget: float | None,
+    survival_after_budget: float | None,
+    certified: bool,
+    certificate: str,
+    certificate_values: tuple[Any, ...],
+    certificate_bits: int,
+) -> Budget:
+    """``Budget(...)`` of these nine fields, in their order, without the frozen dataclass's nine setattr calls.
+
+    For the scalar fast path; :class:`Budget` has no ``__post_init__``, so the result is the same object.
+    """
+    result = Budget.__new__(Budget)
+    result.__dict__.update(
+        n=n, threshold=threshold, model=model, survival_at_budget=survival_at_budget,
+        survival_after_budget=survival_after_budget, certified=certified, certificate=certificate,
+        certificate_values=certificate_values, certificate_bits=certificate_bits,
+    )
+    return result
+
+
 @dataclass(frozen=True)
 class BudgetArray(Displayed):
     """Budgets for an array of inputs, broadcast like a numpy ufunc.

@@ -31,9 +31,9 @@ from mpmath.libmp import MPZ, from_man_exp
 
 from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
-from bounds.solve.budget import Budget
+from bounds.solve.budget import Budget, budget_of
 
-__all__ = ["PREC", "certified_floor", "certified_floors", "float_decimal", "lean_budget", "log_ball"]
+__all__ = ["PREC", "certified_floor", "certified_floors", "decimal_fmpqs", "float_decimal", "lean_budget", "log_ball"]
 
 #: Working precision of the one ball per element, in bits.
 PREC = 128
@@ -45,20 +45,26 @@ def float_decimal(value: float) -> flint.fmpq:
     >>> float_decimal(0.1), float_decimal(1.5e-16), float_decimal(1e22)
     (1/10, 3/20000000000000000, 10000000000000000000000)
     """
-    mantissa, _, exponent = repr(float(value)).partition("e")
-    whole, _, fraction = mantissa.partition(".")
-    digits = int(whole + fraction)
-    shift = len(fraction) - (int(exponent) if exponent else 0)
-    return flint.fmpq(digits, 10**shift) if shift > 0 else flint.fmpq(digits * 10**-shift)
+    return flint.fmpq(*_decimal_ratio(float(value)))
 
 
 def _decimal_ratio(value: float) -> tuple[int, int]:
     """Numerator and power-of-ten denominator of the decimal a float prints as (not reduced)."""
-    mantissa, _, exponent = repr(value).partition("e")
+    text = repr(value)
+    if "e" not in text:  # positional, as 0.001 and 0.605 print: the digits over 10**(digits after the point)
+        return int(text.replace(".", "")), _POWERS[len(text) - 1 - text.index(".")]
+    mantissa, _, exponent = text.partition("e")
     whole, _, fraction = mantissa.partition(".")
     digits = int(whole + fraction)
-    shift = len(fraction) - (int(exponent) if exponent else 0)
-    return (digits, 10**shift) if shift > 0 else (digits * 10**-shift, 1)
+    shift = len(fraction) - int(exponent)
+    if shift <= 0:
+        return digits * 10**-shift, 1
+    return digits, _POWERS[shift] if shift < len(_POWERS) else 10**shift
+
+
+#: ``10**k`` for the denominators of reprs: 17 digits after ``0.0000`` when positional, ``1e-308`` and
+#: subnormals down to ``5e-324`` in exponent form.
+_POWERS = tuple(10**k for k in range(342))
 
 
 #: The lean path is taken for a float threshold in this range (normal floats below 1) ...
@@ -106,24 +112,26 @@ def lean_budget(epsilon: float, threshold: float) -> Budget | None:
         at, after = log_at.exp().mid().man_exp(), log_after.exp().mid().man_exp()
     finally:
         flint.ctx.prec = saved
-    values = (_exact_mpf(*at), _exact_mpf(*after))
-    model = Independent.exactly(Fraction(*rate))
+    at_man, at_exp, after_man, after_exp = int(at[0]), int(at[1]), int(after[0]), int(after[1])
+    values = (_exact_mpf(at_man, at_exp), _exact_mpf(after_man, after_exp))
+    # the model Independent(epsilon=epsilon) builds: its float ln(1 - eps) is log1p(-float(decimal)), and the
+    # decimal's nearest float is epsilon itself (repr round-trips)
+    model = Independent._of_small_rate(Fraction(*rate), math.log1p(-epsilon))
     # S(n) and S(n + 1) lie in [T/2, 1]: int -> float and ldexp round once, to nearest, as float(mpf) does
-    at_float, after_float = math.ldexp(int(at[0]), int(at[1])), math.ldexp(int(after[0]), int(after[1]))
-    return Budget(guess, Fraction(*target), model, at_float, after_float, True, "ball", values, START_BITS)
+    at_float, after_float = math.ldexp(at_man, at_exp), math.ldexp(after_man, after_exp)
+    return budget_of(guess, Fraction(*target), model, at_float, after_float, True, "ball", values, START_BITS)
 
 
 #: The general solver's first precision (:data:`bounds.numeric.certify.START_PREC`).
 START_BITS = 64
 
 
-def _exact_mpf(mantissa: flint.fmpz, exponent: flint.fmpz) -> Any:
-    """``mantissa * 2**exponent`` as an exact mpmath number (a ball midpoint, as in ``ball_to_mpf``).
+def _exact_mpf(man: int, exp: int) -> Any:
+    """``man * 2**exp`` as an exact mpmath number (a ball midpoint, as in ``ball_to_mpf``).
 
     ``arb.man_exp`` gives an odd mantissa (FLINT's ``arf_get_fmpz_2exp``), which is mpmath's
     normal form for a positive number: the tuple is used as it is.
     """
-    man, exp = int(mantissa), int(exponent)
     if man <= 0 or not man & 1:
         return mp.make_mpf(from_man_exp(man, exp))
     return mp.make_mpf((0, MPZ(man), exp, man.bit_length()))
@@ -146,20 +154,39 @@ def certified_floor(epsilon: flint.fmpq, log_target: flint.arb) -> int | None:
 def _floor(epsilon: flint.fmpq, log_target: flint.arb) -> int | None:
     ratio = log_target / (-flint.arb(epsilon)).log1p()
     floor: Any = ratio.floor().unique_fmpz()
-    # a ball touching an integer could be a tie (S(N) == T): the general solver settles those exactly
-    if floor is None or ratio.contains(floor) or ratio.contains(floor + 1):
+    # a ball touching an integer could be a tie (S(N) == T): the general solver settles those exactly;
+    # arb's < and > hold only when they hold for every point of the ball
+    if floor is None or not (ratio > floor and ratio < floor + 1):
         return None
     return int(floor)
 
 
-def certified_floors(epsilons: list[float], thresholds: list[Any]) -> list[int | None]:
-    """:func:`certified_floor` for float rates in ``(0, 1/2]`` and float or exact thresholds, in one pass."""
+def certified_floors(epsilons: list[Any], thresholds: list[Any]) -> list[int | None]:
+    """:func:`certified_floor` for rates in ``(0, 1/2]`` and thresholds, in one pass.
+
+    Each is a float (its decimal), a Fraction, or an ``fmpq`` (e.g. from :func:`decimal_fmpqs`).
+    """
+    exact_rates = [_fmpq(epsilon) for epsilon in epsilons]
     exact_targets = [_fmpq(target) for target in thresholds]
     with BallContext(PREC):
         return [
-            _floor(float_decimal(epsilon), flint.arb(target).log())
-            for epsilon, target in zip(epsilons, exact_targets, strict=True)
+            _floor(epsilon, flint.arb(target).log())
+            for epsilon, target in zip(exact_rates, exact_targets, strict=True)
         ]
+
+
+def decimal_fmpqs(ratios: list[tuple[int, int]]) -> list[flint.fmpq]:
+    """``D / 10**j`` as python-flint rationals, for the pairs of :func:`bounds.solve._extended.decimal_ratios`.
+
+    >>> decimal_fmpqs([(605, 3), (15, 17), (1, -22)])
+    [121/200, 3/20000000000000000, 10000000000000000000000]
+    """
+    return [
+        flint.fmpq(digits, _POWERS[places] if places < len(_POWERS) else 10**places)
+        if places >= 0
+        else flint.fmpq(digits * 10**-places)
+        for digits, places in ratios
+    ]
 
 
 def _fmpq(value: Any) -> Any:

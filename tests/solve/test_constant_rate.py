@@ -65,6 +65,9 @@ def _assert_same_budget(lean: bounds.Budget, general: bounds.Budget) -> None:
     assert str(lean) == str(general)
     assert (lean.certificate, lean.certificate_bits, lean.certified) == ("ball", 64, True)
     assert type(lean.n) is int and lean.survival_at_budget == general.survival_at_budget
+    # the model's derived fields too (not compared by ==): the fast constructor skips deriving them
+    assert (lean.model._small, lean.model._log_keep) == (general.model._small, general.model._log_keep)
+    assert type(lean.model.epsilon) is Fraction and lean.model.epsilon == general.model.epsilon
 
 
 @given(
@@ -112,3 +115,24 @@ def test_the_lean_path_leaves_other_inputs_alone() -> None:
     for epsilon, threshold in [(0.6, 0.5), (0.0, 0.5), (0.1, 1.0), (1e-300, 0.5), (0.1, 1e-310)]:
         assert lean_budget(epsilon, threshold) is None
         assert bounds.budget(epsilon=epsilon, threshold=threshold) == _general(epsilon, threshold)
+
+
+def test_budget_of_is_the_dataclass_constructor() -> None:
+    # budget_of skips Budget.__init__: sound only while Budget derives nothing in __post_init__
+    from bounds.solve.budget import Budget, budget_of
+
+    assert not hasattr(Budget, "__post_init__")
+    values = (mpmath.mpf(0.5), mpmath.mpf(0.4))
+    fields = (7, Fraction(1, 2), Independent(epsilon="0.1"), 0.5, 0.4, True, "ball", values, 64)
+    made, built = budget_of(*fields), Budget(*fields)
+    assert made == built and vars(made) == vars(built) and str(made) == str(built)
+
+
+@given(st.floats(min_value=5e-324, max_value=1e300))
+@example(1e-5)
+@example(1e16)
+@example(0.1)
+@example(123.0)
+@example(5e-324)
+def test_float_decimal_is_the_repr_for_any_positive_float(value: float) -> None:
+    assert Fraction(str(float_decimal(value))) == Fraction(repr(value))

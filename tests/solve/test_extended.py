@@ -147,3 +147,49 @@ def test_decimals_next_to_powers_of_ten() -> None:
             exact = Fraction(repr(value))
             assert abs(_exact(decimal) - exact) <= exact / 2**62, value
     assert _extended._LOW.as_integer_ratio() == (10**16, 1) and _extended._HIGH.as_integer_ratio() == (10**17, 1)
+
+
+@given(st.lists(st.one_of(_log_uniform(-27, 0), st.integers(1, 89).map(lambda k: 2.0**-k)), min_size=1, max_size=30))
+@example([0.5, 0.25, 2.0**-60, 2.0**-89, 1e-27, 0.9999999999999999])
+def test_decimals_the_vector_path_leaves_come_from_their_reprs(values: list[float]) -> None:
+    given_values = np.array(values)
+    decimals, proved = _extended._with_reprs(given_values, *decimal_values(given_values))
+    for value, decimal, known in zip(values, decimals, proved, strict=True):
+        assert known == (1e-27 <= value < 1)  # every decimal in range is known now
+        if known:
+            exact = Fraction(repr(value))
+            assert abs(_exact(decimal) - exact) <= exact / 2**62, value
+
+
+def _near_tie_threshold(epsilon: float, count: int) -> float:
+    """The 17-digit float nearest (1 - eps)**count: q is within about 1e-17 / eps of count."""
+    with mpmath.workdps(60):
+        return float(mpmath.nstr(mpmath.exp(count * mpmath.log1p(-mpmath.mpf(repr(epsilon)))), 17))
+
+
+def test_a_benchmark_like_array_equals_the_general_solver_element_by_element() -> None:
+    # the bench's distribution (eps log-uniform in [1e-16, 0.1], T uniform), with near-ties, exact ties and
+    # powers of two mixed in, so that every tier (float64, longdouble, reprs, balls, exact) is used
+    rng = np.random.default_rng(11)
+    rates = list(10.0 ** rng.uniform(-16, -1, 150))
+    targets = list(rng.uniform(0.01, 0.999, 150))
+    for epsilon, count in [(1e-16, 2**50 - 1), (3e-15, 10**13 + 7), (0.001, 300), (2.0**-45, 2**44), (1e-12, 10**11)]:
+        rates.append(epsilon)
+        targets.append(_near_tie_threshold(epsilon, count))
+    rates += [0.1, 0.5, 0.3, 2.0**-40, 2.0**-50, 1e-16]
+    targets += [0.81, 0.25, 0.343, 0.5, 0.125, 0.5]
+    result = bounds.budget(epsilon=np.array(rates), threshold=np.array(targets)).n
+    assert result.tolist() == [_truth(epsilon, threshold) for epsilon, threshold in zip(rates, targets, strict=True)]
+
+
+@given(st.lists(st.one_of(_log_uniform(-27, 0), st.floats(5e-324, 1), st.integers(1, 1074).map(lambda k: 2.0**-k)),
+                min_size=1, max_size=40))
+@example([0.1, 0.605, 0.5, 1.0, 1e-27, 9.999999999999999e-27, 5e-324, 2.3e-308, 0.9999999999999999, 1e-300])
+def test_decimal_ratios_are_the_reprs_exactly(values: list[float]) -> None:
+    # the balls start from these: the vector path's digits must be the repr's, not just close to it
+    for value, (digits, places) in zip(values, _extended.decimal_ratios(np.array(values)), strict=True):
+        assert Fraction(digits) / Fraction(10) ** places == Fraction(repr(value)), value
+    powers = 10.0 ** -np.arange(1, 28)
+    neighbours = np.concatenate([powers, np.nextafter(powers, 0), np.nextafter(powers, 1)])
+    for value, (digits, places) in zip(neighbours.tolist(), _extended.decimal_ratios(neighbours), strict=True):
+        assert Fraction(digits) / Fraction(10) ** places == Fraction(repr(value)), value
