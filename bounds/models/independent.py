@@ -109,7 +109,9 @@ class Independent(SurvivalModel):
         elif small:
             log_keep = math.log1p(-_float(epsilon))
         else:
-            log_keep = math.log(_float(1 - epsilon))
+            keep = 1 - epsilon
+            # below the normal floats (p = 1e-400) the float of p is 0: take the logs of its integers
+            log_keep = math.log(_float(keep)) if keep > _SMALLEST_NORMAL else _log_of_fraction(keep)
         object.__setattr__(self, "_log_keep", log_keep)
         object.__setattr__(self, "_ball_log_keep", {})
 
@@ -220,6 +222,19 @@ class Independent(SurvivalModel):
         if self.epsilon == 0:
             return np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
         return rng.geometric(_float(self.epsilon), size=size).astype(np.int64)
+
+
+#: The smallest positive normal float, 2**-1022: a Fraction above it converts to float within half an ulp.
+_SMALLEST_NORMAL = Fraction(2) ** -1022
+
+
+def _log_of_fraction(value: Fraction) -> float:
+    """``ln value`` for a positive Fraction of any size (``math.log`` takes integers beyond the float range).
+
+    >>> round(_log_of_fraction(Fraction(1, 10**400)), 6)
+    -921.034037
+    """
+    return math.log(value.numerator) - math.log(value.denominator)
 
 
 def _float(value: Fraction) -> float:

@@ -271,6 +271,9 @@ PINNED = [
      "--dimension", "1e30", "--near-mass", "0.5", "-T", "0.9"],
     ["sweep", "--epsilon", "log:1e-6:1e-1:1000000000", "-T", "0.5", "-o", "{folder}/s.csv"],
     ["survival", "--epsilon", "0.001", "-N", "١٢٣"],
+    # p below the normal floats: its float is 0, and math.log(0) was an internal error (exit 1)
+    ["claim", "--p", "1e-400", "--generations", "nan", "--survival", "nan", "--json", "--quiet"],
+    ["survival", "--p", "1e-400", "-N", "2"],
 ]
 
 

@@ -267,3 +267,13 @@ def test_rate_in_every_context_and_the_limit() -> None:
         assert model.log_limit(ctx) < -10**300
         assert Independent(epsilon=0).log_limit(ctx) == 0
     assert Independent(epsilon=0).budget("0.5").certificate == "exact"
+
+
+@pytest.mark.parametrize("p", ["1e-400", "3e-308", "2.2250738585072014e-308", "0.4999"])
+def test_float_log_survival_for_p_below_and_near_the_float_range(p: str) -> None:
+    # ln S(n) = n ln p; p = 1e-400 has the float 0, whose log was a math domain error (found by the fuzzer)
+    model = Independent(p=p)
+    with mpmath.workdps(40):
+        truth = mpmath.log(mpmath.mpf(p))
+    assert model.log_survival(1) == pytest.approx(float(truth), rel=4e-16)
+    assert model.log_survival(3) == pytest.approx(3 * float(truth), rel=4e-16)
