@@ -45,7 +45,7 @@ import numpy as np
 from bounds.display import render
 from bounds.errors import ParameterError
 from bounds.numeric.contexts import FLOAT, is_context
-from bounds.numeric.parse import format_number, generations
+from bounds.numeric.parse import exact_text, format_number, generations
 
 if TYPE_CHECKING:
     import sympy
@@ -288,7 +288,16 @@ SurvivalModel.log_survival = _public_log_survival(SurvivalModel.__dict__["log_su
 
 def _show(value: Any) -> str:
     if isinstance(value, Fraction):
-        return format_number(value, 12)
+        # short when that is exact (0.001, 1e-20), else exact (1/3, 0.999...9): a repr never rounds a parameter
+        short = format_number(value, 12)
+        return short if _reads_back(short, value) else exact_text(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_show(item) for item in value) + "]"
     return repr(value)
+
+
+def _reads_back(text: str, value: Fraction) -> bool:
+    try:
+        return Fraction(text) == value
+    except (ValueError, ZeroDivisionError):
+        return False

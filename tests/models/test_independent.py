@@ -277,3 +277,14 @@ def test_float_log_survival_for_p_below_and_near_the_float_range(p: str) -> None
         truth = mpmath.log(mpmath.mpf(p))
     assert model.log_survival(1) == pytest.approx(float(truth), rel=4e-16)
     assert model.log_survival(3) == pytest.approx(3 * float(truth), rel=4e-16)
+
+
+@given(epsilons())
+@example(Fraction(1, 3))
+@example(1 - Fraction(1, 10**400))  # p = 1e-400 once printed as Independent(epsilon=1)
+@example(Fraction(1, 10**5))
+def test_repr_never_rounds_a_parameter(epsilon: Fraction) -> None:
+    shown = repr(Independent(epsilon=epsilon))
+    assert Fraction(shown.removeprefix("Independent(epsilon=").removesuffix(")")) == epsilon
+    if epsilon == Fraction(1, 10**5):
+        assert shown == "Independent(epsilon=1e-5)"  # short where short is exact
