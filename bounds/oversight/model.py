@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
+import bounds.oversight.layer as layer
 from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.registry import Spec, model_from_spec, register
 from bounds.numeric.parse import format_number, generations, probability
-from bounds.oversight import layer
 from bounds.oversight.sharp import MissInterval, any_miss
 
 __all__ = ["DEPENDENCE", "Oversight", "OversightBudget"]

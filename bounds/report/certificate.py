@@ -26,6 +26,7 @@ import mpmath
 from bounds.errors import CertificationError
 from bounds.numeric.parse import to_mpf
 from bounds.report.numbers import LONG_INTEGER, integer_text, latex_integer, latex_number, real_text
+from bounds.report.presentation import present
 from bounds.report.steps import Line, chain
 from bounds.solve.budget import Budget
 
@@ -102,8 +103,6 @@ def _difference_from_threshold(model: Any, n: int | None, value: Any, threshold:
 def certificate_lines(budget: Budget, digits: int = 6, presentation: Any = None) -> tuple[Line, ...]:
     r"""``S(N*) = ... >= T > S(N*+1) = ...`` (or ``S(\infty) >= T``) with the solver's values."""
     if presentation is None:
-        from bounds.report.presentation import present
-
         presentation = present(budget.model, digits)
     model, threshold = budget.model, budget.threshold
     shown_threshold = latex_number(threshold)

@@ -79,7 +79,15 @@ from bounds.report.numbers import (
     latex_integer,
     latex_number,
 )
-from bounds.report.presentation import Presentation, current_digits, digits_in_use, present
+from bounds.report.presentation import (
+    Presentation,
+    current_digits,
+    digits_in_use,
+    model_name,
+    model_parameters,
+    present,
+    symbolic_or_none,
+)
 from bounds.report.steps import STEP_KINDS, Line, Provenance, Step, assumption, chain, equation, result
 from bounds.solve.budget import Budget, solve
 
@@ -201,25 +209,6 @@ def _load_families() -> None:
 
 
 _is_tie = is_tie  # the name the family modules import
-
-
-def symbolic_or_none(model: Any) -> Any:
-    """``model.symbolic()``, or None for a model without a symbolic form (the derivation omits formulas)."""
-    try:
-        return model.symbolic()
-    except (NotImplementedError, AttributeError):
-        return None
-
-
-def model_name(model: Any) -> str:
-    """The model's spec name, or its class name for a user's own model."""
-    return str(getattr(model, "name", type(model).__name__))
-
-
-def model_parameters(model: Any) -> dict[str, Any]:
-    """``model.parameters()``, or nothing for a user's own model without it."""
-    parameters = getattr(model, "parameters", None)
-    return dict(parameters()) if callable(parameters) else {}
 
 
 def _parameter_steps(shown: Presentation, threshold: Any) -> list[Step]:

@@ -46,9 +46,12 @@ __all__ = [
     "derived_line",
     "given_line",
     "matrix",
+    "model_name",
+    "model_parameters",
     "present",
     "row_vector",
     "shown_value",
+    "symbolic_or_none",
     "value_or_symbol",
 ]
 
@@ -187,11 +190,28 @@ def count_text(n: int) -> str:
 
 
 # -- the default: from the model protocol ----------------------------------------------------------
+def symbolic_or_none(model: Any) -> Any:
+    """``model.symbolic()``, or None for a model without a symbolic form (the derivation omits formulas)."""
+    try:
+        return model.symbolic()
+    except (NotImplementedError, AttributeError):
+        return None
+
+
+def model_name(model: Any) -> str:
+    """The model's spec name, or its class name for a user's own model."""
+    return str(getattr(model, "name", type(model).__name__))
+
+
+def model_parameters(model: Any) -> dict[str, Any]:
+    """``model.parameters()``, or nothing for a user's own model without it."""
+    parameters = getattr(model, "parameters", None)
+    return dict(parameters()) if callable(parameters) else {}
+
+
 @singledispatch
 def present(model: Any, digits: int = 6) -> Presentation:
     """The presentation of a model (registered per family; this default uses ``symbolic()``)."""
-    from bounds.report.derive import model_parameters, symbolic_or_none
-
     expression = symbolic_or_none(model)
     if expression is None:
         given = tuple(chain("\\mathrm{" + name.replace("_", "{\\_}") + "}", latex_number(value))

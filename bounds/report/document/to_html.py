@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+import bounds.report.document.shown as shown
 from bounds.numeric.parse import format_number
-from bounds.report.document import shown
 from bounds.report.html import MATH_CSS, derivation_html, math_html, text_html
 
 __all__ = ["html_document", "inline_svg"]

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import bounds.report.document.shown as shown
 from bounds.numeric.parse import format_number
-from bounds.report.document import shown
 from bounds.report.latex import escape_text, text_to_latex
 
 __all__ = ["latex_document"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import bounds.report.document.shown as shown
 from bounds.numeric.parse import format_number
-from bounds.report.document import shown
 
 __all__ = ["markdown_document"]
 
