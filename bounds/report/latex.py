@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -268,8 +269,11 @@ def markdown(derivation: Steps) -> str:
     return for_mathjax("\n\n".join(blocks) + "\n")
 
 
-def compile_pdf(source: str) -> bytes:
+def compile_pdf(source: str, files: Mapping[str, bytes] | None = None, *, passes: int = 3) -> bytes:
     """Compile a LaTeX document with pdflatex in a temporary folder and return the PDF bytes.
+
+    ``files`` (name -> bytes) are written beside the document first (the figures a report
+    includes); pdflatex runs again, up to ``passes`` times, only while its log asks for a rerun.
 
     Raises
     ------
@@ -286,20 +290,25 @@ def compile_pdf(source: str) -> bytes:
     # paranoid file access: a document may read and write only below its own folder
     environment = {**os.environ, "openin_any": "p", "openout_any": "p"}
     with tempfile.TemporaryDirectory(prefix="bounds-latex-") as folder:
-        Path(folder, "derivation.tex").write_text(source, encoding="utf-8")
-        try:
-            completed = subprocess.run(
-                [executable, *PDFLATEX_COMMAND[1:], "derivation.tex"],
-                cwd=folder, env=environment, capture_output=True, timeout=300, check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise BoundsError("pdflatex did not finish within 300 seconds") from None
-        output = Path(folder, "derivation.pdf")
-        if completed.returncode != 0 or not output.exists():
+        Path(folder, "document.tex").write_text(source, encoding="utf-8")
+        for name, data in (files or {}).items():
+            Path(folder, name).write_bytes(data)
+        output = Path(folder, "document.pdf")
+        for _ in range(passes):
+            try:
+                completed = subprocess.run(
+                    [executable, *PDFLATEX_COMMAND[1:], "document.tex"],
+                    cwd=folder, env=environment, capture_output=True, timeout=300, check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise BoundsError("pdflatex did not finish within 300 seconds") from None
             log = completed.stdout.decode("utf-8", "replace")
-            errors = [line for line in log.splitlines() if line.startswith("!")]
-            reason = errors[0] if errors else f"exit status {completed.returncode}"
-            raise BoundsError(f"pdflatex could not compile the document: {reason}")
+            if completed.returncode != 0 or not output.exists():
+                errors = [line for line in log.splitlines() if line.startswith("!")]
+                reason = errors[0] if errors else f"exit status {completed.returncode}"
+                raise BoundsError(f"pdflatex could not compile the document: {reason}")
+            if "Rerun LaTeX" not in log and "Rerun to get" not in log:
+                break
         return output.read_bytes()
 
 

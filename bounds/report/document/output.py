@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -15,15 +11,12 @@ import numpy as np
 
 from bounds._io import output_path, write_atomic
 from bounds.errors import BoundsError
-from bounds.report.latex import PDFLATEX_COMMAND
+from bounds.report.latex import compile_pdf
 
-__all__ = ["FORMATS", "compile_report_pdf", "format_for", "write_report"]
+__all__ = ["FORMATS", "format_for", "write_report"]
 
 #: The formats :func:`write_report` writes, and the suffixes that select them.
 FORMATS = {"html": (".html", ".htm"), "markdown": (".md", ".markdown"), "pdf": (".pdf",), "latex": (".tex",)}
-
-#: pdflatex passes at most: longtable settles its column widths on the second.
-_PASSES = 3
 
 
 def format_for(path: Any, format: str | None) -> str:
@@ -54,45 +47,6 @@ def figure_bytes(figure: Any, kind: str) -> bytes:
     return buffer.getvalue()
 
 
-def compile_report_pdf(source: str, files: dict[str, bytes]) -> bytes:
-    """Compile ``source`` with pdflatex in a temporary folder that also holds ``files``; the PDF bytes.
-
-    The same command and paranoid file access as :func:`bounds.report.latex.compile_pdf`
-    (which compiles a lone ``.tex`` file); this one adds the figures the report includes.
-    """
-    executable = shutil.which(PDFLATEX_COMMAND[0])
-    if executable is None:
-        raise BoundsError(
-            "pdflatex was not found on PATH: install TeX Live (Debian: apt-get install "
-            "texlive-latex-recommended) or write --format html or markdown"
-        )
-    environment = {**os.environ, "openin_any": "p", "openout_any": "p"}
-    with tempfile.TemporaryDirectory(prefix="bounds-report-") as folder:
-        Path(folder, "report.tex").write_text(source, encoding="utf-8")
-        for name, data in files.items():
-            Path(folder, name).write_bytes(data)
-        for _ in range(_PASSES):
-            try:
-                completed = subprocess.run(
-                    [executable, *PDFLATEX_COMMAND[1:], "report.tex"],
-                    cwd=folder,
-                    env=environment,
-                    capture_output=True,
-                    timeout=300,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                raise BoundsError("pdflatex did not finish within 300 seconds") from None
-            log = completed.stdout.decode("utf-8", "replace")
-            if completed.returncode != 0 or not Path(folder, "report.pdf").exists():
-                errors = [line for line in log.splitlines() if line.startswith("!")]
-                reason = errors[0] if errors else f"exit status {completed.returncode}"
-                raise BoundsError(f"pdflatex could not compile the report: {reason}")
-            if "Rerun LaTeX" not in log and "Rerun to get" not in log:
-                break
-        return Path(folder, "report.pdf").read_bytes()
-
-
 def _beside(path: Path, suffix: str) -> tuple[Path, str]:
     """The figure file next to the document: ``<stem>-survival<suffix>``, and its name as linked."""
     name = f"{path.stem}-survival{suffix}"
@@ -108,7 +62,7 @@ def write_report(document: Any, path: Any, format: str | None = None) -> Path:
     figure = document.figure()
     if kind == "pdf":
         source = document.to_latex(figure="survival.pdf")
-        return write_atomic(target, compile_report_pdf(source, {"survival.pdf": figure_bytes(figure, "pdf")}))
+        return write_atomic(target, compile_pdf(source, {"survival.pdf": figure_bytes(figure, "pdf")}))
     suffix, shape = (".svg", "svg") if kind == "markdown" else (".pdf", "pdf")
     figure_path, name = _beside(Path(path), suffix)
     write_atomic(figure_path, figure_bytes(figure, shape))
