@@ -22,6 +22,7 @@ A comparison that neither a ball nor exact arithmetic decides raises
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, overload
@@ -195,27 +196,35 @@ class Budget(Displayed):
             raise OverflowError("the budget is unbounded")
         return self.n
 
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for an attribute the instance lacks. A Budget from the scalar fast path
+        # (bounds.solve.constant_rate.lean_budget) holds n and its certificate, proved, and derives
+        # the fields in DEFERRED_FIELDS on first use with ``_deferred()``: the values the eager path
+        # would have stored, computed by the same operations.
+        deferred = self.__dict__.get("_deferred") if name in DEFERRED_FIELDS else None
+        if deferred is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.__dict__.update(deferred())
+        # removed after the update: a concurrent first access recomputes the same values, never misses them
+        self.__dict__.pop("_deferred", None)
+        return self.__dict__[name]
 
-def budget_of(
-    n: int | None,
-    threshold: Fraction,
-    model: Any,
-    survival_at_budget: float | None,
-    survival_after_budget: float | None,
-    certified: bool,
-    certificate: str,
-    certificate_values: tuple[Any, ...],
-    certificate_bits: int,
-) -> Budget:
-    """``Budget(...)`` of these nine fields, in their order, without the frozen dataclass's nine setattr calls.
 
-    For the scalar fast path; :class:`Budget` has no ``__post_init__``, so the result is the same object.
+#: The fields a :class:`Budget` may derive on first access (everything but the proved ``n`` and certificate).
+DEFERRED_FIELDS = frozenset({"threshold", "model", "survival_at_budget", "survival_after_budget", "certificate_values"})
+
+
+def deferred_budget(n: int, certificate: str, certificate_bits: int, derive: Callable[[], dict[str, Any]]) -> Budget:
+    """A certified :class:`Budget` of ``n`` whose :data:`DEFERRED_FIELDS` come from ``derive()`` on first use.
+
+    For the scalar fast path: the proof is done; the threshold, model, float survivals and the
+    certificate's midpoints (about half its cost) are built only if they are read. ``derive``
+    must be picklable (a ``functools.partial`` of a module-level function of plain values), so
+    that the Budget pickles and copies as an eager one does.
     """
     result = Budget.__new__(Budget)
     result.__dict__.update(
-        n=n, threshold=threshold, model=model, survival_at_budget=survival_at_budget,
-        survival_after_budget=survival_after_budget, certified=certified, certificate=certificate,
-        certificate_values=certificate_values, certificate_bits=certificate_bits,
+        n=n, certified=True, certificate=certificate, certificate_bits=certificate_bits, _deferred=derive
     )
     return result
 

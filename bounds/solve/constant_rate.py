@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import flint
@@ -31,7 +32,7 @@ from mpmath.libmp import MPZ, from_man_exp
 
 from bounds.models.independent import Independent
 from bounds.numeric.contexts import BallContext
-from bounds.solve.budget import Budget, budget_of
+from bounds.solve.budget import Budget, deferred_budget
 
 __all__ = ["PREC", "certified_floor", "certified_floors", "decimal_fmpqs", "float_decimal", "lean_budget", "log_ball"]
 
@@ -77,13 +78,15 @@ def lean_budget(epsilon: float, threshold: float) -> Budget | None:
     """The certified budget for a float ``0 < epsilon <= 1/2`` and a normal float ``0 < T < 1``,
     or ``None`` to leave it to the general solver.
 
-    The result is the :class:`~bounds.solve.budget.Budget` that
+    The result equals the :class:`~bounds.solve.budget.Budget` that
     ``Independent(epsilon=epsilon).budget(threshold)`` returns, field for field: the float
     formula gives a guess ``n``; the proof is the general solver's first attempt, the 64-bit
     balls of ``ln S(n) = n ln(1 - eps)`` and ``ln S(n + 1)`` (``eps`` the exact decimal of
     its ``repr``) lying strictly above and below the ball of ``ln T``. When either ball
     fails to separate (a near-tie, or a wrong guess) the general solver runs instead, so no
-    certificate here is weaker than there, and none is different.
+    certificate here is weaker than there, and none is different. The fields beyond ``n`` and
+    the certificate (the threshold and model as exact numbers, ``S(n)`` and ``S(n + 1)``) are
+    derived from the same balls on first use (:func:`~bounds.solve.budget.deferred_budget`).
 
     Examples
     --------
@@ -100,26 +103,46 @@ def lean_budget(epsilon: float, threshold: float) -> Budget | None:
         return None
     rate = _decimal_ratio(epsilon)
     target = _decimal_ratio(threshold)
+    context = flint.ctx
+    saved = context.prec
+    context.prec = START_BITS
+    try:
+        log_at, log_after = _log_survivals(rate, guess)
+        log_target = flint.arb(flint.fmpq(*target)).log()
+        if not (log_at > log_target and log_after < log_target):
+            return None
+    finally:
+        context.prec = saved
+    return deferred_budget(guess, "ball", START_BITS, partial(_lean_fields, epsilon, rate, target, guess))
+
+
+def _log_survivals(rate: tuple[int, int], n: int) -> tuple[flint.arb, flint.arb]:
+    """The balls of ``ln S(n)`` and ``ln S(n + 1)``, as ``Independent.log_survival`` gives them."""
+    log_keep = (-flint.arb(flint.fmpq(*rate))).log1p()
+    return n * log_keep, (n + 1) * log_keep
+
+
+def _lean_fields(epsilon: float, rate: tuple[int, int], target: tuple[int, int], n: int) -> dict[str, Any]:
+    """The deferred fields of :func:`lean_budget`'s Budget: what the general solver stores, from the same balls."""
     saved = flint.ctx.prec
     flint.ctx.prec = START_BITS
     try:
-        # the same operations, in the same order, as Independent.log_survival and decide at 64 bits
-        log_keep = (-flint.arb(flint.fmpq(*rate))).log1p()
-        log_target = flint.arb(flint.fmpq(*target)).log()
-        log_at, log_after = guess * log_keep, (guess + 1) * log_keep
-        if not (log_at > log_target and log_after < log_target):
-            return None
+        log_at, log_after = _log_survivals(rate, n)
         at, after = log_at.exp().mid().man_exp(), log_after.exp().mid().man_exp()
     finally:
         flint.ctx.prec = saved
     at_man, at_exp, after_man, after_exp = int(at[0]), int(at[1]), int(after[0]), int(after[1])
-    values = (_exact_mpf(at_man, at_exp), _exact_mpf(after_man, after_exp))
     # the model Independent(epsilon=epsilon) builds: its float ln(1 - eps) is log1p(-float(decimal)), and the
     # decimal's nearest float is epsilon itself (repr round-trips)
     model = Independent._of_small_rate(Fraction(*rate), math.log1p(-epsilon))
-    # S(n) and S(n + 1) lie in [T/2, 1]: int -> float and ldexp round once, to nearest, as float(mpf) does
-    at_float, after_float = math.ldexp(at_man, at_exp), math.ldexp(after_man, after_exp)
-    return budget_of(guess, Fraction(*target), model, at_float, after_float, True, "ball", values, START_BITS)
+    return {
+        "threshold": Fraction(*target),
+        "model": model,
+        # S(n) and S(n + 1) lie in [T/2, 1]: int -> float and ldexp round once, to nearest, as float(mpf) does
+        "survival_at_budget": math.ldexp(at_man, at_exp),
+        "survival_after_budget": math.ldexp(after_man, after_exp),
+        "certificate_values": (_exact_mpf(at_man, at_exp), _exact_mpf(after_man, after_exp)),
+    }
 
 
 #: The general solver's first precision (:data:`bounds.numeric.certify.START_PREC`).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import pickle
 from fractions import Fraction
 
 import mpmath
@@ -117,15 +120,48 @@ def test_the_lean_path_leaves_other_inputs_alone() -> None:
         assert bounds.budget(epsilon=epsilon, threshold=threshold) == _general(epsilon, threshold)
 
 
-def test_budget_of_is_the_dataclass_constructor() -> None:
-    # budget_of skips Budget.__init__: sound only while Budget derives nothing in __post_init__
-    from bounds.solve.budget import Budget, budget_of
+def test_budget_has_no_post_init_to_skip() -> None:
+    # deferred_budget builds the instance without __init__: sound only while Budget derives nothing there
+    from bounds.solve.budget import Budget
 
     assert not hasattr(Budget, "__post_init__")
-    values = (mpmath.mpf(0.5), mpmath.mpf(0.4))
-    fields = (7, Fraction(1, 2), Independent(epsilon="0.1"), 0.5, 0.4, True, "ball", values, 64)
-    made, built = budget_of(*fields), Budget(*fields)
-    assert made == built and vars(made) == vars(built) and str(made) == str(built)
+
+
+@pytest.mark.parametrize("use", ["pickle", "copy", "deepcopy", "replace", "repr", "hash", "str", "json"])
+def test_a_deferred_budget_behaves_as_the_eager_one(use: str) -> None:
+    # the lean path's fields beyond n and the certificate are derived on first use: every way of
+    # reading a Budget must see the general solver's values (compared with a fresh lean result each time)
+    general = _general(0.001, 0.605)
+    lean = lean_budget(0.001, 0.605)
+    assert set(vars(lean)) == {"n", "certified", "certificate", "certificate_bits", "_deferred"}
+    seen = lean  # the Budget whose fields were read
+    if use == "pickle":
+        seen = pickle.loads(pickle.dumps(lean))
+        assert seen == general
+    elif use == "copy":
+        seen = copy.copy(lean)
+        assert seen == general
+    elif use == "deepcopy":
+        seen = copy.deepcopy(lean)
+        assert seen == general
+    elif use == "replace":
+        assert dataclasses.replace(lean, n=7) == dataclasses.replace(general, n=7)
+    elif use == "repr":
+        assert repr(lean) == repr(general)
+    elif use == "hash":
+        assert hash(lean) == hash(general)
+    elif use == "str":
+        assert str(lean) == str(general)
+    else:
+        assert lean.to_dict() == general.to_dict()
+    assert vars(seen) == vars(general)  # every field now stored, the deferred recipe gone
+
+
+def test_a_deferred_budget_still_refuses_unknown_attributes() -> None:
+    lean = lean_budget(0.001, 0.605)
+    with pytest.raises(AttributeError, match="no attribute 'nn'"):
+        lean.nn  # noqa: B018
+    assert "_deferred" in vars(lean)  # a misspelt name derives nothing
 
 
 @given(st.floats(min_value=5e-324, max_value=1e300))
