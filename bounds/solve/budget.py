@@ -209,6 +209,12 @@ class Budget(Displayed):
         self.__dict__.pop("_deferred", None)
         return self.__dict__[name]
 
+    def __getstate__(self) -> dict[str, Any]:
+        # pickle and copy take every field: a deferred Budget derives them first (its recipe holds balls)
+        if "_deferred" in self.__dict__:
+            self.__getattr__("model")
+        return self.__dict__
+
 
 #: The fields a :class:`Budget` may derive on first access (everything but the proved ``n`` and certificate).
 DEFERRED_FIELDS = frozenset({"threshold", "model", "survival_at_budget", "survival_after_budget", "certificate_values"})
@@ -218,9 +224,8 @@ def deferred_budget(n: int, certificate: str, certificate_bits: int, derive: Cal
     """A certified :class:`Budget` of ``n`` whose :data:`DEFERRED_FIELDS` come from ``derive()`` on first use.
 
     For the scalar fast path: the proof is done; the threshold, model, float survivals and the
-    certificate's midpoints (about half its cost) are built only if they are read. ``derive``
-    must be picklable (a ``functools.partial`` of a module-level function of plain values), so
-    that the Budget pickles and copies as an eager one does.
+    certificate's midpoints (about half its cost) are built only if they are read. Pickling or
+    copying the Budget derives them first, so ``derive`` may hold what is not picklable (balls).
     """
     result = Budget.__new__(Budget)
     result.__dict__.update(

@@ -107,27 +107,24 @@ def lean_budget(epsilon: float, threshold: float) -> Budget | None:
     saved = context.prec
     context.prec = START_BITS
     try:
-        log_at, log_after = _log_survivals(rate, guess)
+        # the same operations, in the same order, as Independent.log_survival and decide at 64 bits
+        log_keep = (-flint.arb(flint.fmpq(*rate))).log1p()
+        log_at, log_after = guess * log_keep, (guess + 1) * log_keep
         log_target = flint.arb(flint.fmpq(*target)).log()
         if not (log_at > log_target and log_after < log_target):
             return None
     finally:
         context.prec = saved
-    return deferred_budget(guess, "ball", START_BITS, partial(_lean_fields, epsilon, rate, target, guess))
+    return deferred_budget(guess, "ball", START_BITS, partial(_lean_fields, epsilon, rate, target, log_at, log_after))
 
 
-def _log_survivals(rate: tuple[int, int], n: int) -> tuple[flint.arb, flint.arb]:
-    """The balls of ``ln S(n)`` and ``ln S(n + 1)``, as ``Independent.log_survival`` gives them."""
-    log_keep = (-flint.arb(flint.fmpq(*rate))).log1p()
-    return n * log_keep, (n + 1) * log_keep
-
-
-def _lean_fields(epsilon: float, rate: tuple[int, int], target: tuple[int, int], n: int) -> dict[str, Any]:
+def _lean_fields(
+    epsilon: float, rate: tuple[int, int], target: tuple[int, int], log_at: flint.arb, log_after: flint.arb
+) -> dict[str, Any]:
     """The deferred fields of :func:`lean_budget`'s Budget: what the general solver stores, from the same balls."""
     saved = flint.ctx.prec
     flint.ctx.prec = START_BITS
     try:
-        log_at, log_after = _log_survivals(rate, n)
         at, after = log_at.exp().mid().man_exp(), log_after.exp().mid().man_exp()
     finally:
         flint.ctx.prec = saved
