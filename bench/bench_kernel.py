@@ -51,6 +51,10 @@ def _row(name: str, seconds: float, baseline: str, baseline_seconds: float, note
 
 def _import_cpu(code: str, repeats: int) -> float:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    # numpy and mpmath import from the bytecode their installation compiled: let bounds' own be cached
+    # too (a first, untimed run writes it), or the ratio measures compiling our sources
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
     best = math.inf
     for _ in range(repeats):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
