@@ -1,7 +1,7 @@
 """The FastAPI application: the page, the JSON API mirroring the CLI, and the downloads.
 
 Stack: FastAPI on uvicorn with Jinja2 templates. FastAPI because the API is the point: every
-``/api/<command>`` is documented on ``/docs`` (OpenAPI) from the same introspection that
+``/api/<command>`` is documented on ``/docs`` (from its OpenAPI schema, offline) by the same introspection that
 validates it, and async endpoints keep the server responsive while the worker processes
 compute; Jinja2 renders the page on the server, so it works without JavaScript.
 
@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 import bounds.cli  # noqa: F401  (registers every command, so the bridge sees the whole CLI)
-from bounds.web import downloads, page
+from bounds.web import api_docs, downloads, page
 from bounds.web.cli_bridge import CliBridge
 from bounds.web.results import cli_job, cli_response, query_lists, service_error
 from bounds.web.workers import Limits, Overloaded, WorkerPool
@@ -77,8 +77,10 @@ def create_app(limits: Limits | None = None) -> FastAPI:
         finally:
             await pool.close()
 
+    # no Swagger or ReDoc page: they load their scripts from a CDN; /docs is rendered here (bounds.web.api_docs)
     app = FastAPI(
-        title="bounds", summary="Certified compounding-alignment-error budgets", description=__doc__, lifespan=lifespan
+        title="bounds", summary="Certified compounding-alignment-error budgets", description=__doc__, lifespan=lifespan,
+        docs_url=None, redoc_url=None,
     )
     app.state.pool, app.state.bridge = pool, bridge
 
@@ -138,4 +140,5 @@ def create_app(limits: Limits | None = None) -> FastAPI:
 
     page.add_routes(app, bridge, pool, run_cli)
     downloads.add_routes(app, bridge, run_cli)
+    api_docs.add_routes(app)
     return app

@@ -127,7 +127,13 @@ def test_openapi_documents_every_command_with_its_options(client) -> None:
     budget = schema["paths"]["/api/budget"]["get"]
     names = {parameter["name"] for parameter in budget["parameters"]}
     assert {"epsilon", "threshold", "draws", "model"} <= names and "spec" not in names
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    # every documented path and the budget's options are on the page, which loads nothing from outside
+    assert all(f"GET {path}</code>" in page.text for path in schema["paths"])
+    assert "<code>epsilon</code>" in page.text and "--threshold" in page.text
+    assert "<script" not in page.text and "http://" not in page.text and "https://" not in page.text
+    assert client.get("/redoc").status_code == 404
 
 
 def test_spec_download_round_trips_to_the_same_budget(client) -> None:
