@@ -260,12 +260,12 @@ def parameters_table(cls: type) -> str:
 
     Examples
     --------
-    >>> from bounds.models.explicit import Expression
-    >>> print(parameters_table(Expression))
+    >>> from bounds.models.schedule import Power
+    >>> print(parameters_table(Power))
     | parameter | valid values | default | description |
     | --- | --- | --- | --- |
-    | `expr` | a formula in i such as '1e-3 * 0.9**i' | required | the rate epsilon_i as a formula in the generation index i |
-    | `horizon` | a whole number >= 1 | `1e7` | budgets are searched up to this many generations |
+    | `epsilon1` | in [0, 1] | required | failure probability at the first generation |
+    | `exponent` | a positive number | required | s: how fast the rate falls with the generation |
     """
     lines = ["| parameter | valid values | default | description |", "| --- | --- | --- | --- |"]
     for record in declared_parameters(cls):
