@@ -242,21 +242,29 @@ def parameter_values(model: Any) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Table-cell text: pipes and Markdown's emphasis marks escaped (``0.9**i`` is not bold)."""
+    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace(
+        "_", "\\_")
 
 
 def _default(record: Parameter) -> str:
     if record.required:
-        return "required" if not record.alternatives else "required, or " + ", ".join(
-            f"`{name}`" for name in record.alternatives)
-    if record.default is None:
-        return "optional"
-    return f"`{record.default!r}`" if not isinstance(record.default, int) or record.default < 10**6 else \
-        f"`{record.default:.0e}`".replace("e+0", "e").replace("e+", "e")
+        given = "required"
+    elif record.default is None:
+        given = "optional"
+    elif isinstance(record.default, int) and record.default >= 10**6 and str(record.default).rstrip("0") == "1":
+        given = f"`1e{len(str(record.default)) - 1}`"
+    else:
+        given = f"`{record.default!r}`"
+    if record.alternatives:
+        given += " (or " + " and ".join(f"`{name}`" for name in record.alternatives) + " instead)"
+    return given
 
 
 def parameters_table(cls: type) -> str:
     """A Markdown table of the parameters ``cls`` declares: name, valid values, default, description.
+
+    Text cells escape Markdown's marks (``0.9**i`` is not bold, ``epsilon_i`` not emphasis).
 
     Examples
     --------
@@ -270,5 +278,5 @@ def parameters_table(cls: type) -> str:
     lines = ["| parameter | valid values | default | description |", "| --- | --- | --- | --- |"]
     for record in declared_parameters(cls):
         valid = "a model table (`[base]` in a spec file)" if record.nested else record.domain.phrase
-        lines.append(f"| `{record.name}` | {_cell(valid)} | {_cell(_default(record))} | {_cell(record.doc)} |")
+        lines.append(f"| `{record.name}` | {_cell(valid)} | {_default(record)} | {_cell(record.doc)} |")
     return "\n".join(lines)

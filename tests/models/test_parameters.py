@@ -178,5 +178,5 @@ def test_the_docs_table_lists_every_parameter(name: str) -> None:
     assert table[0] == "| parameter | valid values | default | description |"
     assert [line.split("|")[1].strip() for line in table[2:]] == [f"`{r.name}`" for r in declared_parameters(cls)]
     for line, record in zip(table[2:], declared_parameters(cls), strict=True):
-        assert record.doc.replace("|", "\\|") in line
+        assert record.doc in line.replace("\\", "")  # Markdown's marks escaped
         assert ("required" in line) == record.required
