@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bounds.errors import BoundsError, CertificationError, ParameterError
-from bounds.models._floor import DIRECT_LIMIT, FLOAT_DIRECT_LIMIT, Floor, partial_sums
-from bounds.models._rates import base_rate, public_rate
+from bounds.errors import BoundsError, CertificationError
+from bounds.models._floor import DIRECT_LIMIT, FLOAT_DIRECT_LIMIT, GROWTH, Floor, partial_sums
+from bounds.models._rates import SCHEDULE_LIKE, base_rate, public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
 from bounds.models.parameters import parameter
 from bounds.models.registry import register
 from bounds.models.trends import floored_equivalent, rate_trend
 from bounds.numeric.contexts import FLOAT, BallContext
-from bounds.numeric.domains import PROBABILITY, Domain, choices
-from bounds.numeric.parse import format_number, int_text, positive
+from bounds.numeric.domains import PROBABILITY, choices
+from bounds.numeric.parse import format_number, int_text
 
 if TYPE_CHECKING:
     import sympy
@@ -40,30 +40,6 @@ _EXACT_BITS = 200_000
 #: Working precision (bits) of the ball comparisons that place the switch index.
 _COMPARE_PREC = (128, 1024)
 _MAX_SIMULATED_GENERATIONS = 10_000_000
-_REQUIRED = ("rate", "log_survival")
-
-
-def _schedule_like(value: Any, name: str) -> Any:
-    missing = [attr for attr in _REQUIRED if not callable(getattr(value, attr, None))]
-    if missing:
-        raise ParameterError(name, f"a schedule-like model (it lacks {', '.join(missing)})", type(value).__name__)
-    return value
-
-
-_GROWTH = ">= 1 (a persistent floor may grow with depth, not shrink)"
-
-
-def _growth(value: Any, name: str) -> Fraction:
-    growth = positive(value, name)
-    if growth < 1:
-        raise ParameterError(name, _GROWTH, value)
-    return growth
-
-
-#: A model with ``rate(ctx, i)`` and ``log_survival(ctx, n)`` (a nested ``[base]`` table in a spec file).
-SCHEDULE_LIKE = Domain("model", "a schedule-like model", _schedule_like)
-#: A floor's growth factor: a positive number, at least 1.
-GROWTH = Domain("number", _GROWTH, _growth, Fraction(1))
 
 
 def _decimal_text(value: Fraction) -> Fraction | str:

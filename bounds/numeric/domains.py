@@ -30,6 +30,7 @@ bounds.errors.ParameterError: tail must be 'repeat' or 'zero', got 'forever'
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -125,7 +126,7 @@ def _number_text(value: Fraction) -> str:
 
 def interval(low: Any = None, high: Any = None, *, low_open: bool = False, high_open: bool = False,
              phrase: str | None = None) -> Domain:
-    """The exact numbers between ``low`` and ``high`` (``None``: unbounded), read by :func:`~bounds.numeric.parse.exact`.
+    """The exact numbers from ``low`` to ``high`` (``None``: unbounded), read by :func:`~bounds.numeric.parse.exact`.
 
     Examples
     --------
@@ -146,35 +147,37 @@ def interval(low: Any = None, high: Any = None, *, low_open: bool = False, high_
             phrase = f"a number {'<' if high_open else '<='} {_number_text(hi)}"
         else:
             phrase = "a finite number"
-    domain = Domain("number", phrase, None, lo, hi, low_open, high_open)
+    bounds = Domain("number", phrase, None, lo, hi, low_open, high_open)
 
     def parse(value: Any, name: str) -> Fraction:
         number = exact(value, name)
-        if not domain.contains(number):
-            raise ParameterError(name, phrase, value)
+        if not bounds.contains(number):
+            raise ParameterError(name, bounds.phrase, value)
         return number
 
-    return Domain("number", phrase, parse, lo, hi, low_open, high_open)
+    return dataclasses.replace(bounds, parser=parse)
 
 
 def whole(low: int = 0, high: int | None = None, *, phrase: str | None = None) -> Domain:
     """Whole numbers in ``[low, high]``; integral floats and strings are read (``1e12``), fractions refused.
 
+    ``whole(0)`` is :func:`~bounds.numeric.parse.generations` itself.
+
     >>> whole(1).parse("1e3", "horizon"), whole(1).phrase
     (1000, 'a whole number >= 1')
     """
     phrase = phrase or (f"a whole number >= {low}" if high is None else f"a whole number in [{low}, {high}]")
+    bounds = Domain("integer", phrase, None, Fraction(low), _bound(high))
     if low == 0 and high is None and phrase == "a whole number >= 0":
-        return Domain("integer", phrase, generations, Fraction(0))
-    domain = Domain("integer", phrase, None, Fraction(low), _bound(high))
+        return dataclasses.replace(bounds, parser=generations)
 
     def parse(value: Any, name: str) -> int:
         number = exact(value, name)
-        if not domain.contains(number):
-            raise ParameterError(name, phrase, value)
+        if not bounds.contains(number):
+            raise ParameterError(name, bounds.phrase, value)
         return int(number)
 
-    return Domain("integer", phrase, parse, Fraction(low), _bound(high))
+    return dataclasses.replace(bounds, parser=parse)
 
 
 def choices(*values: str, phrase: str | None = None) -> Domain:
