@@ -72,8 +72,8 @@ class FiniteMixture(SurvivalModel):
     to 0.9), got [0.5, 0.4]
     """
 
-    weights: tuple[Fraction, ...] = parameter(DISTRIBUTION, "probabilities w_k of the flaws")
-    rates: tuple[Fraction, ...] = parameter(
+    weights: Any = parameter(DISTRIBUTION, "probabilities w_k of the flaws")  # read as a tuple of Fractions
+    rates: Any = parameter(
         PROBABILITIES, "per-generation failure probability epsilon_k of each flaw, one per weight",
         parse=lambda mixture, value: probability_vector(value, "rates", len(mixture.weights)))
 

@@ -26,7 +26,6 @@ and an optional parameter has a default.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, dataclass
@@ -138,7 +137,9 @@ def alternative(name: str, domain: Domain, doc: str, *, instead_of: Iterable[str
                      reported=reported, order=next(_ORDER))
 
 
-@functools.cache
+_DECLARED: dict[type, tuple[Parameter, ...]] = {}
+
+
 def declared_parameters(cls: type) -> tuple[Parameter, ...]:
     """The parameters ``cls`` declares, in the order written, with their alternatives made symmetric.
 
@@ -148,6 +149,13 @@ def declared_parameters(cls: type) -> tuple[Parameter, ...]:
     >>> [(p.name, p.domain.phrase, p.required) for p in declared_parameters(Geometric)]
     [('epsilon1', 'in [0, 1]', True), ('ratio', 'a positive number', True)]
     """
+    cached = _DECLARED.get(cls)
+    if cached is None:
+        cached = _DECLARED[cls] = _declared(cls)
+    return cached
+
+
+def _declared(cls: type) -> tuple[Parameter, ...]:
     found = []
     if dataclasses.is_dataclass(cls):
         for item in dataclasses.fields(cls):

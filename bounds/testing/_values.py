@@ -7,6 +7,7 @@ Re-exported by :mod:`bounds.testing.strategies`, which adds the registry of mode
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -158,10 +159,14 @@ def outside_domain(domain: Domain, *, max_exponent: int = 30) -> st.SearchStrate
     kinds: list[st.SearchStrategy[Any]] = [st.sampled_from([math.nan, math.inf, -math.inf])]
     for bound, is_open, sign in ((domain.low, domain.low_open, -1), (domain.high, domain.high_open, 1)):
         if bound is not None:
-            kinds.append(gaps.map(lambda gap, bound=bound, sign=sign: bound + sign * gap))
+            kinds.append(gaps.map(_shifted(bound, sign)))
             if is_open:
                 kinds.append(st.just(bound))
     return st.one_of(kinds)
+
+
+def _shifted(bound: Fraction, sign: int) -> Callable[[Fraction], Fraction]:
+    return lambda gap: bound + sign * gap
 
 
 def parameters_of(cls: type, /, **overrides: Any) -> st.SearchStrategy[Any]:
