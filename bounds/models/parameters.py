@@ -138,6 +138,7 @@ def alternative(name: str, domain: Domain, doc: str, *, instead_of: Iterable[str
 
 
 _DECLARED: dict[type, tuple[Parameter, ...]] = {}
+_PLANS: dict[type, tuple[list[tuple[str, ...]], list[tuple[str, Any, bool, bool]]]] = {}
 
 
 def declared_parameters(cls: type) -> tuple[Parameter, ...]:
@@ -192,22 +193,31 @@ def validate_parameters(model: Any) -> None:
     ``None`` stands for "not given" where the default is ``None``. Fields that replace each
     other must be given one at a time (:class:`~bounds.errors.ParameterError` naming them).
     """
-    declared = declared_parameters(type(model))
-    for group in _field_groups(declared):
+    plan = _PLANS.get(type(model))
+    if plan is None:
+        plan = _PLANS[type(model)] = _plan(declared_parameters(type(model)))
+    groups, readers = plan
+    for group in groups:
         values = tuple(getattr(model, name) for name in group)
         if sum(value is not None for value in values) != 1:
             raise ParameterError(" or ".join(group), "given, not both", values)
+    for name, read, in_context, none_is_absent in readers:
+        value = getattr(model, name)
+        if none_is_absent and value is None:
+            continue
+        object.__setattr__(model, name, read(model, value) if in_context else read(value, name))
+
+
+def _plan(declared: tuple[Parameter, ...]) -> tuple[list[tuple[str, ...]], list[tuple[str, Any, bool, bool]]]:
+    """What :func:`validate_parameters` does for a class, worked out once: the groups, then each field's reader."""
+    readers = []
     for record in declared:
-        if not record.field:
-            continue
-        value = getattr(model, record.name)
-        if record.parse is not None:
-            value = record.parse(model, value)
-        elif value is None and record.default is None:
-            continue
-        else:
-            value = record.domain.parse(value, record.name)
-        object.__setattr__(model, record.name, value)
+        if record.field:
+            if record.parse is not None:
+                readers.append((record.name, record.parse, True, False))
+            else:
+                readers.append((record.name, record.domain.parse, False, record.default is None))
+    return _field_groups(declared), readers
 
 
 def spec_arguments(cls: type, spec: Spec, *, skip: Iterable[str] = ()) -> dict[str, Any]:
