@@ -1,4 +1,4 @@
-"""Figures and the CLI reference, generated from the code when the docs are built.
+"""Figures, the CLI reference and the model parameter tables, generated from the code when the docs are built.
 
 Everything here calls the public API, so the pictures and the option lists in
 the documentation are what the library computes and accepts today.
@@ -164,9 +164,28 @@ def _api_more(folder: Path) -> None:
     (folder / "api_more.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _model_parameters(folder: Path) -> None:
+    """A table per registered family from its declared parameters (the code validates the same declarations)."""
+    import inspect
+    import re
+
+    import bounds.oversight  # noqa: F401 - registers the oversight families
+    from bounds.models import registry
+    from bounds.models.parameters import parameters_table
+
+    lines = []
+    for name in registry.registered():
+        cls = registry.family(name)
+        summary = " ".join((inspect.getdoc(cls) or "").split("\n\n", 1)[0].split())
+        summary = re.sub(r":\w+:`~?([^`]*)`", r"`\1`", summary)  # reST roles as code
+        lines += [f"### `{name}`", "", f"`{cls.__name__}`: {summary}", "", parameters_table(cls), ""]
+    (folder / "model_parameters.md").write_text("\n".join(lines), encoding="utf-8")
+
+
 def generate(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     _cli_reference(folder)
+    _model_parameters(folder)
     _api_more(folder)
     _figures(folder)
     _gallery_report(folder)

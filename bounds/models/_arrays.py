@@ -9,9 +9,15 @@ from typing import Any
 import numpy as np
 
 from bounds.errors import ParameterError
+from bounds.numeric.domains import Domain
 from bounds.numeric.parse import format_number, probability
 
 __all__ = [
+    "DISTRIBUTION",
+    "PROBABILITIES",
+    "STATE_NAMES",
+    "STOCHASTIC_MATRIX",
+    "SUBSTOCHASTIC_MATRIX",
     "chain_distribution",
     "chain_names",
     "probability_matrix",
@@ -123,3 +129,36 @@ def chain_distribution(value: Any, size: int) -> tuple[Fraction, ...]:
             "initial", "a distribution: entries summing to exactly 1", format_number(sum(alpha, Fraction(0)), 12)
         )
     return alpha
+
+
+def distribution(value: Any, name: str) -> tuple[Fraction, ...]:
+    """A probability vector whose entries, read exactly, sum to 1."""
+    parsed = probability_vector(value, name)
+    require_sum_one(parsed, name, value)
+    return parsed
+
+
+def stochastic_matrix(value: Any, name: str) -> tuple[tuple[Fraction, ...], ...]:
+    """A square matrix of exact probabilities whose every row sums to exactly 1."""
+    matrix = probability_matrix(value, name)
+    rows = list(value.tolist()) if isinstance(value, np.ndarray) else list(value)
+    for index, row in enumerate(matrix):
+        require_sum_one(row, f"{name} row {index}", rows[index])
+    return matrix
+
+
+def _substochastic(value: Any, name: str) -> tuple[tuple[Fraction, ...], ...]:
+    return tuple(tuple(row) for row in square_matrix(value))
+
+
+#: Non-empty lists of exact probabilities (a length set by another field is checked by the family).
+PROBABILITIES = Domain("vector", "a non-empty list of probabilities", probability_vector)
+#: Probability vectors summing to exactly 1 (weights, initial distributions).
+DISTRIBUTION = Domain("vector", "probabilities summing to exactly 1", distribution)
+#: Square matrices of probabilities with rows summing to exactly 1 (regime transitions).
+STOCHASTIC_MATRIX = Domain("matrix", "a square matrix of probabilities, each row summing to exactly 1",
+                           stochastic_matrix)
+#: The transient block of an absorbing chain: rows of probabilities summing to at most 1.
+SUBSTOCHASTIC_MATRIX = Domain("matrix", "a non-empty square list of rows of probabilities", _substochastic)
+#: Distinct non-empty names, one per state (checked against the number of states by the family).
+STATE_NAMES = Domain("text", "a list of distinct non-empty state names")

@@ -17,10 +17,25 @@ from typing import Any
 import flint
 import numpy as np
 
-from bounds.errors import BoundsError, CertificationError
+from bounds.errors import BoundsError, CertificationError, ParameterError
 from bounds.numeric.contexts import FLOAT, BallContext
+from bounds.numeric.domains import Domain
+from bounds.numeric.parse import positive
 
-__all__ = ["DIRECT_LIMIT", "Floor", "partial_sums"]
+__all__ = ["DIRECT_LIMIT", "GROWTH", "Floor", "partial_sums"]
+
+_GROWTH = ">= 1 (a persistent floor may grow with depth, not shrink)"
+
+
+def _growth(value: Any, name: str) -> Fraction:
+    growth = positive(value, name)
+    if growth < 1:
+        raise ParameterError(name, _GROWTH, value)
+    return growth
+
+
+#: A floor's growth factor: a positive number, at least 1.
+GROWTH = Domain("number", _GROWTH, _growth, Fraction(1))
 
 #: Largest number of generations summed term by term (floats: chunked numpy; balls: one arb per term).
 DIRECT_LIMIT = 200_000

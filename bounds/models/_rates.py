@@ -15,10 +15,24 @@ from typing import Any
 
 import numpy as np
 
-from bounds.errors import BoundsError
+from bounds.errors import BoundsError, ParameterError
 from bounds.numeric.contexts import FLOAT, is_context
+from bounds.numeric.domains import Domain
 
-__all__ = ["base_rate", "public_rate", "takes_context"]
+__all__ = ["SCHEDULE_LIKE", "base_rate", "public_rate", "takes_context"]
+
+_REQUIRED = ("rate", "log_survival")
+
+
+def _schedule_like(value: Any, name: str) -> Any:
+    missing = [attr for attr in _REQUIRED if not callable(getattr(value, attr, None))]
+    if missing:
+        raise ParameterError(name, f"a schedule-like model (it lacks {', '.join(missing)})", type(value).__name__)
+    return value
+
+
+#: A model with ``rate(ctx, i)`` and ``log_survival(ctx, n)`` (a nested ``[base]`` table in a spec file).
+SCHEDULE_LIKE = Domain("model", "a schedule-like model", _schedule_like)
 
 
 def public_rate(method: Any) -> Any:

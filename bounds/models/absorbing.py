@@ -28,7 +28,15 @@ import mpmath
 import numpy as np
 
 from bounds.errors import BoundsError, ParameterError
-from bounds.models._arrays import chain_distribution, chain_names, probability_vector, square_matrix
+from bounds.models._arrays import (
+    DISTRIBUTION,
+    PROBABILITIES,
+    STATE_NAMES,
+    SUBSTOCHASTIC_MATRIX,
+    chain_distribution,
+    chain_names,
+    probability_vector,
+)
 from bounds.models._chain import (
     LogPowers,
     ball_log_survival,
@@ -40,7 +48,8 @@ from bounds.models._chain import (
     solve_exact,
 )
 from bounds.models.base import SurvivalExpr, SurvivalModel
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import parameter
+from bounds.models.registry import register
 from bounds.numeric.contexts import FLOAT, BallContext, NotExact
 from bounds.numeric.parse import format_number, probability, to_mpf
 
@@ -128,30 +137,29 @@ class AbsorbingChain(SurvivalModel):
     True
     """
 
-    Q: Any
-    initial: Any
-    names: Any = None
-    safe: Any = None
+    Q: Any = parameter(SUBSTOCHASTIC_MATRIX, "Q[r][c]: probability of moving from transient state r to c in "
+                       "one generation (the rest of a row is the probability of becoming unsafe)")
+    initial: Any = parameter(DISTRIBUTION, "the distribution over the transient states at generation 0",
+                             parse=lambda chain, value: chain_distribution(value, len(chain.Q)))
+    names: Any = parameter(STATE_NAMES, "state names (default aligned, drifted for two states)", default=None,
+                           parse=lambda chain, value: chain_names(value, len(chain.Q)))
+    safe: Any = parameter(PROBABILITIES, "per transient state, the probability of entering the safe absorbing set "
+                          "in one generation (caught and shut down)", default=None, omit_none=True,
+                          parse=lambda chain, value: None if value is None else probability_vector(
+                              value, "safe", len(chain.Q)))
 
     name = "absorbing"
 
     def __post_init__(self) -> None:
-        matrix = square_matrix(self.Q)
-        size = len(matrix)
-        object.__setattr__(self, "Q", tuple(tuple(row) for row in matrix))
-        names = chain_names(self.names, size)
-        object.__setattr__(self, "names", names)
-        safe = None if self.safe is None else probability_vector(self.safe, "safe", size)
-        object.__setattr__(self, "safe", safe)
-        for index, row in enumerate(matrix):
-            total = sum(row, Fraction(0)) + (safe[index] if safe is not None else 0)
+        super().__post_init__()
+        for index, row in enumerate(self.Q):
+            total = sum(row, Fraction(0)) + (self.safe[index] if self.safe is not None else 0)
             if total > 1:
                 raise ParameterError(
-                    f"row {index} of Q ({names[index]!r})" + (f" plus safe[{index}]" if safe is not None else ""),
+                    f"row {index} of Q ({self.names[index]!r})" + (f" plus safe[{index}]" if self.safe else ""),
                     "a sum of at most 1 (the rest of the row is the probability of becoming unsafe)",
                     format_number(total, 12),
                 )
-        object.__setattr__(self, "initial", chain_distribution(self.initial, size))
         self._check_leaves()
 
     def _check_leaves(self) -> None:
@@ -171,10 +179,6 @@ class AbsorbingChain(SurvivalModel):
             )
 
     # -- construction -------------------------------------------------------------------
-    @classmethod
-    def from_spec(cls, spec: Spec) -> AbsorbingChain:
-        return cls(spec.get("Q"), spec.get("initial"), spec.get("names", None), spec.get("safe", None))
-
     @classmethod
     def aligned_drifted(
         cls,
@@ -226,10 +230,6 @@ class AbsorbingChain(SurvivalModel):
             [audit * (1 - rollback_failure) + missed * recovery, missed * (1 - failure - recovery)],
         ]
         return cls(matrix, [1, 0], ("aligned", "drifted"))
-
-    def parameters(self) -> dict[str, Any]:
-        found = {"Q": [list(row) for row in self.Q], "initial": list(self.initial), "names": list(self.names)}
-        return found if self.safe is None else {**found, "safe": list(self.safe)}
 
     def __repr__(self) -> str:
         rows = "; ".join(", ".join(format_number(entry, 12) for entry in row) for row in self.Q)

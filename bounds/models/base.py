@@ -44,11 +44,14 @@ import numpy as np
 
 from bounds.display import render
 from bounds.errors import ParameterError
+from bounds.models.parameters import declared_parameters, parameter_values, spec_arguments, validate_parameters
 from bounds.numeric.contexts import FLOAT, is_context
 from bounds.numeric.parse import exact_text, format_number, generations
 
 if TYPE_CHECKING:
     import sympy
+
+    from bounds.models.registry import Spec
 
 __all__ = ["Model", "SurvivalExpr", "SurvivalModel", "as_generation_array"]
 
@@ -194,8 +197,20 @@ class SurvivalModel:
         raise NotImplementedError
 
     def parameters(self) -> dict[str, Any]:
-        """The model's parameters as plain values (exact ones as Fractions)."""
-        raise NotImplementedError
+        """The model's parameters as plain values (exact ones as Fractions), from its declarations."""
+        if not declared_parameters(type(self)):
+            raise NotImplementedError(f"{type(self).__name__} declares no parameters")
+        return parameter_values(self)
+
+    # -- from the declared parameters (bounds.models.parameters) ---------------------------
+    def __post_init__(self) -> None:
+        """Read every declared field through its domain; a family with derived fields extends this."""
+        validate_parameters(self)
+
+    @classmethod
+    def from_spec(cls, spec: Spec) -> Any:
+        """The model a spec table describes: each declared parameter read by name (see :func:`spec_arguments`)."""
+        return cls(**spec_arguments(cls, spec))
 
     # -- optional refinements -----------------------------------------------------
     def survival_exact(self, n: int) -> Fraction | None:

@@ -18,11 +18,18 @@ import numpy as np
 
 from bounds.errors import ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel, as_generation_array
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import alternative, parameter
+from bounds.models.registry import register
 from bounds.numeric.contexts import BallContext
-from bounds.numeric.parse import exact, format_number, positive
+from bounds.numeric.domains import POSITIVE, interval
+from bounds.numeric.parse import format_number
 
 __all__ = ["BetaMixture"]
+
+#: The marginal rate and the correlation, both strictly inside (0, 1) (rho = 0 is the Independent model).
+MEAN = interval(0, 1, low_open=True, high_open=True)
+RHO = interval(0, 1, low_open=True, high_open=True,
+               phrase="in (0, 1) (rho = 1/(a+b+1); use Independent for rho = 0)")
 
 #: Generation counts up to this are summed term by term (``log1p`` of each factor).
 _DIRECT = 256
@@ -178,8 +185,15 @@ class BetaMixture(SurvivalModel):
     Fraction(1, 4)
     """
 
-    a: Fraction
-    b: Fraction
+    # mean and rho first: the pair most users give (and the order of parameters())
+    alternatives = (
+        alternative("mean", MEAN, "the marginal per-generation failure probability a/(a+b)", instead_of=("a", "b"),
+                    reported=True),
+        alternative("rho", RHO, "intra-lineage correlation 1/(a+b+1) of the failure indicators",
+                    instead_of=("a", "b"), reported=True),
+    )
+    a: Fraction = parameter(POSITIVE, "the first shape parameter of Beta(a, b)")
+    b: Fraction = parameter(POSITIVE, "the second shape parameter of Beta(a, b)")
 
     name = "beta-mixture"
 
@@ -197,13 +211,9 @@ class BetaMixture(SurvivalModel):
                 {"a": a, "b": b, "mean": mean, "rho": rho},
             )
         if by_shape:
-            shape_a, shape_b = positive(a, "a"), positive(b, "b")
+            shape_a, shape_b = POSITIVE.parse(a, "a"), POSITIVE.parse(b, "b")
         else:
-            average, correlation = exact(mean, "mean"), exact(rho, "rho")
-            if not 0 < average < 1:
-                raise ParameterError("mean", "in (0, 1)", mean)
-            if not 0 < correlation < 1:
-                raise ParameterError("rho", "in (0, 1) (rho = 1/(a+b+1); use Independent for rho = 0)", rho)
+            average, correlation = MEAN.parse(mean, "mean"), RHO.parse(rho, "rho")
             total = (1 - correlation) / correlation
             shape_a, shape_b = average * total, (1 - average) * total
         object.__setattr__(self, "a", shape_a)
@@ -232,15 +242,6 @@ class BetaMixture(SurvivalModel):
     def rho(self) -> Fraction:
         """The intra-lineage correlation ``1/(a+b+1)`` of the failure indicators."""
         return 1 / (self.a + self.b + 1)
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> BetaMixture:
-        if spec.has("a") or spec.has("b"):
-            return cls(spec.get("a"), spec.get("b"), mean=spec.get("mean", None), rho=spec.get("rho", None))
-        return cls(mean=spec.get("mean"), rho=spec.get("rho"))
-
-    def parameters(self) -> dict[str, Any]:
-        return {"mean": self.mean, "rho": self.rho, "a": self.a, "b": self.b}
 
     # -- survival -------------------------------------------------------------------------
     # -- the kernel protocol -----------------------------------------------------------------

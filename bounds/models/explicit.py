@@ -22,10 +22,12 @@ import numpy as np
 from bounds.errors import BoundsError, ParameterError, SpecError
 from bounds.models._schedule_base import EXACT_BITS, RateSchedule, float_log
 from bounds.models.base import SurvivalExpr
+from bounds.models.parameters import alternative, parameter, spec_arguments
 from bounds.models.registry import Spec, register
 from bounds.numeric.contexts import BallContext, NotExact
+from bounds.numeric.domains import COUNT, EXPRESSION, FILE, Domain, choices
 from bounds.numeric.expression import parse_expression
-from bounds.numeric.parse import generations, probability, to_mpf
+from bounds.numeric.parse import probability, to_mpf
 
 if TYPE_CHECKING:
     import sympy
@@ -78,6 +80,19 @@ def read_rates_file(path: str | Path) -> list[Fraction]:
     return rates
 
 
+def _rate_list(given: Any, name: str) -> tuple[Fraction, ...]:
+    if isinstance(given, (str, bytes)) or not isinstance(given, (Sequence, np.ndarray)):
+        raise ParameterError(name, "a non-empty list of probabilities", given)
+    values = tuple(probability(value, f"{name}[{index}]") for index, value in enumerate(list(given)))
+    if not values:
+        raise ParameterError(name, "a non-empty list of probabilities", given)
+    return values
+
+
+#: A non-empty list of exact probabilities (the rates of generations 1..K).
+RATE_LIST = Domain("vector", "a non-empty list of probabilities", _rate_list)
+
+
 # ==================================================================================================
 @register("rates")
 @dataclass(frozen=True, repr=False)
@@ -111,8 +126,12 @@ class Rates(RateSchedule):
     True
     """
 
-    rates: Sequence[Fraction]
-    tail: str = "repeat"
+    rates: Sequence[Fraction] = parameter(RATE_LIST, "the failure probabilities of generations 1..K",
+                                          instead_of=("file",))
+    alternatives = (alternative("file", FILE, "a text file of rates, one per line (# comments)",
+                                instead_of=("rates",), argument=False),)
+    tail: str = parameter(choices("repeat", "zero"), "after generation K: keep the last rate forever, or no "
+                          "further risk", default="repeat")
     _prefix: Any = field(init=False, repr=False, compare=False, default=None)
     _bits: Any = field(init=False, repr=False, compare=False, default=None)
     _floats: Any = field(init=False, repr=False, compare=False, default=None)
@@ -120,15 +139,8 @@ class Rates(RateSchedule):
     name = "rates"
 
     def __post_init__(self) -> None:
-        given = self.rates
-        if isinstance(given, (str, bytes)) or not isinstance(given, (Sequence, np.ndarray)):
-            raise ParameterError("rates", "a non-empty list of probabilities", given)
-        values = tuple(probability(value, f"rates[{index}]") for index, value in enumerate(list(given)))
-        if not values:
-            raise ParameterError("rates", "a non-empty list of probabilities", given)
-        if self.tail not in ("repeat", "zero"):
-            raise ParameterError("tail", "'repeat' or 'zero'", self.tail)
-        object.__setattr__(self, "rates", values)
+        super().__post_init__()
+        values = self.rates
         floats = np.array([float(value) for value in values])
         object.__setattr__(self, "_floats", floats)
         with np.errstate(divide="ignore"):
@@ -145,15 +157,13 @@ class Rates(RateSchedule):
 
     @classmethod
     def from_spec(cls, spec: Spec) -> Rates:
+        """The declared parameters, with ``file`` (a path relative to the spec file) instead of ``rates``."""
         if spec.has("rates") == spec.has("file"):
             raise SpecError(f"{spec.where}: model 'rates' needs exactly one of the fields 'rates' or 'file'")
-        tail = spec.get("tail", "repeat")
+        arguments = spec_arguments(cls, spec)
         if spec.has("file"):
-            return cls.from_file(spec.path("file"), tail=tail)
-        return cls(spec.get("rates"), tail=tail)
-
-    def parameters(self) -> dict[str, Any]:
-        return {"rates": list(self.rates), "tail": self.tail}
+            arguments["rates"] = read_rates_file(spec.path("file"))
+        return cls(**arguments)
 
     @property
     def _last(self) -> Fraction:
@@ -297,8 +307,8 @@ class Expression(RateSchedule):
     bounds.errors.ExpressionError: expression '0.001 * i' must give a rate in [0, 1] ... 1.001...
     """
 
-    expr: str
-    horizon: int = 10**7
+    expr: str = parameter(EXPRESSION, "the rate epsilon_i as a formula in the generation index i")
+    horizon: int = parameter(COUNT, "budgets are searched up to this many generations", default=10**7)
     _rate: Any = field(init=False, repr=False, compare=False, default=None)
 
     name = "expression"
@@ -307,21 +317,10 @@ class Expression(RateSchedule):
     direct_max = 2**25
 
     def __post_init__(self) -> None:
-        parsed = parse_expression(self.expr)
-        horizon = generations(self.horizon, "horizon")
-        if horizon < 1:
-            raise ParameterError("horizon", "a whole number >= 1", self.horizon)
-        object.__setattr__(self, "horizon", horizon)
-        object.__setattr__(self, "_rate", parsed)
+        super().__post_init__()
+        object.__setattr__(self, "_rate", parse_expression(self.expr))
         # fail early on formulas that leave [0, 1] at the first generations
-        self._float_prefix(min(horizon, self._FIRST_CHECK))
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> Expression:
-        return cls(spec.get("expr"), horizon=spec.get("horizon", 10**7))
-
-    def parameters(self) -> dict[str, Any]:
-        return {"expr": self.expr, "horizon": self.horizon}
+        self._float_prefix(min(self.horizon, self._FIRST_CHECK))
 
     def _check_horizon(self, n: int) -> None:
         if n > self.horizon:

@@ -12,8 +12,10 @@ import numpy as np
 
 from bounds.models._rates import public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import alternative, parameter
+from bounds.models.registry import register
 from bounds.numeric.contexts import BallContext
+from bounds.numeric.domains import PROBABILITY
 from bounds.numeric.parse import ExactLike, resolve_epsilon
 
 __all__ = ["Independent"]
@@ -58,7 +60,10 @@ class Independent(SurvivalModel):
     2
     """
 
-    epsilon: Fraction
+    epsilon: Fraction = parameter(
+        PROBABILITY, "probability that alignment is lost at each generation, given it held before", instead_of=("p",))
+    alternatives = (alternative("p", PROBABILITY, "per-generation preservation probability 1 - epsilon",
+                                instead_of=("epsilon",)),)
     _small: bool = field(init=False, repr=False, compare=False)
     _log_keep: float = field(init=False, repr=False, compare=False)
     _ball_log_keep: dict[int, Any] = field(init=False, repr=False, compare=False)
@@ -114,15 +119,6 @@ class Independent(SurvivalModel):
             log_keep = math.log(_float(keep)) if keep > _SMALLEST_NORMAL else _log_of_fraction(keep)
         object.__setattr__(self, "_log_keep", log_keep)
         object.__setattr__(self, "_ball_log_keep", {})
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> Independent:
-        if spec.has("p"):
-            return cls(p=spec.get("p"), epsilon=spec.get("epsilon", None))
-        return cls(epsilon=spec.get("epsilon"))
-
-    def parameters(self) -> dict[str, Any]:
-        return {"epsilon": self.epsilon}
 
     # -- the kernel protocol ---------------------------------------------------------------------
     def log_keep(self, ctx: Any) -> Any:

@@ -32,12 +32,12 @@ from typing import Any
 import flint
 import numpy as np
 
-from bounds.errors import ParameterError
 from bounds.models._schedule_base import EXACT_BITS, RateSchedule, bits, rational
 from bounds.models.base import SurvivalExpr
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import parameter
+from bounds.models.registry import register
 from bounds.numeric.contexts import FLOAT
-from bounds.numeric.parse import exact, probability
+from bounds.numeric.domains import BOUNDED_REAL, PROBABILITY
 from bounds.numeric.series import PEEL_MAX, log_qpochhammer, too_many
 
 __all__ = ["Logistic"]
@@ -85,27 +85,11 @@ class Logistic(RateSchedule):
     True
     """
 
-    epsilon_max: Fraction
-    steepness: Fraction
-    midpoint: Fraction
+    epsilon_max: Fraction = parameter(PROBABILITY, "the rate the schedule saturates at")
+    steepness: Fraction = parameter(BOUNDED_REAL, "k: > 0 risk rising with capability, < 0 a defense that matures")
+    midpoint: Fraction = parameter(BOUNDED_REAL, "i0: the generation where the rate is epsilon_max / 2")
 
     name = "logistic"
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "epsilon_max", probability(self.epsilon_max, "epsilon_max"))
-        for field_name in ("steepness", "midpoint"):
-            value = exact(getattr(self, field_name), field_name)
-            if abs(value) > 10**300:
-                raise ParameterError(field_name, "a real number of size at most 1e300", getattr(self, field_name))
-            object.__setattr__(self, field_name, value)
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> Logistic:
-        return cls(epsilon_max=spec.get("epsilon_max"), steepness=spec.get("steepness"),
-                   midpoint=spec.get("midpoint"))
-
-    def parameters(self) -> dict[str, Any]:
-        return {"epsilon_max": self.epsilon_max, "steepness": self.steepness, "midpoint": self.midpoint}
 
     @property
     def _constant(self) -> bool:

@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from bounds.models._arrays import probability_matrix, probability_vector, require_sum_one
+from bounds.models._arrays import DISTRIBUTION, PROBABILITIES, STOCHASTIC_MATRIX, probability_vector, require_sum_one
 from bounds.models.absorbing import AbsorbingChain
 from bounds.models.base import SurvivalExpr, SurvivalModel
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import parameter
+from bounds.models.registry import register
 from bounds.numeric.parse import format_number
 
 __all__ = ["MarkovModulated"]
@@ -71,41 +72,32 @@ class MarkovModulated(AbsorbingChain):
     ['989901/1000000', '9999/1000000']
     """
 
-    transition: tuple[tuple[Fraction, ...], ...] = ()
-    failure: tuple[Fraction, ...] = ()
+    # the chain's Q, names and safe are derived here, not parameters
+    Q: Any = None
+    names: Any = None
+    safe: Any = None
+    transition: tuple[tuple[Fraction, ...], ...] = parameter(
+        STOCHASTIC_MATRIX, "P[i][j]: probability of moving from regime i to regime j between generations")
+    failure: tuple[Fraction, ...] = parameter(
+        PROBABILITIES, "per-regime failure probability f_i at a generation spent in regime i",
+        parse=lambda model, value: probability_vector(value, "failure", len(model.transition)))
+    initial: Any = parameter(DISTRIBUTION, "distribution pi of the regime at generation 1",
+                             parse=lambda model, value: _initial(value, len(model.transition)))
 
     name = "markov"
 
     def __init__(self, transition: Any, failure: Any, initial: Any) -> None:
-        matrix = probability_matrix(transition, "transition")
-        for index, row in enumerate(matrix):
-            require_sum_one(row, f"transition row {index}", _items_of(transition)[index])
-        size = len(matrix)
-        rates = probability_vector(failure, "failure", size)
-        start = probability_vector(initial, "initial", size)
-        require_sum_one(start, "initial", initial)
-        object.__setattr__(self, "transition", matrix)
-        object.__setattr__(self, "failure", rates)
-        chain = [[(1 - rates[i]) * p for p in row] for i, row in enumerate(matrix)]
-        object.__setattr__(self, "Q", chain)
-        object.__setattr__(self, "initial", start)
-        object.__setattr__(self, "names", tuple(f"regime {index}" for index in range(size)))
-        object.__setattr__(self, "safe", None)
+        object.__setattr__(self, "transition", transition)
+        object.__setattr__(self, "failure", failure)
+        object.__setattr__(self, "initial", initial)
         self.__post_init__()
 
-    def _check_leaves(self) -> None:
-        """A closed class of failure-free regimes is a legitimate model (``S(infinity) > 0``): nothing to refuse."""
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> MarkovModulated:
-        return cls(spec.get("transition"), spec.get("failure"), spec.get("initial"))
-
-    def parameters(self) -> dict[str, Any]:
-        return {
-            "transition": [list(row) for row in self.transition],
-            "failure": list(self.failure),
-            "initial": list(self.initial),
-        }
+    def __post_init__(self) -> None:
+        SurvivalModel.__post_init__(self)  # the declared parameters; the chain below needs no further checks
+        rates = self.failure
+        object.__setattr__(self, "Q", tuple(tuple((1 - rates[i]) * p for p in row)
+                                            for i, row in enumerate(self.transition)))
+        object.__setattr__(self, "names", tuple(f"regime {index}" for index in range(len(rates))))
 
     __repr__ = SurvivalModel.__repr__
 
@@ -163,5 +155,7 @@ def _rational(value: Fraction) -> Any:
     return sympy.Rational(value.numerator, value.denominator)
 
 
-def _items_of(value: Any) -> list[Any]:
-    return list(value.tolist()) if isinstance(value, np.ndarray) else list(value)
+def _initial(value: Any, size: int) -> tuple[Fraction, ...]:
+    start = probability_vector(value, "initial", size)
+    require_sum_one(start, "initial", value)
+    return start

@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from bounds.models._arrays import probability_vector, require_sum_one
+from bounds.models._arrays import DISTRIBUTION, PROBABILITIES, probability_vector
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import parameter
+from bounds.models.registry import register
 from bounds.numeric.parse import format_number
 
 __all__ = ["FiniteMixture"]
@@ -21,7 +22,7 @@ _EXACT_BITS = 200_000
 
 
 @register("finite-mixture")
-@dataclass(frozen=True, repr=False, init=False)
+@dataclass(frozen=True, repr=False)
 class FiniteMixture(SurvivalModel):
     r"""With probability ``w_k`` the lineage carries flaw ``k`` and fails at rate ``epsilon_k``.
 
@@ -71,24 +72,12 @@ class FiniteMixture(SurvivalModel):
     to 0.9), got [0.5, 0.4]
     """
 
-    weights: tuple[Fraction, ...]
-    rates: tuple[Fraction, ...]
+    weights: Any = parameter(DISTRIBUTION, "probabilities w_k of the flaws")  # read as a tuple of Fractions
+    rates: Any = parameter(
+        PROBABILITIES, "per-generation failure probability epsilon_k of each flaw, one per weight",
+        parse=lambda mixture, value: probability_vector(value, "rates", len(mixture.weights)))
 
     name = "finite-mixture"
-
-    def __init__(self, weights: Any, rates: Any) -> None:
-        parsed_weights = probability_vector(weights, "weights")
-        require_sum_one(parsed_weights, "weights", weights)
-        parsed_rates = probability_vector(rates, "rates", len(parsed_weights))
-        object.__setattr__(self, "weights", parsed_weights)
-        object.__setattr__(self, "rates", parsed_rates)
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> FiniteMixture:
-        return cls(spec.get("weights"), spec.get("rates"))
-
-    def parameters(self) -> dict[str, Any]:
-        return {"weights": list(self.weights), "rates": list(self.rates)}
 
     @property
     def mean(self) -> Fraction:

@@ -19,9 +19,10 @@ from bounds.models._schedule_base import bits as _bits
 from bounds.models._schedule_base import rational as _rational
 from bounds.models._series import power_log_float, power_peel_count
 from bounds.models.base import SurvivalExpr
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import parameter
+from bounds.models.registry import register
 from bounds.numeric.contexts import BallContext
-from bounds.numeric.parse import positive, probability
+from bounds.numeric.domains import POSITIVE, PROBABILITY
 from bounds.numeric.series import PEEL_MAX, power_sum, too_many
 
 __all__ = ["Power"]
@@ -65,24 +66,13 @@ class Power(RateSchedule):
     0.0
     """
 
-    epsilon1: Fraction
-    exponent: Fraction
+    epsilon1: Fraction = parameter(PROBABILITY, "failure probability at the first generation")
+    exponent: Fraction = parameter(POSITIVE, "s: how fast the rate falls with the generation")
 
     name = "power"
     #: Generations multiplied directly beyond the peeled ones (float and ball).
     _DIRECT_EXTRA: ClassVar[int] = 64
     _DIRECT_MORE: ClassVar[int] = 4096
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "epsilon1", probability(self.epsilon1, "epsilon1"))
-        object.__setattr__(self, "exponent", positive(self.exponent, "exponent"))
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> Power:
-        return cls(epsilon1=spec.get("epsilon1"), exponent=spec.get("exponent"))
-
-    def parameters(self) -> dict[str, Any]:
-        return {"epsilon1": self.epsilon1, "exponent": self.exponent}
 
     def rate(self, ctx: Any, i: Any = None) -> Any:
         """``epsilon_i = epsilon1 i**(-s)``: float64 for an array of indices, a ball for an int."""

@@ -24,16 +24,17 @@ from typing import Any
 import flint
 import numpy as np
 
-from bounds.errors import CertificationError, ParameterError
+from bounds.errors import CertificationError
 from bounds.models._schedule_base import EXACT_BITS, RateSampler, RateSchedule, float_log, floor_int
 from bounds.models._schedule_base import bits as _bits
 from bounds.models._schedule_base import rational as _rational
 from bounds.models.base import SurvivalExpr
+from bounds.models.parameters import parameter
 from bounds.models.power import Power
-from bounds.models.registry import Spec, register
+from bounds.models.registry import register
 from bounds.numeric.contexts import FLOAT as FLOAT_CTX
 from bounds.numeric.contexts import BallContext
-from bounds.numeric.parse import generations, positive, probability
+from bounds.numeric.domains import COUNT, POSITIVE, PROBABILITY
 from bounds.numeric.series import log_qpochhammer
 
 __all__ = ["EXACT_BITS", "Geometric", "Power", "RateSampler", "TwoRate"]
@@ -86,23 +87,15 @@ class Geometric(RateSchedule):
     1180
     """
 
-    epsilon1: Fraction
-    ratio: Fraction
+    epsilon1: Fraction = parameter(PROBABILITY, "failure probability at the first generation")
+    ratio: Fraction = parameter(POSITIVE, "factor between consecutive rates (below 1 safety improves)")
     _saturation: int | None = field(init=False, repr=False, compare=False, default=None)
 
     name = "geometric"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "epsilon1", probability(self.epsilon1, "epsilon1"))
-        object.__setattr__(self, "ratio", positive(self.ratio, "ratio"))
+        super().__post_init__()
         object.__setattr__(self, "_saturation", self._first_certain_failure())
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> Geometric:
-        return cls(epsilon1=spec.get("epsilon1"), ratio=spec.get("ratio"))
-
-    def parameters(self) -> dict[str, Any]:
-        return {"epsilon1": self.epsilon1, "ratio": self.ratio}
 
     def _first_certain_failure(self) -> int | None:
         """The first generation ``i`` with ``epsilon1 ratio**(i-1) >= 1``, or None; decided exactly.
@@ -303,34 +296,11 @@ class TwoRate(RateSchedule):
     639
     """
 
-    epsilon_key: Fraction
-    epsilon_other: Fraction
-    key_every: int
+    epsilon_key: Fraction = parameter(PROBABILITY, "failure probability at a key generation (i = m, 2m, 3m, ...)")
+    epsilon_other: Fraction = parameter(PROBABILITY, "failure probability at every other generation")
+    key_every: int = parameter(COUNT, "m: the spacing of key generations (1 makes every generation key)")
 
     name = "two-rate"
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "epsilon_key", probability(self.epsilon_key, "epsilon_key"))
-        object.__setattr__(self, "epsilon_other", probability(self.epsilon_other, "epsilon_other"))
-        every = generations(self.key_every, "key_every")
-        if every < 1:
-            raise ParameterError("key_every", "a whole number >= 1", self.key_every)
-        object.__setattr__(self, "key_every", every)
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> TwoRate:
-        return cls(
-            epsilon_key=spec.get("epsilon_key"),
-            epsilon_other=spec.get("epsilon_other"),
-            key_every=spec.get("key_every"),
-        )
-
-    def parameters(self) -> dict[str, Any]:
-        return {
-            "epsilon_key": self.epsilon_key,
-            "epsilon_other": self.epsilon_other,
-            "key_every": self.key_every,
-        }
 
     def rate(self, ctx: Any, i: Any = None) -> Any:
         if ctx.kind != "float":

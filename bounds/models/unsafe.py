@@ -17,15 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bounds.errors import BoundsError, CertificationError, ParameterError
-from bounds.models._floor import DIRECT_LIMIT, FLOAT_DIRECT_LIMIT, Floor, partial_sums
-from bounds.models._rates import base_rate, public_rate
+from bounds.errors import BoundsError, CertificationError
+from bounds.models._floor import DIRECT_LIMIT, FLOAT_DIRECT_LIMIT, GROWTH, Floor, partial_sums
+from bounds.models._rates import SCHEDULE_LIKE, base_rate, public_rate
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.independent import Independent
-from bounds.models.registry import Spec, model_from_spec, register
+from bounds.models.parameters import parameter
+from bounds.models.registry import register
 from bounds.models.trends import floored_equivalent, rate_trend
 from bounds.numeric.contexts import FLOAT, BallContext
-from bounds.numeric.parse import format_number, int_text, positive, probability
+from bounds.numeric.domains import PROBABILITY, choices
+from bounds.numeric.parse import format_number, int_text
 
 if TYPE_CHECKING:
     import sympy
@@ -38,7 +40,6 @@ _EXACT_BITS = 200_000
 #: Working precision (bits) of the ball comparisons that place the switch index.
 _COMPARE_PREC = (128, 1024)
 _MAX_SIMULATED_GENERATIONS = 10_000_000
-_REQUIRED = ("rate", "log_survival")
 
 
 def _decimal_text(value: Fraction) -> Fraction | str:
@@ -138,35 +139,22 @@ class PersistentUnsafe(SurvivalModel):
     0.0
     """
 
-    base: Any
-    mass: Any
-    mode: str = "floor"
-    growth: Any = None
+    base: Any = parameter(SCHEDULE_LIKE, "the model whose rates the floor applies to (rate(ctx, i))")
+    mass: Any = parameter(PROBABILITY, "the floor delta_1 (for example a trilemma cone mass)")
+    mode: str = parameter(choices("floor", "additive"), "floor: max(epsilon_i, delta_i); additive: an independent "
+                          "extra cause", default="floor")
+    growth: Any = parameter(GROWTH, "g: the floor grows with depth, delta_i = min(1, delta_1 g**(i-1))",
+                            default=None)
 
     name = "persistent-unsafe"
 
     def __post_init__(self) -> None:
-        missing = [attr for attr in _REQUIRED if not callable(getattr(self.base, attr, None))]
-        if missing:
-            raise ParameterError(
-                "base", f"a schedule-like model (it lacks {', '.join(missing)})", type(self.base).__name__
-            )
-        object.__setattr__(self, "mass", probability(self.mass, "mass"))
-        if self.mode not in ("floor", "additive"):
-            raise ParameterError("mode", "'floor' or 'additive'", self.mode)
-        growth = None if self.growth is None else positive(self.growth, "growth")
-        if growth is not None and growth < 1:
-            raise ParameterError(
-                "growth", ">= 1 (a persistent floor may grow with depth, not shrink)", self.growth
-            )
-        object.__setattr__(self, "growth", None if growth == 1 else growth)
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> PersistentUnsafe:
-        base = model_from_spec(spec.sub("base"))
-        return cls(base, spec.get("mass"), spec.get("mode", "floor"), spec.get("growth", None))
+        super().__post_init__()
+        if self.growth == 1:
+            object.__setattr__(self, "growth", None)
 
     def parameters(self) -> dict[str, Any]:
+        """The floor's parameters, then the base's prefixed ``base_`` (flat, for tables and JSON)."""
         base = {f"base_{key}": value for key, value in self.base.parameters().items()}
         return {"mass": self.mass, "mode": self.mode, "growth": self.growth, "base": self.base.name, **base}
 

@@ -45,8 +45,10 @@ import numpy as np
 from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
-from bounds.models.registry import Spec, register
+from bounds.models.parameters import parameter
+from bounds.models.registry import register
 from bounds.numeric.certify import decide
+from bounds.numeric.domains import PROBABILITY, Domain
 from bounds.numeric.parse import exact, format_number, generations, positive, probability
 from bounds.numeric.parse import threshold as as_threshold
 
@@ -73,6 +75,20 @@ def _roc_points(value: Any) -> tuple[tuple[Fraction, Fraction], ...]:
         if t1 < t0:
             raise ParameterError("roc_points", "TPR non-decreasing in FPR (a monotone ROC)", [str(p[1]) for p in pairs])
     return tuple(pairs)
+
+
+def _logit_roc(value: Any, name: str) -> tuple[Fraction, Fraction]:
+    try:
+        a, b = value
+    except (TypeError, ValueError):
+        raise ParameterError(name, LOGIT_ROC.phrase, value) from None
+    return exact(a, f"{name} a"), positive(b, f"{name} b")
+
+
+#: ``(a, b)`` with ``logit TPR = a + b logit FPR``, ``b > 0``.
+LOGIT_ROC = Domain("vector", "two numbers (a, b): logit TPR = a + b logit FPR", _logit_roc)
+#: A monotone list of ``(FPR, TPR)`` pairs.
+ROC_POINTS = Domain("matrix", "a list of (FPR, TPR) pairs", lambda value, name: _roc_points(value))
 
 
 @dataclass(frozen=True)
@@ -132,49 +148,24 @@ class ControlGame(SurvivalModel):
     0.15142222511675904
     """
 
-    attack_success: Any
-    auditor_accuracy: Any
-    audit_budget: Any
-    roc: Any = None
-    roc_points: Any = None
-    attack_rate: Any = None
-    epsilon: Any = None
+    attack_success: Any = parameter(PROBABILITY, "s: probability that an uncaught attack succeeds (unsafe)")
+    auditor_accuracy: Any = parameter(PROBABILITY, "h: probability that an audit of a flagged attack catches it")
+    audit_budget: Any = parameter(PROBABILITY, "f: the monitor's false-positive rate, the share of work audited")
+    roc: Any = parameter(LOGIT_ROC, "logit-linear ROC: logit TPR = a + b logit f, b > 0", default=None,
+                         omit_none=True, instead_of=("roc_points",))
+    roc_points: Any = parameter(ROC_POINTS, "a piecewise-linear monotone ROC through (0, 0) and (1, 1)",
+                                default=None, omit_none=True)
+    attack_rate: Any = parameter(PROBABILITY, "p: the attack rate; omitted, p = 1, the worst case for every N",
+                                 default=None)
+    epsilon: Any = parameter(PROBABILITY, "alignment loss per generation before the game starts; omitted, the "
+                             "model starts misaligned", default=None)
 
     name = "control"
 
     def __post_init__(self) -> None:
-        for key in ("attack_success", "auditor_accuracy", "audit_budget"):
-            object.__setattr__(self, key, probability(getattr(self, key), key))
-        object.__setattr__(self, "attack_rate", Fraction(1) if self.attack_rate is None
-                           else probability(self.attack_rate, "attack_rate"))
-        if self.epsilon is not None:
-            object.__setattr__(self, "epsilon", probability(self.epsilon, "epsilon"))
-        if (self.roc is None) == (self.roc_points is None):
-            raise ParameterError("roc or roc_points", "given, not both", (self.roc, self.roc_points))
-        if self.roc is not None:
-            try:
-                a, b = self.roc
-            except (TypeError, ValueError):
-                raise ParameterError("roc", "two numbers (a, b): logit TPR = a + b logit FPR", self.roc) from None
-            object.__setattr__(self, "roc", (exact(a, "roc a"), positive(b, "roc b")))
-        else:
-            object.__setattr__(self, "roc_points", _roc_points(self.roc_points))
-
-    @classmethod
-    def from_spec(cls, spec: Spec) -> ControlGame:
-        return cls(
-            spec.get("attack_success"), spec.get("auditor_accuracy"), spec.get("audit_budget"),
-            spec.get("roc", None), spec.get("roc_points", None), spec.get("attack_rate", None),
-            spec.get("epsilon", None),
-        )
-
-    def parameters(self) -> dict[str, Any]:
-        roc: dict[str, Any] = ({"roc": list(self.roc)} if self.roc is not None
-                               else {"roc_points": [list(p) for p in self.roc_points]})
-        return {
-            "attack_success": self.attack_success, "auditor_accuracy": self.auditor_accuracy,
-            "audit_budget": self.audit_budget, **roc, "attack_rate": self.attack_rate, "epsilon": self.epsilon,
-        }
+        super().__post_init__()
+        if self.attack_rate is None:
+            object.__setattr__(self, "attack_rate", Fraction(1))
 
     def __repr__(self) -> str:
         shown = []

@@ -22,8 +22,10 @@ import bounds.oversight.layer as layer
 from bounds.display import Displayed
 from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
+from bounds.models.parameters import alternative, parameter, spec_arguments
 from bounds.models.registry import Spec, model_from_spec, register
-from bounds.numeric.parse import format_number, generations, probability
+from bounds.numeric.domains import COUNT, PROBABILITY, Domain, choices
+from bounds.numeric.parse import format_number, probability
 from bounds.oversight.sharp import MissInterval, any_miss
 
 __all__ = ["DEPENDENCE", "Oversight", "OversightBudget"]
@@ -41,6 +43,29 @@ def _probabilities(value: Any, name: str, empty: bool = False) -> tuple[Fraction
     if not items and not empty:
         raise ParameterError(name, "at least one probability", value)
     return tuple(probability(item, f"{name}[{index}]" if len(items) > 1 else name) for index, item in enumerate(items))
+
+
+def _defect_rate(value: Any, name: str) -> Any:
+    if not hasattr(value, "rate"):
+        return probability(value, name)
+    from bounds.numeric.contexts import FLOAT
+
+    try:
+        np.asarray(value.rate(FLOAT, np.asarray([1.0])), dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(name, _A_MODEL, type(value).__name__) from None
+    return value
+
+
+_A_MODEL = "a probability or a model with rate(ctx, i) (the kernel protocol)"
+#: A probability, or a model with ``rate(ctx, i)`` whose rates are the defect rates.
+DEFECT_RATE = Domain("number", "in [0, 1]", _defect_rate, Fraction(0), Fraction(1))
+#: The base model of a spec file's ``[base]`` table.
+BASE = Domain("model", "a model table with rate(ctx, i)", _defect_rate)
+#: One probability or a non-empty list of them.
+MISS = Domain("vector", "a probability or a non-empty list of probabilities", _probabilities)
+#: A list of probabilities, possibly empty (the MGL factors of one monitor are none).
+GREEK = Domain("vector", "a list of probabilities", lambda value, name: _probabilities(value, name, empty=True))
 
 
 @dataclass(frozen=True)
@@ -127,48 +152,36 @@ class Oversight(SurvivalModel):
     '105 <= N* <= unbounded (any dependence of the monitors)'
     """
 
-    defect_rate: Any
-    miss: Any
-    vote: int = 1
-    dependence: str = "independent"
-    monitors: Any = None
-    beta: Any = None
-    greek: Any = None
-    alpha: Any = None
-    rho: Any = None
+    defect_rate: Any = parameter(DEFECT_RATE, "d: probability that a generation introduces a defect (or a model)",
+                                 instead_of=("base",))
+    alternatives = (alternative("base", BASE, "a model whose rates epsilon_i are the defect rates", argument=False,
+                                instead_of=("defect_rate",)),)
+    miss: Any = parameter(MISS, "the monitors' miss probabilities q_j (one value for monitors equal ones)")
+    vote: int = parameter(COUNT, "k: a defect is stopped when at least k monitors flag it", default=1)
+    dependence: str = parameter(choices(*DEPENDENCE, phrase="one of " + ", ".join(DEPENDENCE)),
+                                "how the monitors' misses depend on each other", default="independent")
+    monitors: Any = parameter(COUNT, "n when miss is a single value (default 1, or len(miss))", default=None)
+    beta: Any = parameter(PROBABILITY, "the beta factor (dependence beta-factor)", default=None, omit_none=True)
+    greek: Any = parameter(GREEK, "beta, gamma, ... (dependence mgl)", default=None, omit_none=True)
+    alpha: Any = parameter(MISS, "alpha_1 .. alpha_n (dependence alpha-factor)", default=None, omit_none=True)
+    rho: Any = parameter(PROBABILITY, "the misses' correlation (dependence exchangeable)", default=None,
+                         omit_none=True)
 
     name = "oversight"
 
     def __post_init__(self) -> None:
-        if hasattr(self.defect_rate, "rate"):
-            from bounds.numeric.contexts import FLOAT
-
-            try:
-                np.asarray(self.defect_rate.rate(FLOAT, np.asarray([1.0])), dtype=np.float64)
-            except (TypeError, ValueError):
-                raise ParameterError(
-                    "defect_rate", "a probability or a model with rate(ctx, i) (the kernel protocol)",
-                    type(self.defect_rate).__name__,
-                ) from None
-        else:
-            object.__setattr__(self, "defect_rate", probability(self.defect_rate, "defect_rate"))
-        miss = _probabilities(self.miss, "miss")
+        super().__post_init__()
+        miss = self.miss
         if self.monitors is not None:
-            count = generations(self.monitors, "monitors")
-            if count < 1:
-                raise ParameterError("monitors", "a whole number >= 1", self.monitors)
+            count = self.monitors
             if len(miss) == 1:
                 miss = miss * count
             elif len(miss) != count:
                 raise ParameterError("miss", f"one value or {count} values (one per monitor)", list(self.miss))
         object.__setattr__(self, "monitors", len(miss))
         object.__setattr__(self, "miss", miss)
-        vote = generations(self.vote, "vote")
-        object.__setattr__(self, "vote", vote)
-        if not 1 <= vote <= len(miss):
+        if self.vote > len(miss):
             raise ParameterError("vote", f"a whole number in [1, {len(miss)}] (monitors that must flag)", self.vote)
-        if self.dependence not in DEPENDENCE:
-            raise ParameterError("dependence", "one of " + ", ".join(DEPENDENCE), self.dependence)
         needs = {"beta-factor": "beta", "mgl": "greek", "alpha-factor": "alpha", "exchangeable": "rho"}
         for key in ("beta", "greek", "alpha", "rho"):
             given = getattr(self, key) is not None
@@ -178,24 +191,14 @@ class Oversight(SurvivalModel):
         if self.dependence in needs and len(set(miss)) > 1:
             raise ParameterError("miss", f"one value (identical monitors) for dependence {self.dependence!r}",
                                  [str(q) for q in miss])
-        if self.beta is not None:
-            object.__setattr__(self, "beta", probability(self.beta, "beta"))
-        if self.rho is not None:
-            object.__setattr__(self, "rho", probability(self.rho, "rho"))
-        if self.greek is not None:
-            object.__setattr__(self, "greek", _probabilities(self.greek, "greek", empty=True))
-        if self.alpha is not None:
-            object.__setattr__(self, "alpha", _probabilities(self.alpha, "alpha"))
         _ = self.miss_range  # validate the dependence parameters now (lengths, sums)
 
     @classmethod
     def from_spec(cls, spec: Spec) -> Oversight:
-        defect: Any = model_from_spec(spec.sub("base")) if spec.has("base") else spec.get("defect_rate")
-        return cls(
-            defect, spec.get("miss"), spec.get("vote", 1), spec.get("dependence", "independent"),
-            spec.get("monitors", None), spec.get("beta", None), spec.get("greek", None), spec.get("alpha", None),
-            spec.get("rho", None),
-        )
+        """The declared parameters, with a ``[base]`` model table instead of ``defect_rate``."""
+        if not spec.has("base"):
+            return cls(**spec_arguments(cls, spec))
+        return cls(model_from_spec(spec.sub("base")), **spec_arguments(cls, spec, skip=("defect_rate",)))
 
     # -- the layer ---------------------------------------------------------------------
     @cached_property

@@ -2,7 +2,9 @@
 
 * Hypothesis strategies for valid parameters and models
   (:mod:`bounds.testing.strategies`): :func:`epsilons`, :func:`probabilities`,
-  :func:`thresholds`, :func:`generations`, :func:`models`, :func:`schedules`.
+  :func:`thresholds`, :func:`generations`, :func:`models`, :func:`schedules`, and from
+  the declared parameter domains :func:`from_domain`, :func:`outside_domain` and
+  :func:`parameters_of` (a model of any family).
   Our own test suite draws from them, and so can yours.
 * :func:`check_model`: property checks for any object with ``survival`` and
   ``log_survival`` (your own model class too), raising ``AssertionError`` with a
@@ -29,9 +31,12 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 from bounds.testing.checks import DEFAULT_THRESHOLDS, ModelCheck, check_model
 from bounds.testing.strategies import (
     epsilons,
+    from_domain,
     generations,
     model_strategies,
     models,
+    outside_domain,
+    parameters_of,
     probabilities,
     register_model_strategy,
     register_schedule_strategy,
@@ -45,9 +50,12 @@ __all__ = [
     "ModelCheck",
     "check_model",
     "epsilons",
+    "from_domain",
     "generations",
     "model_strategies",
     "models",
+    "outside_domain",
+    "parameters_of",
     "probabilities",
     "register_model_strategy",
     "register_schedule_strategy",

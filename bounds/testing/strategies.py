@@ -4,6 +4,11 @@ Values are exact decimals drawn on a logarithmic spread (``m * 10**-k``), which
 reaches the regimes where float arithmetic fails (``epsilon = 1e-20``, ties such
 as ``0.9**2 == 0.81``) far more often than uniform floats would.
 
+Every declared parameter domain (:mod:`bounds.numeric.domains`) has a strategy:
+:func:`from_domain` draws values inside it, :func:`outside_domain` values just
+outside it (for tests of the error messages), and :func:`parameters_of` builds a
+model of any family from its declared parameters, with per-field overrides.
+
 Models come from a registry: :func:`models` draws from every strategy
 registered with :func:`register_model_strategy`, and :func:`schedules` from
 every one registered with :func:`register_schedule_strategy`. A model family
@@ -24,18 +29,31 @@ suite checks that every registered model has a strategy.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from hypothesis import strategies as st
 
+from bounds.numeric.domains import COUNT, PROBABILITY
+from bounds.testing._values import (
+    epsilons,
+    from_domain,
+    generations,
+    outside_domain,
+    parameters_of,
+    probabilities,
+    thresholds,
+)
+
 __all__ = [
     "epsilons",
+    "from_domain",
     "generations",
     "model_strategies",
     "models",
+    "outside_domain",
+    "parameters_of",
     "probabilities",
     "register_model_strategy",
     "register_schedule_strategy",
@@ -47,71 +65,6 @@ __all__ = [
 StrategyFactory = Callable[[], "st.SearchStrategy[Any]"]
 _MODEL_STRATEGIES: dict[str, StrategyFactory] = {}
 _SCHEDULE_STRATEGIES: dict[str, StrategyFactory] = {}
-
-
-def _decimal_range(low: Fraction, high: Fraction, max_exponent: int) -> st.SearchStrategy[Fraction] | None:
-    """``m / 10**k`` with ``1 <= m <= 999``, ``0 <= k <= max_exponent``, inside ``[low, high]``; or ``None``.
-
-    Generated inside the range, never filtered into it: the decade ``k`` is chosen among those
-    whose mantissas reach the range, then the mantissa among those that land in it.
-    """
-    ranges = []
-    for exponent in range(max_exponent + 1):
-        scale = 10**exponent
-        first = max(1, math.ceil(low * scale))
-        last = min(999, math.floor(high * scale))
-        if first <= last:
-            ranges.append((exponent, first, last))
-    if not ranges:
-        return None
-
-    def build(drawn: tuple[int, int]) -> Fraction:
-        exponent, first, last = ranges[drawn[0]]
-        # fixed bounds for both draws (no flatmap): hypothesis replays and mutates choices cleanly
-        return Fraction(first + drawn[1] % (last - first + 1), 10**exponent)
-
-    return st.tuples(st.integers(0, len(ranges) - 1), st.integers(0, 998)).map(build)
-
-
-def probabilities(*, min_value: Fraction | int = 0, max_value: Fraction | int = 1,
-                  max_exponent: int = 30) -> st.SearchStrategy[Fraction]:
-    """Exact probabilities in ``[min_value, max_value]``, near both ends and in between.
-
-    Three kinds of value, each generated inside the range (no rejection): decimals ``m * 10**-k``
-    (tiny rates), their complements ``1 - m * 10**-k`` (rates near 1) and ``0``, ``1/2``, ``1``.
-    """
-    low, high = Fraction(min_value), Fraction(max_value)
-    if not 0 <= low <= high <= 1:
-        raise ValueError(f"need 0 <= min_value <= max_value <= 1, got [{low}, {high}]")
-    kinds: list[st.SearchStrategy[Fraction]] = []
-    small = _decimal_range(low, high, max_exponent)
-    if small is not None:
-        kinds.append(small)
-    near_one = _decimal_range(1 - high, 1 - low, max_exponent)
-    if near_one is not None:
-        kinds.append(near_one.map(lambda value: 1 - value))
-    specials = [value for value in (Fraction(0), Fraction(1), Fraction(1, 2)) if low <= value <= high]
-    if specials:
-        kinds.append(st.sampled_from(specials))
-    if not kinds:
-        raise ValueError(f"no decimal with at most {max_exponent} places and 3 digits lies in [{low}, {high}]")
-    return st.one_of(kinds)
-
-
-def epsilons(*, min_value: Fraction | int = 0, max_value: Fraction | int = 1,
-             max_exponent: int = 30) -> st.SearchStrategy[Fraction]:
-    """Per-generation failure probabilities (``0`` and ``1`` included unless excluded by the range)."""
-    return probabilities(min_value=min_value, max_value=max_value, max_exponent=max_exponent)
-
-
-def thresholds(*, max_exponent: int = 30, max_value: Fraction | int = 1) -> st.SearchStrategy[Fraction]:
-    """Thresholds ``T`` in ``(0, max_value]`` (``max_value`` at most 1), from ``10**-max_exponent`` up."""
-    return probabilities(min_value=Fraction(1, 10**max_exponent), max_value=max_value, max_exponent=max_exponent)
-
-
-def generations(*, max_value: int = 10**6) -> st.SearchStrategy[int]:
-    """Generation counts ``0 <= N <= max_value``, small ones more often."""
-    return st.one_of(st.integers(0, 20), st.integers(0, max_value))
 
 
 Registrar = Callable[[str], Callable[[StrategyFactory], StrategyFactory]]
@@ -182,7 +135,7 @@ def schedules(*names: str) -> st.SearchStrategy[Any]:
 def _independent_models() -> st.SearchStrategy[Any]:
     from bounds.models.independent import Independent
 
-    return st.builds(Independent, epsilon=epsilons())
+    return parameters_of(Independent)
 
 
 @register_schedule_strategy("independent")
@@ -200,8 +153,8 @@ def _geometric_schedules() -> st.SearchStrategy[Any]:
         probabilities(min_value=Fraction(1, 100), max_value=Fraction(999, 1000), max_exponent=3),
         st.sampled_from([Fraction(1), Fraction(101, 100), Fraction(3, 2), Fraction(2)]),
     )
-    return st.builds(Geometric, epsilon1=epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 2)),
-                     ratio=ratios)
+    return parameters_of(Geometric, epsilon1=from_domain(PROBABILITY, min_value=Fraction(1, 10**6),
+                                                         max_value=Fraction(1, 2)), ratio=ratios)
 
 
 @register_model_strategy("power")
@@ -211,11 +164,11 @@ def _power_schedules() -> st.SearchStrategy[Any]:
 
     # With s = 1, S(N) ~ N**(-eps1): a budget at T = 1e-12 is about 10**(12/eps1), past the
     # solver's 2**1000 reach unless eps1 >= 0.05; other exponents are drawn over a wide range.
-    harmonic = st.builds(Power, epsilon1=epsilons(min_value=Fraction(1, 20), max_value=Fraction(1, 2)),
-                         exponent=st.just(Fraction(1)))
-    others = st.builds(
+    harmonic = parameters_of(Power, epsilon1=from_domain(PROBABILITY, min_value=Fraction(1, 20),
+                                                         max_value=Fraction(1, 2)), exponent=st.just(Fraction(1)))
+    others = parameters_of(
         Power,
-        epsilon1=epsilons(min_value=Fraction(1, 10**3), max_value=Fraction(1, 2)),
+        epsilon1=from_domain(PROBABILITY, min_value=Fraction(1, 10**3), max_value=Fraction(1, 2)),
         exponent=st.sampled_from([Fraction(1, 2), Fraction(3, 2), Fraction(2), Fraction(3)]),
     )
     return st.one_of(others, harmonic)
@@ -226,8 +179,8 @@ def _power_schedules() -> st.SearchStrategy[Any]:
 def _two_rate_schedules() -> st.SearchStrategy[Any]:
     from bounds.models.schedule import TwoRate
 
-    rates = epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 2))
-    return st.builds(TwoRate, epsilon_key=rates, epsilon_other=rates, key_every=st.integers(1, 20))
+    rates = from_domain(PROBABILITY, min_value=Fraction(1, 10**6), max_value=Fraction(1, 2))
+    return parameters_of(TwoRate, epsilon_key=rates, epsilon_other=rates, key_every=from_domain(COUNT, max_value=20))
 
 
 @register_model_strategy("rates")
@@ -235,8 +188,9 @@ def _two_rate_schedules() -> st.SearchStrategy[Any]:
 def _explicit_rates() -> st.SearchStrategy[Any]:
     from bounds.models.explicit import Rates
 
-    rates = st.lists(epsilons(min_value=Fraction(1, 10**6), max_value=Fraction(1, 2)), min_size=1, max_size=12)
-    return st.builds(Rates, rates=rates, tail=st.sampled_from(["repeat", "zero"]))
+    rates = st.lists(from_domain(PROBABILITY, min_value=Fraction(1, 10**6), max_value=Fraction(1, 2)), min_size=1,
+                     max_size=12)
+    return parameters_of(Rates, rates=rates)  # tail: either choice of its domain
 
 
 @register_model_strategy("expression")
@@ -252,7 +206,7 @@ def _expressions() -> st.SearchStrategy[Any]:
         st.sampled_from(["0.5", "0.9", "0.99"]),
         st.sampled_from(["1e-2", "2e-2", "5e-2"]),
     )
-    return st.builds(Expression, templates, horizon=st.just(3000))
+    return parameters_of(Expression, expr=templates, horizon=st.just(3000))
 
 
 @register_model_strategy("logistic")
@@ -267,8 +221,8 @@ def _logistic_schedules() -> st.SearchStrategy[Any]:
     steepness = st.builds(lambda m, sign: sign * Fraction(m, 100), st.integers(1, 200), st.sampled_from([1, -1]))
     small = st.builds(lambda m, e: Fraction(m, 10**e), st.integers(1, 999), st.integers(4, 6))
     epsilon_max = st.one_of(small, st.sampled_from([Fraction(1, 2), Fraction(9, 10)]))
-    return st.builds(Logistic, epsilon_max=epsilon_max, steepness=steepness,
-                     midpoint=st.integers(-50, 500).map(Fraction))
+    return parameters_of(Logistic, epsilon_max=epsilon_max, steepness=steepness,
+                         midpoint=st.integers(-50, 500).map(Fraction))
 
 
 def _distributions(size: int, *, leftover: bool = False) -> st.SearchStrategy[list[Fraction]]:
@@ -395,9 +349,8 @@ def _persistent_unsafe() -> st.SearchStrategy[Any]:
         st.builds(Geometric, epsilon1=rates, ratio=ratios),
         st.builds(TwoRate, epsilon_key=rates, epsilon_other=rates, key_every=st.integers(1, 20)),
     )
-    return st.builds(
-        PersistentUnsafe, bases, mass=_scaled_decimals(99, 2, 6), mode=st.sampled_from(["floor", "additive"])
-    )
+    # mode from its domain; growth left constant (a growing floor is pinned in the tests)
+    return parameters_of(PersistentUnsafe, base=bases, mass=_scaled_decimals(99, 2, 6), growth=None)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -441,7 +394,7 @@ def _control_games() -> st.SearchStrategy[Any]:
 
     @st.composite
     def games(draw: st.DrawFn) -> Any:
-        s, h, f = (draw(probabilities(max_exponent=4)) for _ in range(3))
+        s, h, f = (draw(from_domain(PROBABILITY, max_exponent=4)) for _ in range(3))
         rate = draw(st.one_of(st.none(), probabilities(max_exponent=4)))
         epsilon = draw(st.one_of(st.none(), epsilons(max_exponent=6)))
         if draw(st.booleans()):

@@ -2,8 +2,8 @@
 
 Nothing here is a hand-kept list per command or per model family: the allowed query
 parameters of ``/api/<command>`` are the options of that subcommand's argparse parser
-(minus the ones that name files on the server), and the fields of a model family are the
-keys its ``from_spec`` reads (found in its source by :mod:`ast`, never by running it). A new
+(minus the ones that name files on the server), and the fields of a model family are its
+declared parameters (:func:`~bounds.models.parameters.declared_parameters`, minus files). A new
 CLI option or a new registered family appears in the API and on the page by itself.
 
 User text is never evaluated: option values become argv strings for argparse, and family
@@ -22,11 +22,9 @@ Examples
 from __future__ import annotations
 
 import argparse
-import ast
 import inspect
 import json
 import re
-import textwrap
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +33,7 @@ from typing import Any
 from bounds.cli._core import COMMANDS, UsageError, build_parser
 from bounds.errors import BoundsError
 from bounds.models import registry
+from bounds.models.parameters import Parameter, declared_parameters
 
 __all__ = ["SPEC_PLACEHOLDER", "CliBridge", "Family", "Field", "Option", "WebInputError", "spec_toml"]
 
@@ -114,39 +113,17 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 
 def _spec_keys(cls: type) -> list[Field]:
-    """The keys ``cls.from_spec`` reads: ``spec.get(key)`` required, with a default optional, ``sub`` nested."""
-    source = textwrap.dedent(inspect.getsource(cls.from_spec))  # type: ignore[attr-defined]
-    found: dict[str, Field] = {}
-    for node in ast.walk(ast.parse(source)):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-            continue
-        method = node.func.attr
-        if method not in ("get", "sub") or not node.args or not isinstance(node.args[0], ast.Constant):
-            continue
-        key = node.args[0].value
-        if not isinstance(key, str):
-            continue
-        required = len(node.args) == 1 or (found[key].required if key in found else False)
-        nested = method == "sub" or (key in found and found[key].nested)
-        found[key] = Field(key, required or (key in found and found[key].required), nested, "")
-    # the order the class documents them in, then the order of the source
-    doc = inspect.getdoc(cls) or ""
-
-    def position(field: Field) -> tuple[int, int]:
-        documented = re.search(rf"^{re.escape(field.name)} : ", doc, re.MULTILINE)
-        return (documented.start() if documented else len(doc), source.find(f'"{field.name}"'))
-
-    ordered = sorted(found.values(), key=position)
-    return [Field(f.name, f.required, f.nested, _parameter_help(cls, f.name)) for f in ordered]
+    """The keys of ``cls``'s spec table, from its declared parameters (files on the server are never offered)."""
+    declared = [record for record in declared_parameters(cls) if record.domain.kind != "file"]
+    offered = {record.name for record in declared}
+    return [Field(record.name, record.required, record.nested, _help(record, offered)) for record in declared]
 
 
-def _parameter_help(cls: type, name: str) -> str:
-    """The first sentence of ``name``'s entry in the class docstring's Parameters section."""
-    doc = inspect.getdoc(cls) or ""
-    match = re.search(rf"^{re.escape(name)} : [^\n]*\n((?:[ \t]+[^\n]*\n?)+)", doc, re.MULTILINE)
-    if not match:
-        return ""
-    return _first_sentence(match.group(1))
+def _help(record: Parameter, offered: set[str]) -> str:
+    """The parameter's doc line with its valid values, and what it is given instead of."""
+    text = record.doc if record.nested else f"{record.doc}; {record.domain.phrase}"
+    instead = [name for name in record.alternatives if name in offered]
+    return text + (" (instead of " + " and ".join(instead) + ")" if instead else "")
 
 
 def _first_sentence(text: str, cut: bool = True) -> str:
