@@ -2,33 +2,32 @@
 
 A *model* is anything that gives the survival probability ``S(N)`` for every
 ``N >= 0``, non-increasing in ``N`` with ``S(0) = 1`` (DESIGN §1). The solver
-(:mod:`bounds.solve.budget`) needs only :class:`Model`; :class:`SurvivalModel` adds
-input validation, broadcasting over ``n`` and the convenience methods, so that a
-new model writes only its mathematics.
+(:func:`bounds.solve.budget.solve`) uses only this public surface (DESIGN §3):
 
-What a model supplies, by precision (one formula, several precisions):
-
-``_log_survival(n)``
-    float64, vectorised over an array of whole numbers stored as float64; used to
-    *find* candidate budgets and for the public :meth:`~SurvivalModel.survival`.
-``survival_mp(n, dps)``
-    ``S(n)`` with relative error below ``10**-dps``; used to *certify*.
-``survival_bounds(n, dps)`` (optional)
-    a rigorous enclosure ``(lo, hi)`` from interval arithmetic, preferred by the
-    certifier when present.
+``log_survival(ctx, n)`` (the documented minimum)
+    ``ln S(n)`` in a number context (:mod:`bounds.numeric.contexts`): float64 and
+    vectorised over an array of counts in ``FLOAT`` (to *find* a budget), a rigorous
+    python-flint ball in a ``BallContext`` (to *prove* it). One formula serves both.
+    Schedules write ``rate(ctx, i)`` instead and inherit the sum
+    (:class:`~bounds.models._schedule_base.RateSchedule`).
 ``survival_exact(n)`` (optional)
     the exact rational ``S(n)`` when it is cheap, which settles exact ties
-    (``0.9**2 == 0.81``).
-``limit_mp(dps)`` / ``limit_exact()``
-    ``S(infinity)`` at the same two precisions.
-``rate(i)`` / ``rate_mp(i, dps)`` / ``rate_exact(i)`` (schedule-like models only)
-    the per-generation failure probability ``epsilon_i`` (``i = 1, 2, ...``) as
-    float64 (vectorised over an array of indices), to ``dps`` digits, and as an
-    exact rational when it is one (else ``None``). Wrappers such as the
-    persistent-unsafe floor need these.
-``sample_failure_generation(size, rng)`` (optional)
-    simulated generations of first failure, from the model's mechanism (used
-    by :mod:`bounds.batch.simulate` to check the closed forms independently).
+    (``0.9**2 == 0.81``) that no ball can.
+``log_limit(ctx)`` / ``limit_exact()`` (optional)
+    ``ln S(infinity)`` as a ball with its tail bounded inside, or ``S(infinity)`` exactly;
+    without either a budget is never proved unbounded.
+``candidate(T)`` (optional)
+    a float guess at the budget, verified by balls afterwards (a closed form saves the
+    float search).
+``budget_context(T)``, ``sample_failure_generation(size, rng)`` (optional)
+    facts reported beside a budget (a persistent floor's cap), and simulated
+    first-failure generations from the mechanism (:mod:`bounds.batch.simulate`).
+
+:class:`SurvivalModel` adds what every built-in family shares: parameters declared
+once as dataclass fields (:mod:`bounds.models.parameters`) that validate input and
+give ``from_spec`` and ``parameters()``; the public float call ``log_survival(n)``
+and ``survival(n)``, broadcast over ``n``; ``budget``, ``limit``, ``describe`` and the
+display-only ``survival_mp`` / ``limit_mp`` (mpmath numbers from the balls).
 """
 
 from __future__ import annotations
@@ -61,22 +60,10 @@ SOLVER: Any = None
 
 @runtime_checkable
 class Model(Protocol):
-    """What the solver needs from a model (DESIGN §3)."""
+    """The documented minimum of a model (DESIGN §3): the solver needs nothing else."""
 
-    def log_survival(self, n: Any) -> Any:
-        """Natural log of ``S(n)`` as float64, vectorised over ``n``."""
-
-    def survival(self, n: Any) -> Any:
-        """``S(n)`` as float64, vectorised over ``n``."""
-
-    def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
-        """``S(n)`` with relative error below ``10**-dps``."""
-
-    def limit(self) -> float:
-        """``S(infinity)``; a budget may be unbounded only when this is positive."""
-
-    def symbolic(self) -> SurvivalExpr:
-        """``S(n)`` as a sympy expression with the parameters as symbols."""
+    def log_survival(self, ctx: Any, n: Any) -> Any:
+        """``ln S(n)`` in the number context ``ctx``: float64 (vectorised over ``n``) or a ball."""
 
 
 @dataclass(frozen=True)
@@ -170,10 +157,7 @@ class SurvivalModel:
     #: the name used in specs (``model = "independent"``) and in JSON output
     name: ClassVar[str] = "model"
 
-    # -- what a model implements -------------------------------------------------
-    def _log_survival(self, n: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
+    # -- display-only values from the balls ----------------------------------------------
     def survival_mp(self, n: int, dps: int) -> mpmath.mpf:
         """``S(n)`` as an mpmath number, relative error below ``10**-dps``, from the ball ``log_survival``.
 
@@ -217,16 +201,8 @@ class SurvivalModel:
         """``S(n)`` as an exact rational when that is cheap, else ``None``."""
         return None
 
-    def survival_bounds(self, n: int, dps: int) -> tuple[mpmath.mpf, mpmath.mpf] | None:
-        """A rigorous enclosure of ``S(n)`` (interval arithmetic), or ``None``."""
-        return None
-
     def limit_exact(self) -> Fraction | None:
         """``S(infinity)`` as an exact rational when known, else ``None``."""
-        return None
-
-    def budget_candidate(self, threshold: Fraction) -> int | None:
-        """A closed-form guess at the budget (certified afterwards), or ``None``."""
         return None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -240,11 +216,10 @@ class SurvivalModel:
         ``log_survival(n)`` in float64, validated and vectorised over ``n``.
 
         Stays finite where ``S(n)`` underflows float64 (``1e-900000`` is
-        ``-2072326.6...``); ``-inf`` only where ``S(n)`` is exactly zero.
+        ``-2072326.6...``); ``-inf`` only where ``S(n)`` is exactly zero. Every family
+        defines it (or ``rate(ctx, i)``); this base version only names what is missing.
         """
-        if ctx.kind == "float":
-            return self._log_survival(n)
-        raise NotImplementedError(f"{type(self).__name__} has no {ctx.kind} log_survival yet")
+        raise NotImplementedError(f"{type(self).__name__} must define log_survival(ctx, n)")
 
     def survival(self, n: Any) -> Any:
         """``S(n)``, the probability that alignment holds through generations ``1..n``."""

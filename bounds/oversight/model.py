@@ -24,7 +24,7 @@ from bounds.errors import BoundsError, ParameterError
 from bounds.models.base import SurvivalExpr, SurvivalModel
 from bounds.models.parameters import alternative, parameter, spec_arguments
 from bounds.models.registry import Spec, model_from_spec, register
-from bounds.numeric.domains import COUNT, PROBABILITY, Domain, choices
+from bounds.numeric.domains import COUNT, PROBABILITY, Domain, choices, whole
 from bounds.numeric.parse import format_number, probability
 from bounds.oversight.sharp import MissInterval, any_miss
 
@@ -34,6 +34,8 @@ DEPENDENCE = ("independent", "beta-factor", "mgl", "alpha-factor", "exchangeable
 #: Generations summed term by term when wrapping a base schedule (ball path).
 MAX_WRAPPED_TERMS = 10_000
 _EXACT_BITS = 200_000
+#: k of n: at most the number of monitors, checked once that number is known (``__post_init__``).
+VOTE = whole(1, phrase="a whole number >= 1 (monitors that must flag)")
 
 
 def _probabilities(value: Any, name: str, empty: bool = False) -> tuple[Fraction, ...]:
@@ -157,7 +159,7 @@ class Oversight(SurvivalModel):
     alternatives = (alternative("base", BASE, "a model whose rates epsilon_i are the defect rates", argument=False,
                                 instead_of=("defect_rate",)),)
     miss: Any = parameter(MISS, "the monitors' miss probabilities q_j (one value for monitors equal ones)")
-    vote: int = parameter(COUNT, "k: a defect is stopped when at least k monitors flag it", default=1)
+    vote: int = parameter(VOTE, "k: a defect is stopped when at least k monitors flag it", default=1)
     dependence: str = parameter(choices(*DEPENDENCE, phrase="one of " + ", ".join(DEPENDENCE)),
                                 "how the monitors' misses depend on each other", default="independent")
     monitors: Any = parameter(COUNT, "n when miss is a single value (default 1, or len(miss))", default=None)

@@ -363,8 +363,8 @@ def _solve_scalar(model: Any, threshold: Any) -> Budget:
         if at_limit is not None and at_limit.sign >= 0:
             method, bits = _weakest(at_limit)
             return Budget(None, target, model, None, None, True, method, (at_limit.value,), bits)
-    guess = getattr(model, "candidate", None) or getattr(model, "budget_candidate", None)
-    candidate = guess(target) if guess is not None else None
+    guess = getattr(model, "candidate", None)
+    candidate = guess(target) if callable(guess) else None
     if candidate is None:
         candidate = _float_candidate(model, target)
     n, at, after = _certified_search(model, target, candidate)
