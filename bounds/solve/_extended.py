@@ -101,8 +101,9 @@ _U, _NORMAL = 2.0**-53, 2.0**-1022
 _A_SERIES, _A_LOG = (ULPS + 1.1) * 2.0**-64 * (1 + 2.0**-30), (2 * ULPS + 1.1) * 2.0**-64 * (1 + 2.0**-30)
 
 
+@cache
 def available() -> bool:
-    """Whether ``numpy.longdouble`` is the x87 80-bit format (64-bit significand) this module assumes."""
+    """Whether ``numpy.longdouble`` is the x87 80-bit format (64-bit significand) that stages 2 and 3 assume."""
     return bool(np.finfo(_LD).nmant == 63 and np.finfo(_LD).maxexp == 16384)
 
 
@@ -111,7 +112,7 @@ def _exponents() -> tuple[np.ndarray, np.ndarray]:
     """Per biased exponent ``b``: ``16 - K_b`` and the smallest float ``>= 10**(K_b + 1)``, exactly.
 
     ``K_b = floor(log10 2**(b - 1023))``; a float ``x`` in binade ``b`` has ``floor(log10 x) = K_b + [x >= threshold]``.
-    Binades outside ``[1e-27, 1)`` get ``j = 17`` and no threshold: finite placeholders, never proved.
+    Binades outside ``[2**-92, 1)`` get ``j = 17`` and no threshold: finite placeholders, never proved.
     """
     base, threshold = np.full(2048, 17, dtype=np.int64), np.full(2048, np.inf)
     for b in range(1023 - 92, 1023):
@@ -285,9 +286,11 @@ _CHUNK = 16384
 
 
 def _extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The three stages of the module docstring, each on what the one before left."""
+    """The three stages of the module docstring, each on what the one before left (stage 1 alone without x87)."""
     with np.errstate(all="ignore"):  # elements outside the domain may hold inf or NaN: never sure
         floors, sure, series = _float_stage(epsilon, threshold)
+        if not available():  # stages 2 and 3 take longdouble for the x87 format
+            return floors, sure
         low, high = epsilon.min(), epsilon.max()
         if low >= _NORMAL and high <= 0.5 and threshold.min() >= _NORMAL and threshold.max() < 1.0:
             left = np.flatnonzero(~sure)  # bounds.budget's usual case: every element in the domain

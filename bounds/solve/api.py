@@ -60,10 +60,11 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     For arrays of floats the floor is computed in float64 and kept wherever
     the distance to the nearest integer exceeds a bound on the rounding error
     of the inputs and of ``log``/``log1p`` (64 ulp per operation). Budgets beyond
-    float64's reach are computed again from the inputs' decimals in longdouble,
-    with a proved error bound (:mod:`bounds.solve._extended`); every element
-    left (a near-tie such as ``(0.9, 0.81)``) is decided by one ball, or by the
-    scalar solver in exact or interval arithmetic.
+    float64's reach go through three stages with proved error bounds
+    (:mod:`bounds.solve._extended`): the series for ``ln(1 - eps)`` in float64,
+    then ``ln T`` in longdouble with the inputs' decimal offsets bounded, then with
+    those offsets computed; every element left (a near-tie such as ``(0.9, 0.81)``)
+    is decided by one ball, or by the scalar solver in exact or interval arithmetic.
 
     Examples
     --------
@@ -183,10 +184,10 @@ class _FloatPasses:
     def __init__(self, from_epsilon: bool, small_rates: bool, take_log: bool, extended: bool) -> None:
         self.from_epsilon, self.small_rates, self.take_log = from_epsilon, small_rates, take_log
         self.extended = None
-        if extended:
+        if extended:  # stage 1 is float64 and runs anywhere; stages 2 and 3 need x87 longdouble (available())
             from bounds.solve import _extended  # only arrays with budgets beyond float64 need it
 
-            self.extended = _extended if _extended.available() else None
+            self.extended = _extended
         self.left: list[np.ndarray] = []
         self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 import bounds
 from bounds.solve import _extended
 
-pytestmark = pytest.mark.skipif(not _extended.available(), reason="numpy.longdouble is not x87 extended here")
+x87 = pytest.mark.skipif(not _extended.available(), reason="numpy.longdouble is not x87 extended here")
 
 
 def _truth(epsilon: float, threshold: float) -> int | None:
@@ -94,6 +94,25 @@ def test_the_array_path_is_the_exact_solver_element_by_element(pairs: list[tuple
     assert result.tolist() == [_truth(epsilon, threshold) for epsilon, threshold in pairs]
 
 
+@given(st.lists(_PAIRS, min_size=1, max_size=6))
+@example(_PINNED)
+def test_without_x87_only_the_float64_stage_runs_and_the_rest_is_balls(pairs: list[tuple[float, float]]) -> None:
+    # where numpy.longdouble is not the x87 format, stage 1 (float64 only) still runs; nothing else changes
+    rates, targets = (np.array(column) for column in zip(*pairs, strict=True))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_extended, "available", lambda: False)
+        floors, sure = _extended.extended_floors(rates, targets)
+        result = bounds.budget(epsilon=rates, threshold=targets).n
+    with np.errstate(all="ignore"):
+        first = _extended._float_stage(rates, targets)[1]
+    assert sure.tolist() == first.tolist()
+    truths = [_truth(epsilon, threshold) for epsilon, threshold in pairs]
+    assert result.tolist() == truths
+    assert all(floor == truth for floor, truth, proved in zip(floors.tolist(), truths, sure.tolist(), strict=True)
+               if proved)
+
+
+@x87
 @given(st.lists(_PAIRS, min_size=1, max_size=10))
 @example(_PINNED)
 def test_every_stage_proves_only_true_floors(pairs: list[tuple[float, float]]) -> None:
@@ -115,6 +134,7 @@ def test_every_stage_proves_only_true_floors(pairs: list[tuple[float, float]]) -
                 assert floor == truths[position], pairs[position]
 
 
+@x87
 def test_every_stage_takes_a_share_of_a_benchmark_like_array() -> None:
     # not vacuous: on the bench's distribution each stage proves elements, and the balls see few
     rng = np.random.default_rng(3)
