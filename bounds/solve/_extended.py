@@ -1,114 +1,258 @@
-"""Constant-rate floors in x87 extended precision, vectorised, for what float64 cannot certify.
+"""Constant-rate floors beyond float64's reach, vectorised, with proved error bounds.
 
-The array path of :func:`bounds.budget` decides most elements in float64; budgets
-beyond about ``2**40`` are out of its reach, because a float input stands for the
-decimal its ``repr`` prints (DESIGN §2) and that decimal differs from the binary value
-by up to half an ulp, which moves ``q = ln T / ln(1 - eps)`` by ``q * 2**-53``. Here
-both decimals are rebuilt in ``numpy.longdouble`` (64-bit significand) without
-strings, and ``q`` is computed from them with a proved error bound; an element is
-*sure* only when ``q`` is farther from the nearest integer than that bound. Everything
-else (near-ties, exact ties, inputs outside the ranges below) stays unsure and goes to
-the per-element balls, exactly as before. The arrays are taken in chunks of
-:data:`_CHUNK` elements: the eighty-odd numpy passes then stay in a core's cache, which
-halves the time; the decimals a chunk's vector pass cannot prove (about one in a hundred:
-powers of two, rounding near-ties) are read from ``repr`` (:func:`_with_reprs`), and
-:func:`decimal_ratios` gives the balls their exact decimals without ``repr``.
+The array path of :func:`bounds.budget` decides most elements in float64; budgets beyond
+about ``2**43`` are out of its reach, because a float input stands for the decimal its
+``repr`` prints (DESIGN §2), that decimal differs from the binary value by up to half an
+ulp, and ``np.log`` is trusted only to 64 ulp. Here ``q = ln t / ln(1 - e)`` (``e``, ``t``
+the decimals of the floats ``E``, ``T``) is bounded in three stages, each on what the one
+before left, and an element is *sure* only when ``q`` is farther from the nearest integer
+than a proved bound; the rest (near-ties, exact ties, inputs outside the ranges below)
+stays unsure and goes to the per-element balls. Throughout, ``u = 2**-53``; for a positive
+normal float ``x``, ``h`` is half its ulp, ``|d - x| <= h <= u x`` for its decimal ``d``,
+and ``delta = (d - x) / x``.
 
-**The decimal of a float** ``x`` (normal, ``1e-27 <= x < 1``, not a power of two).
-Its rounding interval ``I = (x - h, x + h)``, ``h`` half an ulp, is symmetric and holds
-at most one 15-digit decimal; Python's ``repr`` prints the shortest decimal in ``I``
-(the nearest one among the shortest). So the decimal's *value* is ``D_k 10**-j``
-(``j = k - 1 - E``, ``E = floor(log10 x)``) for the first ``k`` in 15, 16, 17 whose
-correctly rounded ``D_k = round(x 10**(k - 1 - E))`` lies in ``I`` (a shorter decimal
-in ``I`` is also the 15-digit one; among the 16-digit ones the nearest, ``D_16``, is in
-``I`` if any is). One product at ``j = 16 - E`` serves all three (``E`` is proved by ``10**16 <= X < 10**17``,
-from ``D``, ``o`` and ``beta`` below in exact comparisons): ``P = fl(x fl(10**j))``
-is within ``beta`` of ``X = x 10**j`` (half an ulp of ``P``, ``2**-64 P``, plus ``2**-64 X``
-where ``10**j`` is itself rounded), so ``X = D + o + err`` with ``D = rint(P)`` (an
-integer below ``2**57``), ``o = P - D`` exact and ``|err| <= beta``. Then
-``D_k = D // s + [D mod s + o > s/2]`` for ``s = 10**(17 - k)``, proved when
-``|D mod s + o - s/2| > beta``; with ``c_k = D_k s - D`` (an integer, ``|c_k| <= 50``),
-``D_k`` lies in ``I`` when ``|c_k - o| + beta < fl(h fl(10**j))`` (shrunk by a relative
-``2**-50``) and outside when ``|c_k - o| - beta`` exceeds it (grown). The decimal is
-``fl((D + c_k) / fl(10**j))``, within ``2**-62`` relative.
+**Stage 1** (float64; ``E <= 2**-20``, ``E`` and ``T`` normal, ``L < -2**-40``):
+``q1 = -L / fl(E fl(1 + c))`` with ``L = np.log(T)`` (within 64 ulp, the float path's
+assumption, tested in tests/solve/test_api.py) and ``c`` Horner's ``E/2 + E**2/3 + E**3/4``
+(``-ln(1 - e) = E (1 + c + delta_E + ...)``, the rest below ``2**-71``). So ``ln t`` is
+``L (1 + 64u) + u``, the denominator is off by ``3.01u`` relative and the division by
+``u``: ``|q - q1| <= q1 u (68.2 + 1.0025 / |L|)`` (``1/|ln t| <= 1.0002 / |L|`` as
+``|L| >= 2**-40``), below ``q1 u (72 + 1.01 / |L|)`` as computed. Sure where
+``dist(q1, Z)`` (exact) is larger; that bound exceeds 1/2 from ``q1 = 2**47`` on.
 
-**The floor.** With ``t``, ``e`` the decimals so rebuilt (relative error ``2**-62``),
-``L_T = logl(t)`` and ``L_E = log1pl(-e)`` within :data:`ULPS` ulp (``2**-64`` each;
-the one assumption here, checked against mpmath in tests/solve/test_extended.py; for
-``e <= 2**-20``, ``L_E`` is the series instead, proved within 4 ulp, see :func:`_log_keep`), and
-``0 < eps <= 1/2`` (so ``|ln(1 - eps)| >= eps`` and an input error ``c`` moves
-``ln(1 - eps)`` by at most ``2|c|`` relative):
+**Stage 2** (longdouble, x87, 64-bit significand; normal ``0 < E <= 1/2``, ``0 < T < 1``):
+``L_T = logl(T) = ln T (1 + rho_T)``, ``|rho_T| <= U = ULPS 2**-64`` (the one assumption
+about longdouble, tested against mpmath in tests/solve/test_extended.py). With
+``D = -E`` (exact) for ``E <= 2**-20`` and ``D = log1pl(-E)`` (``rho_D <= U``) beyond,
+``ln t = ln T (1 + (delta_T - theta) / ln T)`` (``0 <= theta <= delta_T**2``) and
+``ln(1 - e) = D (1 + s)``, ``q = (ln T / D)(1 + w)`` for ``w = (v - s) / (1 + s)``,
+``v = (delta_T - theta) / ln T``. Here the offsets are not known: ``w`` is taken as
+``-c / (1 + c)`` (0 beyond ``2**-20``), off by at most
+``1.0002 (h_T / T / |L_T| + k h_E / E) + 2**-70.5`` (``k = 1``; ``k = 1.45`` for
+``log1pl``, where ``s = ln(1 - z) / ln(1 - E)``, ``z = E delta_E / (1 - E)``).
+``Q0 = fl(L_T / D) = (ln T / D)(1 + sigma)``, ``|sigma| <= (U + U_D + 2**-64)(1 + 2**-58)``,
+is ``H + R`` exactly (``H = fl64(Q0)``). With ``G = fl(fl(H w) + R)``,
+``|Q0 (1 + w) - (H + G)| <= |H| (3.01u |w| + 1.01u**2)``; the fractional parts of ``H``
+and ``G`` and their sum ``f`` round by ``1.5u`` in all. So with ``A = U + U_D + 1.1 * 2**-64``,
+``|q - (floor(H) + floor(G) + f)| <= |H| (A + 1.0003 (h_T / T / |L_T| + k h_E / E)) + 1.5u``.
 
-* ``L_E = ln(1 - eps)(1 + r_E)``, ``|r_E| <= 2 * 2**-62 + ULPS 2**-64`` (plus products);
-* ``L_T = ln T + a_T``, ``|a_T| <= |ln T| ULPS 2**-64 + 1.01 * 2**-62``;
-* one rounding of the division, ``2**-64``.
+**Stage 3**: the offsets themselves (below), within ``2**-96``; then ``v``, ``s`` (within
+``2**-70``: Horner ``5.01u c``, ``c(e) - c(E)``, the series' tail, ``delta_E c``, the
+sum's rounding) and ``w`` (within ``5.7u |w| + 2**-69.6 + 2**-95.8 / |L_T|``) are
+computed, and ``|q - (floor(H) + floor(G) + f)| <= |H| (A + 9u |w| + 2**-95.7 / |L_T|) + 1.5u``.
 
-So ``|q_computed - q| <= |q| (2**-61 + 2 ULPS 2**-64 + 2**-64 + 1.01 * 2**-62 / |ln T|)``
-(plus products of these, below ``2**-120``), which for ``ULPS <= 8`` is at most
-``|q| (2**-59.2 + 2**-61.98 / |ln T|)``, below ``B = |q| (2**-58.5 + 2**-61 / |L_T|)``
-(the slack covers the rounding of ``B`` itself and ``|L_T|`` in place of ``|ln T|``).
-An element is sure when ``dist(q, Z) > B`` and ``q < 2**62``; its floor is then
-``floor(q)``, exact in int64.
+In stages 2 and 3 an element is sure when ``dist(f, Z)`` exceeds the bound (computed with
+margins that cover its own roundings) and ``H < 2**62``; its floor is
+``floor(H) + floor(G) + floor(f)``, exact in int64.
+
+**The decimal of a float** ``x`` (``1e-27 <= x < 1``, not a power of two). Its rounding
+interval ``I = (x - h, x + h)`` holds at most one 15-digit decimal; Python's ``repr``
+prints the shortest decimal in ``I`` (the nearest one among the shortest). With
+``E = floor(log10 x)`` (exact: ``E`` is ``K_b`` or ``K_b + 1`` in the binade ``b`` of ``x``,
+told apart by comparing ``x`` with the smallest float at or above ``10**(K_b + 1)``, both
+from tables built in exact rationals) and ``j = 16 - E``, the scaled value ``X = x 10**j``
+lies in ``[10**16, 10**17)`` and the decimal is ``N 10**-j`` for ``N`` the multiple of
+``s = 100, 10, 1`` nearest ``X`` (15, 16, 17 digits), the first one within ``W = h 10**j``
+of ``X`` (a shorter decimal in ``I`` is also the 15-digit one; among the 16-digit ones the
+nearest is in ``I`` if any is; the nearest integer always is, as ``W >= X 2**-54 > 1/2``).
+
+``X`` to within ``2**-46``: with ``p = fl(10**j)`` (split once into 26-bit halves) and
+``p' = fl(10**j - p)``, Dekker's product gives ``P = fl(x p)`` and its error ``e`` with
+``x p = P + e`` exactly (Veltkamp splitting, no underflow), and ``X = P + Q + eta`` for
+``Q = fl(e + fl(x p'))``: ``|e| <= 8`` (``ulp(P) <= 16``), ``|x p'| <= X 2**-53 <= 11.2``,
+so ``|eta| <= 2**-53 (11.2 + 11.2 + 19.2) < 2**-47.6``. ``P`` is an integer below
+``2**57``; ``y = fl((P mod 100) + Q)`` (in ``(-20, 120)``, rounded by at most
+``2**-47``) is ``X`` modulo 100 within ``2**-46``. The signed distances to the nearest
+multiples, ``t_s = y - s rint(y / s)``, are exact (Sterbenz); the computed ``rint`` is
+the nearest unless ``|t_s|`` is within ``2**-44`` of ``s/2``. So, with the margin
+``m = 2**-42``, ``|t_s| < fl(h p) - m`` proves that multiple in ``I`` and
+``|t_s| > fl(h p) + m`` proves every multiple of ``s`` outside (``h p`` is ``W`` within
+``2**-49.5``); a 16- or 17-digit choice also needs ``|t_s| < s/2 - m`` (a unique
+nearest). The decimal is ``N = X - t_s - eta'``, an integer: ``(P - P mod 100) + (y - t_s)``
+exactly. Its offset ``delta = (N 10**-j - x) / x = -(t_s + eta') / X`` is
+``fl(-t_s / P)`` within ``2**-96`` (``|X - P| <= 19.3``), and ``|delta| <= h / x <= u``.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 from functools import cache
+from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["ULPS", "available", "decimal_ratios", "decimal_values", "extended_floors"]
+__all__ = ["ULPS", "available", "decimal_offsets", "decimal_ratios", "decimal_values", "extended_floors"]
 
 #: Assumed bound on the error of ``numpy.log`` and ``numpy.log1p`` on longdouble, in ulp (2**-64).
 ULPS = 8
 _LD = np.longdouble
-#: Range of inputs whose decimal is rebuilt here (``10**-j`` scales stay within the table).
-_SMALLEST, _DIGITS = 1e-27, (15, 16, 17)
-_TABLE = 16 + 28
-#: ``10**j = 5**j 2**j`` is exact in longdouble up to this ``j`` (``5**27 < 2**64``).
-_EXACT_POWERS = 27
-#: ``X = x 10**j`` has 17 digits before the point: ``10**16 <= X < 10**17`` (exact in longdouble).
-_LOW, _HIGH = np.longdouble(10**16), np.longdouble(10**17)
+#: Range of inputs whose decimal is found here (``10**j`` for ``j <= 43`` in the tables).
+_SMALLEST = 1e-27
+_TABLE = 46
+#: Veltkamp's constant for binary64: ``2**27 + 1`` splits a float into two 26-bit halves.
+_SPLIT = 134217729.0
+#: Margin of every comparison of a computed distance (``X`` is known within ``2**-46``).
+_MARGIN = 2.0**-42
+#: Rates up to this use the series for ``ln(1 - e)``; beyond, ``log1pl``.
+_SERIES = 2.0**-20
+#: The unit roundoff of float64, and the smallest normal float64.
+_U, _NORMAL = 2.0**-53, 2.0**-1022
+#: ``A`` of the bound, for the series and for ``log1pl``.
+_A_SERIES, _A_LOG = (ULPS + 1.1) * 2.0**-64 * (1 + 2.0**-30), (2 * ULPS + 1.1) * 2.0**-64 * (1 + 2.0**-30)
 
 
+@cache
 def available() -> bool:
-    """Whether ``numpy.longdouble`` is the x87 80-bit format (64-bit significand) this module assumes."""
+    """Whether ``numpy.longdouble`` is the x87 80-bit format (64-bit significand) that stages 2 and 3 assume."""
     return bool(np.finfo(_LD).nmant == 63 and np.finfo(_LD).maxexp == 16384)
 
 
 @cache
-def _powers_of_ten_float() -> np.ndarray:
-    """``10**j`` rounded to float64 (relative error ``2**-53``)."""
-    return np.array([float(10**j) for j in range(_TABLE)])
+def _exponents() -> tuple[np.ndarray, np.ndarray]:
+    """Per biased exponent ``b``: ``16 - K_b`` and the smallest float ``>= 10**(K_b + 1)``, exactly.
+
+    ``K_b = floor(log10 2**(b - 1023))``; a float ``x`` in binade ``b`` has ``floor(log10 x) = K_b + [x >= threshold]``.
+    Binades outside ``[2**-92, 1)`` get ``j = 17`` and no threshold: finite placeholders, never proved.
+    """
+    base, threshold = np.full(2048, 17, dtype=np.int64), np.full(2048, np.inf)
+    for b in range(1023 - 92, 1023):
+        low = Fraction(2) ** (b - 1023)
+        k = len(str(low.denominator)) * -1  # below log10(low); walked up exactly
+        while Fraction(10) ** (k + 1) <= low:
+            k += 1
+        power = Fraction(10) ** (k + 1)
+        above = float(power)
+        if Fraction(above) < power:
+            above = float(np.nextafter(above, np.inf))
+        base[b] = 16 - k
+        threshold[b] = above if above < 2 * low else np.inf
+    return base, threshold
 
 
 @cache
-def _powers_of_ten() -> np.ndarray:
-    """``fl(10**j)`` for ``j < _TABLE``, each checked to be within ``2**-64`` relative of ``10**j``."""
-    table = np.array([f"1e{j}" for j in range(_TABLE)]).astype(_LD)
-    for j, value in enumerate(table):
-        error = abs(Fraction(*value.as_integer_ratio()) - 10**j)
-        if error > Fraction(10**j, 2**64) or (j <= _EXACT_POWERS and error):
-            raise ArithmeticError(f"longdouble 1e{j} is not correctly rounded on this platform")
-    return table
+def _powers() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``p = fl(10**j)``, its 26-bit halves, and ``p' = fl(10**j - p)``, for ``j < _TABLE``, checked exactly."""
+    high = np.array([float(10**j) for j in range(_TABLE)])
+    low = np.array([float(10**j - Fraction(value)) for j, value in enumerate(high.tolist())])
+    scaled = high * _SPLIT
+    upper = scaled - (scaled - high)
+    lower = high - upper
+    for value, top, bottom in zip(high.tolist(), upper.tolist(), lower.tolist(), strict=True):
+        if top + bottom != value or any(_bits(part) > 26 for part in (top, bottom)):
+            raise ArithmeticError("Veltkamp splitting of the powers of ten failed on this platform")
+    return high, upper, lower, low
+
+
+def _bits(value: float) -> int:
+    """Significant bits of a float (0 for zero): the length of the odd part of its numerator."""
+    numerator = abs(Fraction(value)).numerator
+    return (numerator // (numerator & -numerator)).bit_length() if numerator else 0
+
+
+def _nearest(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``N - (P - P mod 100)``, ``y``, ``P``, ``j`` and where proved, for ``repr(x) = N 10**-j`` (module docstring).
+
+    In place where it can be: a dozen fewer temporaries, a tenth faster.
+    """
+    base, threshold = _exponents()
+    high, upper, lower, low = _powers()
+    bits = x.view(np.int64)
+    binade = bits >> 52
+    shift = base[binade]
+    shift -= x >= threshold[binade]  # j = 16 - floor(log10 x), exactly
+    power = high[shift]
+    product = x * power  # P: an integer in [2**53, 2**57)
+    top = x * _SPLIT  # Veltkamp: x = top + bottom, 26 bits each
+    scratch = top - x
+    top -= scratch
+    bottom = x - top
+    error = np.multiply(top, upper[shift], out=scratch)  # Dekker: x p - P, exactly
+    error -= product
+    part = top * lower[shift]
+    error += part
+    error += np.multiply(bottom, upper[shift], out=part)
+    error += np.multiply(bottom, lower[shift], out=part)
+    error += np.multiply(x, low[shift], out=part)  # Q: X = P + Q within 2**-47.6
+    whole = product.astype(np.int64)
+    rest = whole // 100  # P mod 100 (floor_divide by a constant is fast; fmod is not)
+    rest *= 100
+    np.subtract(whole, rest, out=rest)
+    near = np.add(rest, error, out=error)  # y: X mod 100 within 2**-46, in (-20, 120)
+    # the multiples of 100, 10, 1 nearest y (integers) and the distances t to them, all exact
+    hundreds = np.rint(np.multiply(near, 0.01, out=part), out=part)
+    hundreds *= 100.0
+    tens = np.rint(near * 0.1)
+    tens *= 10.0
+    ones = np.rint(near)
+    # W = h 10**j within 2**-49.5 as h p (h, half an ulp of x, is a power of two), less or more the margin
+    width = np.bitwise_and(bits, 0x7FF0000000000000, out=binade).view(np.float64)
+    width *= power
+    width *= 2.0**-53
+    inner = width - _MARGIN
+    outer = np.add(width, _MARGIN, out=width)
+    distance = np.abs(np.subtract(near, hundreds, out=top), out=top)
+    in15 = distance < inner
+    proved = distance > outer
+    proved |= in15
+    np.abs(np.subtract(near, tens, out=distance), out=distance)
+    in16 = distance < inner
+    in16 &= distance < 5 - _MARGIN
+    outside = distance > outer
+    np.abs(np.subtract(near, ones, out=distance), out=distance)
+    outside &= distance < 0.5 - _MARGIN
+    outside |= in16
+    outside |= in15
+    proved &= outside
+    proved &= x >= _SMALLEST  # in range, not a power of two
+    proved &= x < 1.0
+    proved &= (bits & 0xFFFFFFFFFFFFF) != 0
+    # the chosen multiple: 15 digits where inside, else 16 where inside, else 17 (integer sums: exact)
+    tens -= ones
+    tens *= in16
+    ones += tens
+    hundreds -= ones
+    hundreds *= in15
+    ones += hundreds
+    return ones, near, product, shift, proved
+
+
+def decimal_offsets(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``delta = (d - x) / x`` for the decimals ``d`` the floats ``x`` print as (within ``2**-96``), and where proved.
+
+    Where not proved the value is meaningless (finite or not); ``|delta| <= 2**-53`` where proved.
+
+    Examples
+    --------
+    >>> offsets, proved = decimal_offsets(np.array([0.1, 0.605, 1e-20, 0.5]))
+    >>> proved.tolist()  # 0.5 is a power of two: its rounding interval is not symmetric
+    [True, True, True, False]
+    >>> round(float(offsets[0] * 1e17), 6)  # the float 0.1 is 0.1000000000000000055511151231257827...
+    -5.551115
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):  # placeholders (0, 1, tiny) are never proved
+        multiple, near, product, _, proved = _nearest(x)
+        multiple -= near  # -t, exact
+        multiple /= product
+    return multiple, proved
 
 
 def decimal_values(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The decimals that the floats ``x`` print as, in longdouble (relative error ``<= 2**-62``), and where proved.
-
-    Where not proved the value is a finite placeholder in ``(0, 1)``, not the decimal.
+    """The decimals that the floats ``x`` print as, in longdouble (relative error ``<= 2**-63``), and where proved.
 
     Examples
     --------
     >>> values, proved = decimal_values(np.array([0.1, 0.605, 1e-20, 0.5]))
-    >>> proved.tolist()  # 0.5 is a power of two: its rounding interval is not symmetric
+    >>> proved.tolist()
     [True, True, True, False]
     >>> bool(abs(values[0] * 10 - 1) < 2.0**-60)
     True
     """
-    numerator, shift, usable = _decimal_digits(x)
-    return numerator.astype(_LD) / _powers_of_ten()[shift], usable
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    offsets, proved = decimal_offsets(x)
+    with np.errstate(all="ignore"):
+        values = x.astype(_LD) + (x * np.where(proved, offsets, 0.0)).astype(_LD)
+    return values, proved
 
 
 def decimal_ratios(x: np.ndarray) -> list[tuple[int, int]]:
@@ -119,69 +263,17 @@ def decimal_ratios(x: np.ndarray) -> list[tuple[int, int]]:
     >>> decimal_ratios(np.array([0.605, 0.5, 1e-20, 123.0]))
     [(60500000000000000, 17), (5, 1), (100000000000000000, 37), (1230, 1)]
     """
-    x = np.asarray(x, dtype=np.float64)
-    numerator, shift, usable = _decimal_digits(x)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        multiple, _, product, shift, proved = _nearest(x)
+        whole = product.astype(np.int64)
+        digits = whole - whole % 100 + multiple.astype(np.int64)
     return [
-        (digits, places) if proved else _repr_digits(value)
-        for digits, places, proved, value in zip(
-            numerator.tolist(), shift.tolist(), usable.tolist(), x.tolist(), strict=True
+        (numerator, places) if known else _repr_digits(value)
+        for numerator, places, known, value in zip(
+            digits.tolist(), shift.tolist(), proved.tolist(), x.tolist(), strict=True
         )
     ]
-
-
-def _decimal_digits(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Where proved, ``D`` and ``j`` (int64) with the decimal of ``x`` equal to ``D 10**-j``, ``j < 44``."""
-    x = np.asarray(x, dtype=np.float64)
-    mantissa, _ = np.frexp(x)
-    usable = (x >= _SMALLEST) & (x < 1.0) & (mantissa != 0.5)
-    xs = np.where(usable, x, 0.1)  # placeholders keep the arithmetic finite; they are never proved
-    wide = xs.astype(_LD)
-    powers = _powers_of_ten()
-    exponent = np.floor(np.log10(xs)).astype(np.int64)  # E, or one off next to a power of ten
-    power = powers[np.clip(16 - exponent, 0, _TABLE - 1)]
-    product = wide * power  # P = fl(x fl(10**j)), j = 16 - E
-    below, above_range = product < _LOW, product >= _HIGH
-    off = np.flatnonzero(below | above_range)
-    if off.size:  # E one off: again, only there
-        exponent[off] += above_range[off].astype(np.int64) - below[off]
-        power[off] = powers[np.clip(16 - exponent[off], 0, _TABLE - 1)]
-        product[off] = wide[off] * power[off]
-    nearest = np.rint(product)
-    # exact in longdouble, and in float64 too (a multiple of ulp(P) >= 2**-10, at most 1/2)
-    offset = (product - nearest).astype(np.float64)
-    # beta: half an ulp of P, plus X 2**-64 where 10**j is itself rounded (j > 27); 2**-50 covers the
-    # float64 roundings of this block (offset, beta, widths), all of values below 64
-    # (arithmetic, not np.where: a data-dependent select costs more than the rest of this line)
-    relative = ((16 - exponent > _EXACT_POWERS) + 1.0) * (2.0**-64 * (1 + 2.0**-40))
-    beta = nearest.astype(np.float64) * relative + 2.0**-50
-    # E is right when X = D + o + err is in [1e16, 1e17), in int64 and exact float64 comparisons
-    # (D > 1e16, or D == 1e16 and o >= beta; D < 1e17, or D == 1e17 and o < -beta)
-    digits17 = nearest.astype(np.int64)  # D < 2**57
-    low_ok = (digits17 > 10**16) | ((digits17 == 10**16) & (offset >= beta))
-    high_ok = (digits17 < 10**17) | ((digits17 == 10**17) & (offset < -beta))
-    usable &= low_ok & high_ok & (16 - exponent < _TABLE)
-    # h 10**j in float64: h is a power of two, 10**j rounded once (2**-53)
-    width = _half_ulp(xs) * _powers_of_ten_float()[np.clip(16 - exponent, 0, _TABLE - 1)]
-    inner, outer = width * (1 - 2.0**-50), width * (1 + 2.0**-50)
-    # X = D + o + err for the integer D = rint(P), o = P - D, |err| <= beta, whether or not D rounds X correctly
-    numerator = digits17.copy()
-    decided = ~usable
-    for scale in (100, 10):  # 15 digits, then 16: D_k = D_17 // scale, rounded by the remainder plus the offset
-        remainder = digits17 - (digits17 // scale) * scale  # (floor_divide by a constant is fast; divmod is not)
-        above = remainder + offset - scale / 2
-        usable &= np.abs(above) > beta  # no tie in rounding X / scale
-        change = (above > 0) * scale - remainder  # c_k = D_k scale - D_17, |c_k| <= 50
-        distance = np.abs(change - offset)  # |c_k - o|, to be compared with h 10**j (within beta)
-        inside = distance + beta < inner
-        usable &= decided | inside | (distance - beta > outer)
-        inside &= ~decided
-        numerator += inside * change  # D_17 + c_k where first inside (numerator is still D_17 there)
-        decided |= inside
-    # the 17-digit decimal lies in I (half its spacing is below h): D_17 = D where no shorter one does,
-    # when D is the correct rounding of X
-    usable &= decided | (np.abs(offset) < 0.5 - beta)
-    # where not proved, the value is that of the placeholder 1/10 (or of a wrong grid): never to be used
-    return numerator, np.clip(16 - exponent, 0, _TABLE - 1), usable
 
 
 def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,95 +285,185 @@ def extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndar
     >>> floors[sure].tolist(), sure.tolist()  # (0.1, 0.81) is an exact tie: left to the exact solver
     ([5108256237659906], [True, False])
     """
-    rates = np.asarray(epsilon, dtype=np.float64).ravel()
-    targets = np.asarray(threshold, dtype=np.float64).ravel()
-    if rates.size <= _CHUNK:
+    rates = np.ascontiguousarray(epsilon, dtype=np.float64).ravel()
+    targets = np.ascontiguousarray(threshold, dtype=np.float64).ravel()
+    if not rates.size:
+        floors, sure = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    elif rates.size <= _CHUNK:
         floors, sure = _extended_floors(rates, targets)
     else:
         floors, sure = np.empty(rates.shape, dtype=np.int64), np.empty(rates.shape, dtype=bool)
-        for start in range(0, rates.size, _CHUNK):  # some eighty passes each: chunks that stay in the cache
-            part = slice(start, start + _CHUNK)
+        size = -(-rates.size // -(-rates.size // _CHUNK))  # equal chunks of at most _CHUNK: none small
+        for start in range(0, rates.size, size):  # some sixty passes each: chunks that stay in the cache
+            part = slice(start, start + size)
             floors[part], sure[part] = _extended_floors(rates[part], targets[part])
     shape = np.shape(epsilon)
-    return floors.reshape(shape), sure.reshape(shape)
+    return (floors * sure).reshape(shape), sure.reshape(shape)
 
 
-#: Elements per pass of :func:`extended_floors` (16384: its temporaries fit in a core's L2 cache, twice as fast).
+#: Elements per pass of :func:`extended_floors` (its temporaries fit in a core's L2 cache).
 _CHUNK = 16384
 
 
 def _extended_floors(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    rate, rate_known = _with_reprs(epsilon, *decimal_values(epsilon))
-    target, target_known = _with_reprs(threshold, *decimal_values(threshold))
-    # a float <= 1/2 has its decimal <= 1/2 (its rounding interval ends below 1/2, or it is 1/2);
-    # unproved elements hold 1/10: finite logs
-    known = rate_known & target_known & (np.asarray(epsilon) <= 0.5)
-    log_target = np.log(target)
-    ratio = log_target / _log_keep(rate)
+    """The three stages of the module docstring, each on what the one before left (stage 1 alone without x87)."""
+    with np.errstate(all="ignore"):  # elements outside the domain may hold inf or NaN: never sure
+        floors, sure, series = _float_stage(epsilon, threshold)
+        if not available():  # stages 2 and 3 take longdouble for the x87 format
+            return floors, sure
+        low, high = epsilon.min(), epsilon.max()
+        if low >= _NORMAL and high <= 0.5 and threshold.min() >= _NORMAL and threshold.max() < 1.0:
+            left = np.flatnonzero(~sure)  # bounds.budget's usual case: every element in the domain
+        else:
+            domain = (epsilon >= _NORMAL) & (epsilon <= 0.5) & (threshold >= _NORMAL) & (threshold < 1.0)
+            left = np.flatnonzero(~sure & domain)
+        if left.size:
+            rates, targets = epsilon[left], threshold[left]
+            values, proved, state = _bounded_stage(rates, targets, series[left])
+            rest = np.flatnonzero(~proved)
+            if rest.size:
+                values[rest], proved[rest] = _offset_stage(rates[rest], targets[rest], state.take(rest))
+            floors[left], sure[left] = values, proved
+    return floors, sure
+
+
+def _float_stage(epsilon: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stage 1: floors, where sure, and ``c``, the series' correction (module docstring)."""
+    near_log = np.log(threshold)
+    series = epsilon * (0.5 + epsilon * (1 / 3 + epsilon * 0.25))  # c(E), within 5.01 ulp
+    ratio = near_log / (epsilon * (1.0 + series))
+    np.negative(ratio, out=ratio)  # q1
     nearest = np.rint(ratio)
-    offset = ratio - nearest  # exact: an integer within 1/2 of ratio; |offset| = dist(q, Z)
-    # B in float64, grown by 2**-40 for its own roundings and for rounding offset and ratio to float64
-    # (|offset| >= |fl(offset)| / (1 + 2**-53); fl(ratio) < 2**62 implies ratio < 2**62)
-    scale = np.abs(log_target.astype(np.float64))
-    near_ratio = ratio.astype(np.float64)
-    bound = near_ratio * (2.0**-58.5 + 2.0**-61 / scale) * (1 + 2.0**-40)
-    near_offset = offset.astype(np.float64)
-    sure = known & (np.abs(near_offset) > bound) & (near_ratio < 2.0**62)
-    with np.errstate(invalid="ignore"):  # beyond int64 only where not sure (zeroed below)
-        floor = nearest.astype(np.int64) - (near_offset < 0)  # exact below 2**62
-    return floor * sure, sure
+    bound = 1.01 / np.abs(near_log)
+    bound += 72.0
+    bound *= ratio * _U  # at least 1/2 where q1 >= 2**47: never sure there, nor where q1 is inf or NaN
+    sure = np.abs(ratio - nearest) > bound
+    # the domain, per element only where the extremes say so
+    if not (epsilon.max() <= _SERIES and epsilon.min() >= _NORMAL and threshold.min() >= _NORMAL
+            and near_log.max() < -(2.0**-40)):
+        sure &= (epsilon <= _SERIES) & (epsilon >= _NORMAL) & (threshold >= _NORMAL) & (near_log < -(2.0**-40))
+    return (nearest - (ratio < nearest)).astype(np.int64), sure, series
 
 
-def _with_reprs(x: np.ndarray, values: np.ndarray, proved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The decimals :func:`decimal_values` could not prove (powers of two, rounding near-ties), from ``repr``.
+class _State(NamedTuple):
+    """What stage 3 takes from stage 2: ``H``, ``R``, ``fl64(L_T)``, ``1/|L_T|``, ``c``, ``A``, ``fl64(D)`` or None."""
 
-    About one float in a hundred; each is ``D / fl(10**j)`` for the digits ``D < 10**17`` and the
-    exponent ``j <= 43`` that ``repr`` prints, the formula and error bound (``2**-63``) of the vector path.
+    high: np.ndarray
+    rest: np.ndarray
+    near_log: np.ndarray
+    inverse: np.ndarray
+    series: np.ndarray
+    slack: np.ndarray | float
+    keep: np.ndarray | None
+
+    def take(self, index: np.ndarray) -> _State:
+        def pick(value: Any) -> Any:
+            return value[index] if isinstance(value, np.ndarray) else value
+
+        return _State(*(pick(value) for value in self))
+
+
+def _bounded_stage(
+    epsilon: np.ndarray, threshold: np.ndarray, series: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, _State]:
+    """Stage 2, for normal ``0 < E <= 1/2``, ``0 < T < 1``: ``q = (L_T / D)(1 + w)`` with the offsets bounded."""
+    log_target = np.log(threshold, dtype=_LD)  # L_T (cast in the loop: no longdouble copy of T)
+    near_log = log_target.astype(np.float64)
+    denominator = (-epsilon).astype(_LD)  # D = -E, exact
+    slack: np.ndarray | float = _A_SERIES
+    rate_weight: np.ndarray | float = 1.031  # k = 1, times 1.0003 and grown for the bound's own roundings
+    keep = None
+    if epsilon.max() > _SERIES:  # ln(1 - E) from log1pl, and no series (s = 0 but for the offset)
+        large = np.flatnonzero(epsilon > _SERIES)
+        denominator[large] = np.log1p(-epsilon[large].astype(_LD))
+        keep = denominator.astype(np.float64)
+        series = series.copy()
+        series[large] = 0.0
+        slack, rate_weight = np.full(epsilon.shape, _A_SERIES), np.full(epsilon.shape, 1.031)
+        slack[large], rate_weight[large] = _A_LOG, 2.062  # k = 1.45
+    ratio = log_target / denominator  # Q0 = H + R
+    high = ratio.astype(np.float64)
+    rest = (ratio - high).astype(np.float64)  # exact (in longdouble): Q0's bits below H's
+    weight = series / (series + 1.0)
+    np.negative(weight, out=weight)  # w without the offsets, |w| <= 2**-20.9
+    floors, distance = _fraction(high, rest, weight)
+    inverse = 1.0 / np.abs(near_log)
+    bound = _relative_half_ulp(threshold)
+    bound *= 1.031
+    bound += 2.0**-94
+    bound *= inverse
+    bound += _relative_half_ulp(epsilon) * rate_weight
+    bound += slack + 2.0**-69
+    bound *= high
+    bound += 2.0**-52
+    sure = (distance > bound) & (high < 2.0**62)
+    return floors, sure, _State(high, rest, near_log, inverse, series, slack, keep)
+
+
+def _offset_stage(epsilon: np.ndarray, threshold: np.ndarray, state: _State) -> tuple[np.ndarray, np.ndarray]:
+    """Stage 3: the offsets themselves, then ``w`` and the bound without them (module docstring)."""
+    rate_offset, target_offset, known = _offsets(epsilon, threshold)
+    correction = state.series + rate_offset  # s
+    if state.keep is not None:
+        far = np.flatnonzero(epsilon > _SERIES)  # s = -(E delta_E / (1 - E)) / D
+        correction[far] = -(epsilon[far] * rate_offset[far]) / (1.0 - epsilon[far]) / state.keep[far]
+    weight = target_offset / state.near_log
+    weight -= correction
+    weight /= correction + 1.0  # w
+    floors, distance = _fraction(state.high, state.rest, weight)
+    bound = np.abs(weight) * 2.0**-48.9
+    bound += state.slack
+    bound += state.inverse * 2.0**-94.9
+    bound *= state.high
+    bound += 2.0**-52
+    return floors, known & (distance > bound) & (state.high < 2.0**62)
+
+
+def _offsets(rate: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`decimal_offsets` of both inputs in one pass (half the per-call cost), the rest from ``repr``."""
+    both = np.concatenate([rate, target])
+    offsets, proved = _with_reprs(both, *decimal_offsets(both))
+    return offsets[: rate.size], offsets[rate.size :], proved[: rate.size] & proved[rate.size :]
+
+
+def _relative_half_ulp(x: np.ndarray) -> np.ndarray:
+    """``h / x`` rounded once (``h = 2**(e - 53)`` for ``2**e <= x < 2**(e + 1)``): bounds a normal float's offset."""
+    half = (x.view(np.int64) & 0x7FF0000000000000).view(np.float64)
+    half *= _U
+    half /= x
+    return half
+
+
+def _fraction(high: np.ndarray, rest: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``floor(H) + floor(G) + floor(f)`` and ``dist(f, Z)`` for ``q = (H + R)(1 + w)`` (module docstring)."""
+    extra = high * weight
+    extra += rest  # G
+    whole, part = np.floor(high), np.floor(extra)
+    fraction = high - whole
+    fraction += extra - part  # f, in [0, 2)
+    nearest = np.rint(fraction)
+    distance = np.abs(fraction - nearest)
+    part += nearest
+    part -= fraction < nearest
+    return whole.astype(np.int64) + part.astype(np.int64), distance
+
+
+def _with_reprs(x: np.ndarray, offsets: np.ndarray, proved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets :func:`decimal_offsets` could not prove (powers of two, rounding near-ties), from ``repr``.
+
+    Each is ``(d - x) / x`` in exact rationals, rounded once to float64 (within ``2**-106``).
     """
-    x = np.asarray(x, dtype=np.float64)
     missing = np.flatnonzero(~proved & (x >= _SMALLEST) & (x < 1.0))
     if not missing.size:
-        return values, proved
-    digits, shifts = zip(*(_repr_digits(value) for value in x[missing].tolist()), strict=True)
-    values, proved = values.copy(), proved.copy()
-    values[missing] = np.array(digits, dtype=np.int64).astype(_LD) / _powers_of_ten()[np.array(shifts)]
+        return offsets, proved
+    offsets, proved = offsets.copy(), proved.copy()
+    offsets[missing] = [float(Fraction(repr(value)) / Fraction(value) - 1) for value in x[missing].tolist()]
     proved[missing] = True
-    return values, proved
+    return offsets, proved
 
 
 def _repr_digits(value: float) -> tuple[int, int]:
-    """``(D, j)`` with ``repr(value) == D * 10**-j`` for a positive finite float (``j < 44`` in ``[1e-27, 1)``)."""
+    """``(D, j)`` with ``repr(value) == D * 10**-j`` for a positive finite float."""
     mantissa, _, exponent = repr(value).partition("e")
     whole, _, fraction = mantissa.partition(".")
     return int(whole + fraction), len(fraction) - int(exponent or 0)
-
-
-def _half_ulp(x: np.ndarray) -> np.ndarray:
-    """Half the spacing of floats at positive normal ``x``, ``2**(e - 53)`` for ``2**e <= x < 2**(e + 1)``, exactly.
-
-    (``np.spacing(x) / 2``, from the exponent bits: keeping them alone gives ``2**e``.)
-    """
-    return (x.view(np.int64) & 0x7FF0000000000000).view(np.float64) * 2.0**-53
-
-
-def _log_keep(rate: np.ndarray) -> np.ndarray:
-    """``ln(1 - e)`` in longdouble: the series to ``e**4 / 4`` where ``e <= 2**-20``, else ``log1p``.
-
-    The series' tail is below ``e**5 / (5 (1 - e))``, a relative ``2**-80`` of ``|ln(1 - e)| >= e``.
-    It is ``e (1 + c)`` with ``c = e/2 + e**2/3 + e**3/4 <= 2**-20``, and ``c`` is computed in float64
-    (``e`` rounded to float64, then Horner: relative error below ``8 * 2**-53``, so ``c`` is off by less
-    than ``2**-20 * 2**-50 = 2**-70``); ``1 + c`` and the product round once each in longdouble
-    (``2**-64``): at most 2 ulp and ``2**-70 + 2**-80``, within the 4 ulp claimed. ``log1p`` is the
-    assumption :data:`ULPS` (and four times faster to avoid: budgets beyond float64 have tiny rates).
-    """
-    # float64 arithmetic is vectorised and longdouble is not: only the leading e and 1 + c in longdouble
-    near = rate.astype(np.float64)
-    small = near <= 2.0**-20  # e <= 2**-20 (1 + 2**-53): the bounds above hold as well
-    correction = near * (0.5 + near * (1 / 3 + near * 0.25))
-    result = rate * ((-correction).astype(_LD) - 1)  # -(e (1 + c)), rounded as e (1 + c) is
-    if small.all():
-        return result
-    large = np.flatnonzero(~small)
-    result[large] = np.log1p(-rate[large])
-    return result
-

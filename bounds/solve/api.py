@@ -60,10 +60,11 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     For arrays of floats the floor is computed in float64 and kept wherever
     the distance to the nearest integer exceeds a bound on the rounding error
     of the inputs and of ``log``/``log1p`` (64 ulp per operation). Budgets beyond
-    float64's reach are computed again from the inputs' decimals in longdouble,
-    with a proved error bound (:mod:`bounds.solve._extended`); every element
-    left (a near-tie such as ``(0.9, 0.81)``) is decided by one ball, or by the
-    scalar solver in exact or interval arithmetic.
+    float64's reach go through three stages with proved error bounds
+    (:mod:`bounds.solve._extended`): the series for ``ln(1 - eps)`` in float64,
+    then ``ln T`` in longdouble with the inputs' decimal offsets bounded, then with
+    those offsets computed; every element left (a near-tie such as ``(0.9, 0.81)``)
+    is decided by one ball, or by the scalar solver in exact or interval arithmetic.
 
     Examples
     --------
@@ -92,8 +93,7 @@ def budget(epsilon: Any = None, threshold: Any = None, *, p: Any = None) -> Budg
     if rates.dtype.kind not in "fiu" or np.longdouble in (rates.dtype, thresholds.dtype):
         return _budget_exact_arrays(rates, thresholds, rate_name)
     if thresholds.dtype.kind in "fiu":
-        result = _budget_float_arrays(_decimal_float64(rates), _decimal_float64(thresholds), None, rate_name)
-        return BudgetArray(result.n, result.unbounded, thresholds)
+        return _budget_float_arrays(_decimal_float64(rates), _decimal_float64(thresholds), None, rate_name, thresholds)
     # exact thresholds (strings, Fractions): ln T once per given value, to within an ulp, in arb
     log_given = np.vectorize(_log_threshold, otypes=[np.float64])(np.asarray(threshold, dtype=object))
     return _budget_float_arrays(_decimal_float64(rates), thresholds, np.broadcast_to(log_given, rates.shape), rate_name)
@@ -134,34 +134,40 @@ def _first_bad(values: np.ndarray, good: np.ndarray) -> Any:
 
 
 def _budget_float_arrays(
-    rates: np.ndarray, thresholds: np.ndarray, log_target: np.ndarray | None, rate_name: str
+    rates: np.ndarray, thresholds: np.ndarray, log_target: np.ndarray | None, rate_name: str,
+    shown: np.ndarray | None = None,
 ) -> BudgetArray:
-    """Budgets of float rates; ``log_target`` is ``ln T`` when the thresholds are exact (not floats)."""
+    """Budgets of float rates; ``log_target`` is ``ln T`` when the thresholds are exact (not floats).
+
+    ``shown`` is the thresholds as given (``thresholds`` may be their float64 decimals).
+    """
     given = rates.astype(np.float64, copy=False)
     # min/max propagate NaN and comparisons with NaN are False: one pass each, no temporaries
-    if not (given.min() >= 0 and given.max() <= 1):
+    lowest, highest = given.min(), given.max()
+    if not (lowest >= 0 and highest <= 1):
         raise ParameterError(rate_name, "in [0, 1]", _first_bad(rates, (given >= 0) & (given <= 1)))
+    normal: np.ndarray | None = None
     if log_target is None:
         target = thresholds.astype(np.float64, copy=False)
-        if not (target.min() > 0 and target.max() <= 1):
+        smallest = target.min()
+        if not (smallest > 0 and target.max() <= 1):
             raise ParameterError("threshold", "in (0, 1]", _first_bad(thresholds, (target > 0) & (target <= 1)))
         # a float T stands within 2**-53 (relative) of its decimal only in the normal range
-        normal: np.ndarray | bool = True if target.min() > 2.3e-308 else target > 2.3e-308
-    else:
-        normal = True
+        normal = None if smallest > 2.3e-308 else target > 2.3e-308
     from_epsilon = rate_name == "epsilon"
     epsilon = given if from_epsilon else 1.0 - given
+    # the longdouble tier (bounds/solve/_extended.py) takes float rates and thresholds given as epsilon
+    extended = from_epsilon and log_target is None and rates.dtype == thresholds.dtype == np.float64
     # subnormal rates overflow the ratio to inf, epsilon = 0 divides by zero: both are left
     # unsure (comparisons with inf/NaN are False) and settled by the exact path or the mask
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if log_target is None:
-            floor, sure = _float_floors(epsilon, target, True, from_epsilon, bool(given.max() <= 0.5))
-        else:
-            floor, sure = _float_floors(epsilon, log_target, False, from_epsilon, bool(given.max() <= 0.5))
-    sure &= normal
-    result = floor.astype(np.int64) if sure.all() else _settle_unsure(floor, sure, rates, thresholds, rate_name)
-    unbounded = epsilon == 0
-    return BudgetArray(np.ma.masked_array(result, mask=unbounded), unbounded, thresholds)
+        passes = _FloatPasses(from_epsilon, bool(highest <= 0.5), log_target is None, extended)
+        budgets, unsure = passes.run(epsilon, target if log_target is None else log_target, normal)
+    if unsure.size:
+        budgets = _settle_unsure(budgets, unsure, rates, thresholds, rate_name)
+    unbounded = epsilon == 0 if (lowest == 0 if from_epsilon else highest == 1) else np.zeros(epsilon.shape, bool)
+    n = np.ma.masked_array(budgets.reshape(epsilon.shape))  # no mask yet: BudgetArray masks the unbounded
+    return BudgetArray(n, unbounded, thresholds if shown is None else shown)
 
 
 #: Elements per pass of the float path: a dozen passes over 32768 float64s stay in a core's cache
@@ -169,20 +175,70 @@ def _budget_float_arrays(
 _CHUNK = 32768
 
 
-def _float_floors(
-    epsilon: np.ndarray, target: np.ndarray, take_log: bool, from_epsilon: bool, small_rates: bool
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_floor_from_epsilon` or :func:`_floor_from_p` chunk by chunk, of ``ln T`` (of ``T`` if ``take_log``)."""
-    rates, targets = epsilon.ravel(), np.broadcast_to(target, epsilon.shape).ravel()
-    floor, sure = np.empty(rates.shape), np.empty(rates.shape, dtype=bool)
-    for start in range(0, rates.size, _CHUNK):
+class _FloatPasses:
+    """The float64 floors chunk by chunk; the unsure elements of several chunks go to the longdouble tier together.
+
+    :meth:`run` gives the budgets (int64, flat; exact where sure) and the flat positions still unsure.
+    """
+
+    def __init__(self, from_epsilon: bool, small_rates: bool, take_log: bool, extended: bool) -> None:
+        self.from_epsilon, self.small_rates, self.take_log = from_epsilon, small_rates, take_log
+        self.extended = None
+        if extended:  # stage 1 is float64 and runs anywhere; stages 2 and 3 need x87 longdouble (available())
+            from bounds.solve import _extended  # only arrays with budgets beyond float64 need it
+
+            self.extended = _extended
+        self.left: list[np.ndarray] = []
+        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def run(self, epsilon: np.ndarray, target: np.ndarray, normal: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        rates, targets = epsilon.ravel(), np.broadcast_to(target, epsilon.shape).ravel()
+        normals = None if normal is None else np.broadcast_to(normal, epsilon.shape).ravel()
+        budgets = np.empty(rates.shape, dtype=np.int64)
+        self.left, self.pending, waiting = [], [], 0
+        for start in range(0, rates.size, _CHUNK):
+            waiting += self._chunk(rates, targets, normals, budgets, start)
+            if waiting >= _BATCH:
+                self._flush(budgets)
+                waiting = 0
+        self._flush(budgets)
+        return budgets, np.concatenate(self.left) if self.left else np.empty(0, dtype=np.intp)
+
+    def _chunk(
+        self, rates: np.ndarray, targets: np.ndarray, normals: np.ndarray | None, budgets: np.ndarray, start: int
+    ) -> int:
         part = slice(start, start + _CHUNK)
-        log_target = np.log(targets[part]) if take_log else targets[part]
-        if from_epsilon:
-            floor[part], sure[part] = _floor_from_epsilon(rates[part], log_target, small_rates)
+        rate, target = rates[part], targets[part]
+        log_target = np.log(target) if self.take_log else target
+        if self.from_epsilon:
+            floor, sure = _floor_from_epsilon(rate, log_target, self.small_rates)
         else:
-            floor[part], sure[part] = _floor_from_p(rates[part], log_target)
-    return floor.reshape(epsilon.shape), sure.reshape(epsilon.shape)
+            floor, sure = _floor_from_p(rate, log_target)
+        if normals is not None:
+            sure &= normals[part]
+        budgets[part] = floor  # exact where sure (below 2**52); inf and NaN where not are overwritten
+        unsure = np.flatnonzero(~sure)
+        if self.extended is None:
+            self.left.append(unsure + start)
+            return 0
+        self.pending.append((unsure + start, rate[unsure], target[unsure]))  # gathered while in the cache
+        return unsure.size
+
+    def _flush(self, budgets: np.ndarray) -> None:
+        """Budgets beyond float64's reach for the elements waiting, from their decimals (bounds/solve/_extended.py)."""
+        if not self.pending:
+            return
+        positions, rates, targets = (np.concatenate(column) for column in zip(*self.pending, strict=True))
+        self.pending = []
+        if not positions.size:
+            return
+        floors, proved = self.extended.extended_floors(rates, targets)  # type: ignore[union-attr]
+        budgets[positions] = floors  # zero where not proved: those are settled later
+        self.left.append(positions[~proved])
+
+
+#: Unsure elements collected before the longdouble tier runs (its passes are cheapest on about 16384).
+_BATCH = 12288
 
 
 def _floor_from_epsilon(
@@ -237,34 +293,22 @@ def _floor_from_p(epsilon: np.ndarray, log_target: np.ndarray) -> tuple[np.ndarr
     return floor, sure
 
 
-def _settle_unsure(
-    floor: np.ndarray, sure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray, rate_name: str
-) -> np.ndarray:
-    """Decide the elements the float path could not certify: in extended precision, else one ball each,
-    else the scalar solver."""
-    from bounds.solve import _extended as extended  # only arrays with budgets beyond float64 need it
+def _settle_unsure(budgets: np.ndarray, unsure: np.ndarray, rates: np.ndarray, thresholds: np.ndarray,
+                   rate_name: str) -> np.ndarray:
+    """Decide the elements (flat positions ``unsure``) the float passes could not certify: one ball each,
+    else the scalar solver. ``budgets`` is flat int64, or becomes Python ints if a budget needs more."""
+    from bounds.solve import _extended as extended  # exact decimals of float64s, in float64 (no longdouble)
 
-    with np.errstate(invalid="ignore"):  # inf and NaN floors: unsure, every one overwritten below
-        budgets = floor.astype(np.int64, order="C")  # C order: reshape(-1) below is a view
-    flat_budgets, flat_rates, flat_targets = budgets.reshape(-1), rates.reshape(-1), thresholds.reshape(-1)
-    unsure = np.flatnonzero(~sure)  # flat positions
-    if rate_name == "epsilon" and rates.dtype == thresholds.dtype == np.float64 and extended.available():
-        # budgets beyond float64's reach, from the inputs' decimals in longdouble (bounds/solve/_extended.py)
-        floors, in_extended = extended.extended_floors(flat_rates[unsure], flat_targets[unsure])
-        flat_budgets[unsure[in_extended]] = floors[in_extended]
-        unsure = unsure[~in_extended]
-        if not unsure.size:
-            return budgets
+    given, given_targets = rates.flat[unsure], thresholds.flat[unsure]  # gathers, no copy of a broadcast view
     proved: list[int | None] = [None] * unsure.size
-    given = flat_rates[unsure]
     if rate_name == "epsilon" and given.dtype.kind == "f":
         lean = np.flatnonzero((given > 0) & (given <= 0.5))
-        targets = flat_targets[unsure][lean]
-        if extended.available() and given.dtype == np.float64:  # the decimals without repr, mostly
+        targets = given_targets[lean]
+        if given.dtype == np.float64:  # the decimals without repr, mostly
             lean_rates: list[Any] = decimal_fmpqs(extended.decimal_ratios(given[lean]))
         else:
             lean_rates = given[lean].tolist()
-        if targets.dtype == np.float64 and extended.available():
+        if targets.dtype == np.float64:
             exact_targets: list[Any] = decimal_fmpqs(extended.decimal_ratios(targets))
         elif targets.dtype.kind == "f":
             exact_targets = targets.tolist()
@@ -273,15 +317,14 @@ def _settle_unsure(
         for position, value in zip(lean.tolist(), certified_floors(lean_rates, exact_targets), strict=True):
             proved[position] = value
     settled = [
-        value if value is not None else (_element_budget(flat_rates[index], flat_targets[index], rate_name).n or 0)
-        for index, value in zip(unsure.tolist(), proved, strict=True)
+        value if value is not None else (_element_budget(given[k], given_targets[k], rate_name).n or 0)
+        for k, value in enumerate(proved)
     ]
     # stay in int64 (no per-element Python objects) unless a settled budget needs more
     if any(value >= 2**63 for value in settled):
-        budgets = budgets.astype(object, order="C")  # Python ints, exact at any size
-        flat_budgets = budgets.reshape(-1)
+        budgets = budgets.astype(object)  # Python ints, exact at any size
     for index, value in zip(unsure.tolist(), settled, strict=True):
-        flat_budgets[index] = value
+        budgets[index] = value
     return budgets
 
 

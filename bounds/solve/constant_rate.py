@@ -5,7 +5,7 @@ float threshold: the general solver's own certificate (the same balls at 64 bits
 its search and bookkeeping.
 
 The array path of :func:`bounds.budget` decides most elements in float64, and most of
-the budgets beyond float64's reach in longdouble (:mod:`bounds.solve._extended`); the
+the budgets beyond float64's reach in three proved stages (:mod:`bounds.solve._extended`); the
 rest (near-ties, inputs outside those ranges) come here before the general solver. For ``0 < eps <= 1/2`` the budget is
 ``N* = floor(q)``, ``q = ln T / ln(1 - eps)``: one ball of ``q`` at 128 bits whose
 floor is a unique integer proves it (``S(N*) >= T > S(N*+1)`` follows because
