@@ -266,7 +266,8 @@ def _cell(text: str) -> str:
 
 
 def _default(record: Parameter) -> str:
-    if record.required:
+    # fields that replace each other default to None, yet exactly one of them must be given
+    if record.required or (record.field and record.alternatives and record.default is None):
         given = "required"
     elif record.default is None:
         given = "optional"
