@@ -59,9 +59,12 @@ ExactLike = int | float | str | Decimal | Fraction | np.integer | np.floating
 #: refused: certifying a budget costs about as many digits as the exponent, and
 #: an unchecked ``"1e-99999999"`` would make every answer hang.
 MAX_DECIMAL_EXPONENT = 4_000
-# ~3900 decimal digits: every value, and every constant-rate budget, stays below
-# Python's 4300-digit limit on int <-> str conversion.
-_MAX_BITS = 13_000
+#: The largest Fraction (bits of numerator or denominator) and int read. A decimal within the limits
+#: above (at most MAX_DECIMAL_EXPONENT digits, exponent within ±MAX_DECIMAL_EXPONENT) is a fraction
+#: below ``10**(2 * MAX_DECIMAL_EXPONENT)`` over ``10**(2 * MAX_DECIMAL_EXPONENT)``, so whatever the
+#: library builds from an accepted input reads back (``1e-4000`` was refused inside max_epsilon);
+#: printing such numbers goes through Decimal, not ``str(int)`` and its 4300-digit limit.
+_MAX_BITS = math.ceil(2 * MAX_DECIMAL_EXPONENT * math.log2(10)) + 8
 
 
 def _from_decimal(value: Decimal, name: str, original: object) -> Fraction:

@@ -112,3 +112,25 @@ def test_required_parameter_for_a_model_factory() -> None:
 def test_required_epsilon_bad_input() -> None:
     with pytest.raises(ParameterError, match="generations_required must be a whole number >= 1, got 0"):
         required_epsilon(0, "0.9")
+
+
+def test_thresholds_down_to_the_parsers_limit_are_answered_not_refused() -> None:
+    # issue 10: T = 1e-4000 is accepted by the parser, and was refused inside max_epsilon, trials_needed and
+    # from_evidence ("a fraction of at most 13000 bits": its own Fraction, passed on)
+    import math
+
+    import bounds
+
+    tiny = Fraction(1, 10**4000)
+    # the largest float eps with (1 - eps)**10 >= T: (1 - eps)**10 >= 1e-4000 holds up to 1 - 1e-400,
+    # so every float below 1 passes and 1 itself (S = 0) fails
+    largest = bounds.max_epsilon(10, "1e-4000")
+    assert largest == math.nextafter(1.0, 0.0)
+    assert (1 - Fraction(repr(largest))) ** 10 >= tiny
+    # with 0 failures in n trials the Clopper-Pearson bound is 1 - 0.05**(1/n): n = 1 gives 0.95 <= largest
+    assert bounds.trials_needed(10, "1e-4000") == 1
+    result = bounds.from_evidence(0, 100, threshold="1e-4000")
+    with mpmath.workdps(60):
+        upper = mpmath.mpf(repr(result.epsilon_upper))
+        truth = int(mpmath.floor(mpmath.log(mpmath.mpf(10) ** -4000) / mpmath.log1p(-upper)))
+    assert result.budget.n == truth

@@ -8,7 +8,7 @@ from fractions import Fraction
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bounds.errors import ParameterError
@@ -159,3 +159,28 @@ def test_json_value_loses_nothing(value: Fraction) -> None:
         assert Fraction(int(numerator), int(denominator)) == value
     else:
         assert Fraction(Decimal(encoded)) == value
+
+
+@st.composite
+def extreme_decimals(draw: st.DrawFn) -> str:
+    """Decimal strings the parser accepts, out to its limits: up to 4000 digits, exponent within ±4000."""
+    from bounds.numeric.parse import MAX_DECIMAL_EXPONENT
+
+    count = draw(st.integers(1, MAX_DECIMAL_EXPONENT))
+    digits = str(draw(st.integers(1, 9))) + "".join(draw(st.lists(st.sampled_from("0123456789"),
+                                                                     min_size=count - 1, max_size=count - 1)))
+    adjusted = draw(st.integers(-MAX_DECIMAL_EXPONENT, MAX_DECIMAL_EXPONENT))
+    return f"{digits[0]}.{digits[1:]}e{adjusted}" if count > 1 else f"{digits}e{adjusted}"
+
+
+@settings(max_examples=40, deadline=None)
+@example("1e-4000")  # issue 10: its Fraction (13,288 bits) was refused when passed on inside max_epsilon
+@example("1e4000")
+@example("9." + "9" * 3999 + "e-4000")  # the largest denominator: 10**7999
+@given(extreme_decimals())
+def test_every_accepted_decimal_reads_back_as_its_fraction(text: str) -> None:
+    value = exact(text, "x")
+    assert value == Fraction(Decimal(text))  # the decimal's exact value
+    assert exact(value, "x") == value  # what the library builds from an input is never refused when passed on
+    if value.denominator > 1:
+        assert exact(1 / value, "x") == 1 / value
