@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,15 +26,13 @@ from proofs._core import (
     sympy_zero,
 )
 from proofs.book import compile_pdf, document
+from tests._tools import require
 
 ROOT = Path(__file__).parent.parent
 
 
 def require_pdflatex() -> None:
-    if shutil.which("pdflatex") is None:
-        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
-            pytest.fail("BOUNDS_REQUIRE_LATEX is set but pdflatex is not installed")
-        pytest.skip("pdflatex is not installed (set BOUNDS_REQUIRE_LATEX=1 to make this a failure)")
+    require("pdflatex")
 
 
 @pytest.fixture(scope="module")

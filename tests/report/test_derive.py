@@ -386,13 +386,8 @@ def test_a_model_without_symbolic_form_still_gets_a_derivation() -> None:
                                    Opaque(Fraction(1, 10), Fraction(1, 20), Fraction(1, 1000))],
                          ids=["generic", "generic-unbounded", "opaque"])
 def test_generic_derivations_compile(model: Any) -> None:
-    import os
-    import shutil
-
     from bounds.report.latex import compile_pdf
+    from tests._tools import require
 
-    if shutil.which("pdflatex") is None:
-        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
-            pytest.fail("BOUNDS_REQUIRE_LATEX is set but pdflatex is not installed")
-        pytest.skip("pdflatex is not installed")
+    require("pdflatex")
     assert compile_pdf(derive(model, "0.85").to_document()).startswith(b"%PDF")

@@ -17,9 +17,7 @@ certified budget. The LaTeX-level checks run without pdflatex too.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -27,6 +25,7 @@ import pytest
 
 import bounds
 from bounds.cli import main
+from tests._tools import require
 from tests.report import derivation_parsing as parse
 
 SPECS = sorted((Path(__file__).resolve().parents[2] / "examples" / "specs").glob("*.toml"))
@@ -47,13 +46,6 @@ WITHOUT_MODEL = {
 }
 
 
-def require(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
-            pytest.fail(f"BOUNDS_REQUIRE_LATEX is set but {tool} is not installed")
-        pytest.skip(f"{tool} is not installed (set BOUNDS_REQUIRE_LATEX=1 to make this a failure)")
-    return path
 
 
 def commands(result: str) -> list[list[str]]:

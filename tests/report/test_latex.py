@@ -8,7 +8,6 @@ missing pdflatex is a failure.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from fractions import Fraction
@@ -31,17 +30,13 @@ from bounds.report.latex import (
     real_text,
     text_to_latex,
 )
+from tests._tools import require
 
 SPECS = sorted((Path(__file__).resolve().parents[2] / "examples" / "specs").glob("*.toml"))
 
 
 def require_pdflatex() -> str:
-    path = shutil.which("pdflatex")
-    if path is None:
-        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
-            pytest.fail("BOUNDS_REQUIRE_LATEX is set but pdflatex is not installed")
-        pytest.skip("pdflatex is not installed (set BOUNDS_REQUIRE_LATEX=1 to make this a failure)")
-    return path
+    return require("pdflatex")
 
 
 def compiles(tex: Path) -> subprocess.CompletedProcess[bytes]:

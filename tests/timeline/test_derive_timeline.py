@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from fractions import Fraction
 from pathlib import Path
@@ -24,18 +22,11 @@ from bounds.timeline import (
     horizon,
     parse_month,
 )
+from tests._tools import require
 
 SEED = GeometricCadence(first=12, ratio="0.8")
 
 
-def require(tool: str) -> str:
-    """The tool's path; skip without it unless BOUNDS_REQUIRE_LATEX is set (then fail)."""
-    path = shutil.which(tool)
-    if path is None:
-        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
-            pytest.fail(f"BOUNDS_REQUIRE_LATEX is set but {tool} is not installed")
-        pytest.skip(f"{tool} is not installed (set BOUNDS_REQUIRE_LATEX=1 to make this a failure)")
-    return path
 
 
 def compile_and_read(derivation: bounds.Derivation, folder: Path) -> tuple[str, str]:

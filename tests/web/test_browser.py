@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests._tools import require_all_present
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or (
     "/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None
@@ -28,10 +30,7 @@ def _require_browser() -> None:
         import selenium  # noqa: F401
     except ImportError:
         missing.append("selenium")
-    if missing:
-        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
-            pytest.fail(f"BOUNDS_REQUIRE_LATEX is set but {', '.join(missing)} is not installed")
-        pytest.skip(f"{', '.join(missing)} not installed (set BOUNDS_REQUIRE_LATEX=1 to make this a failure)")
+    require_all_present(missing)
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-
-import pytest
 
 from bounds.models.registry import registered
+from tests._tools import require
 
 from .running import cli_error
 
@@ -45,10 +42,7 @@ def test_a_bad_field_is_400_with_the_clis_message_next_to_it(client) -> None:
 
 
 def test_pdf_download(client) -> None:
-    if shutil.which("pdflatex") is None:
-        if os.environ.get("BOUNDS_REQUIRE_LATEX"):
-            pytest.fail("BOUNDS_REQUIRE_LATEX is set but pdflatex is not installed")
-        pytest.skip("pdflatex is not installed (set BOUNDS_REQUIRE_LATEX=1 to make this a failure)")
+    require("pdflatex")
     response = client.get("/download/derivation.pdf?model=independent&epsilon=0.001&threshold=0.605")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
