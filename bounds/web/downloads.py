@@ -73,17 +73,21 @@ def add_routes(app: FastAPI, bridge: CliBridge, run_cli: Callable[..., Awaitable
             return _failure(result)
         return _attachment(result["stdout"], "application/json", "bounds-budget.json")
 
+    async def document(command: str, query: dict[str, list[str]], format_name: str, media_type: str,
+                       filename: str) -> Response:
+        """``bounds <command> --format <format_name> --json``'s ``document`` as a file."""
+        result = await run_cli(command, {**_page_query(query), "format": [format_name]})
+        if status_of(result) != 200:
+            return _failure(result)
+        return _attachment(json.loads(result["stdout"])["document"], media_type, filename)
+
     def derivation(extension: str) -> Callable[[dict[str, list[str]]], Awaitable[Response]]:
         async def handler(query: dict[str, list[str]]) -> Response:
             if extension == "pdf":
                 result = await run_cli("derive", {**_page_query(query), "format": ["pdf"]}, output="derivation.pdf")
                 ok = status_of(result) == 200 and result["file"] is not None
                 return _attachment(result["file"], "application/pdf", "derivation.pdf") if ok else _failure(result)
-            format_name, media_type = _DERIVATIONS[extension]
-            result = await run_cli("derive", {**_page_query(query), "format": [format_name]})
-            if status_of(result) != 200:
-                return _failure(result)
-            return _attachment(json.loads(result["stdout"])["document"], media_type, f"derivation.{extension}")
+            return await document("derive", query, *_DERIVATIONS[extension], f"derivation.{extension}")
 
         handler.__name__ = f"derivation_{extension}"
         handler.__doc__ = f"``bounds derive --format {_DERIVATIONS.get(extension, ('pdf',))[0]}`` as a file."
@@ -93,10 +97,7 @@ def add_routes(app: FastAPI, bridge: CliBridge, run_cli: Callable[..., Awaitable
         format_name, media_type = _REPORTS[extension]
 
         async def handler(query: dict[str, list[str]]) -> Response:
-            result = await run_cli("report", {**_page_query(query), "format": [format_name]})
-            if status_of(result) != 200:
-                return _failure(result)
-            return _attachment(json.loads(result["stdout"])["document"], media_type, f"report.{extension}")
+            return await document("report", query, format_name, media_type, f"report.{extension}")
 
         handler.__name__ = f"report_{extension}"
         handler.__doc__ = f"``bounds report --format {format_name}`` (one self-contained document) as a file."
